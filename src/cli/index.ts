@@ -1,0 +1,117 @@
+// The `glimpse` command line: parses arguments and hands each command to the engine (src/core/engine.ts),
+// in process, with no Electron. Library code never exits the process; only main() here sets exit codes.
+import { Command, CommanderError, Option } from 'commander';
+import { pathToFileURL } from 'node:url';
+import { createEngine, type Engine, type EngineOptions } from '../core/engine';
+import { parseProviders } from '../core/model/providers';
+import { registerLibraryCommands } from './library-commands';
+import { registerModelCommands } from './model-commands';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  stdin: NodeJS.ReadableStream;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  stdin: process.stdin,
+};
+
+/** A failure the user can fix; printed without a stack trace. */
+export class UsageError extends Error {}
+
+export interface GlobalOptions {
+  model?: string;
+  library?: string;
+  providers?: string;
+  device?: string;
+  batchSize?: string;
+}
+
+export function engineOptions(g: GlobalOptions): EngineOptions {
+  const num = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got "${v}"`);
+    return n;
+  };
+  let providers;
+  try {
+    providers = g.providers
+      ? parseProviders(g.providers)
+      : process.env.GLIMPSE_PROVIDERS
+        ? parseProviders(process.env.GLIMPSE_PROVIDERS)
+        : undefined;
+  } catch (e) {
+    throw new UsageError(`--providers: ${(e as Error).message}`);
+  }
+  return {
+    modelDir: g.model,
+    libraryDir: g.library ?? (process.env.GLIMPSE_LIBRARY || undefined),
+    providers,
+    deviceId: num(g.device, '--device'),
+    batchSize: num(g.batchSize, '--batch-size'),
+  };
+}
+
+export function buildProgram(
+  io: Io,
+  withEngine: <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>,
+): Command {
+  const program = new Command('glimpse')
+    .description('Find your own photos by what is in them: local CLIP search, on your GPU when you have one.')
+    .option(
+      '--model <dir>',
+      'model bundle folder (default: $GLIMPSE_MODEL, else the active model in the Glimpse folder)',
+    )
+    .option(
+      '--library <dir>',
+      'library folder (default: $GLIMPSE_LIBRARY, else library/ in the Glimpse folder)',
+    )
+    .option(
+      '--providers <list>',
+      'execution providers in order of preference, e.g. cuda,cpu (default: $GLIMPSE_PROVIDERS or cuda,cpu)',
+    )
+    .option('--device <id>', 'GPU index for CUDA (default 0)')
+    .addOption(new Option('--batch-size <n>', 'images per model call (default: 64 on a GPU, 16 on the CPU)'))
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError();
+  registerLibraryCommands(program, io, withEngine);
+  registerModelCommands(program, io, withEngine);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code (0 ok, 1 failed, 2 usage). */
+export async function main(argv: string[] = process.argv, io: Io = processIo): Promise<number> {
+  const engines: Engine[] = [];
+  const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
+    const engine = createEngine(engineOptions(g));
+    engines.push(engine);
+    return fn(engine);
+  };
+  try {
+    await buildProgram(io, withEngine).parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      io.err(`glimpse: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`glimpse: ${(e as Error).message}\n`);
+    if (process.env.GLIMPSE_DEBUG) io.err(`${(e as Error).stack}\n`);
+    return 1;
+  } finally {
+    await Promise.all(engines.map((e) => e.close()));
+  }
+}
+
+// Run when executed directly (tsx src/cli/index.ts, or the built bundle through bin/glimpse.cjs).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  void main().then((code) => {
+    process.exitCode = code;
+  });
+}

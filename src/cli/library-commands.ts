@@ -1,0 +1,283 @@
+// CLI commands over the library: index, search, similar, status, remove, failures.
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import type { Engine } from '../core/engine';
+import type { IndexProgress } from '../core/indexer/progress';
+import type { SearchOptions, SearchPage } from '../core/search/search';
+import type { GlobalOptions, Io } from './index';
+import { UsageError } from './index';
+
+type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+
+interface SearchCliOptions {
+  k: string;
+  offset?: string;
+  json?: boolean;
+  sort?: string;
+  cutoff?: string;
+  folder?: string[];
+  from?: string;
+  to?: string;
+  type?: string[];
+  minWidth?: string;
+  minHeight?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+function date(value: string | undefined, name: string, endOfDay = false): number | undefined {
+  if (value === undefined) return undefined;
+  const m = value.match(/^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/);
+  if (!m) throw new UsageError(`${name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, got "${value}"`);
+  const [y, mo, d] = [Number(m[1]), m[2] ? Number(m[2]) : null, m[3] ? Number(m[3]) : null];
+  if (!endOfDay) return Date.UTC(y, (mo ?? 1) - 1, d ?? 1);
+  // The last millisecond of the year, month or day named.
+  if (d !== null) return Date.UTC(y, mo! - 1, d + 1) - 1;
+  if (mo !== null) return Date.UTC(y, mo, 1) - 1;
+  return Date.UTC(y + 1, 0, 1) - 1;
+}
+
+export function searchOptions(o: SearchCliOptions): SearchOptions {
+  const cutoff =
+    o.cutoff === undefined || o.cutoff === 'none'
+      ? 'none'
+      : o.cutoff === 'adaptive'
+        ? 'adaptive'
+        : Number(o.cutoff);
+  if (typeof cutoff === 'number' && !(cutoff >= -1 && cutoff <= 1)) {
+    throw new UsageError(`--cutoff takes none, adaptive or a score between -1 and 1, got "${o.cutoff}"`);
+  }
+  if (o.sort && o.sort !== 'relevance' && o.sort !== 'date')
+    throw new UsageError(`--sort takes relevance or date, got "${o.sort}"`);
+  return {
+    limit: positive(o.k, '-k') || 20,
+    offset: positive(o.offset, '--offset'),
+    sort: (o.sort as 'relevance' | 'date' | undefined) ?? 'relevance',
+    cutoff,
+    filters: {
+      folders: o.folder?.map((f) => resolve(f)),
+      from: date(o.from, '--from'),
+      to: date(o.to, '--to', true),
+      formats: o.type,
+      minWidth: positive(o.minWidth, '--min-width'),
+      minHeight: positive(o.minHeight, '--min-height'),
+    },
+  };
+}
+
+function addSearchOptions(cmd: Command): Command {
+  return cmd
+    .option('-k, --k <n>', 'results to show', '20')
+    .option('--offset <n>', 'skip this many results (paging)')
+    .option('--sort <order>', 'relevance or date (newest first among relevant results)')
+    .option('--cutoff <mode>', 'none, adaptive (results that stand out for this query), or a minimum score')
+    .option('--folder <dir>', 'only photos under this library folder (repeatable)', collect)
+    .option('--from <date>', 'taken on or after YYYY[-MM[-DD]]')
+    .option('--to <date>', 'taken on or before YYYY[-MM[-DD]]')
+    .option('--type <format>', 'jpeg, png, webp, gif, tiff, heif, avif (repeatable)', collect)
+    .option('--min-width <px>', 'at least this wide')
+    .option('--min-height <px>', 'at least this tall')
+    .option('--json', 'print the page as JSON');
+}
+
+function printPage(io: Io, page: SearchPage, json: boolean | undefined, extra: Record<string, unknown> = {}) {
+  if (json) {
+    io.out(`${JSON.stringify({ ...extra, ...page })}\n`);
+    return;
+  }
+  if (!page.hits.length) {
+    io.out('no matching photos\n');
+    return;
+  }
+  page.hits.forEach((h, i) => {
+    const when = h.takenAt ? new Date(h.takenAt).toISOString().slice(0, 10) : '';
+    io.out(
+      `${String(page.offset + i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.path}${when ? `  (${when})` : ''}\n`,
+    );
+  });
+  const more =
+    page.total > page.offset + page.hits.length
+      ? `; --offset ${page.offset + page.hits.length} for more`
+      : '';
+  io.out(`${page.hits.length} of ${page.total} in ${page.elapsedMs.toFixed(0)} ms${more}\n`);
+}
+
+function progressReporter(io: Io, quiet: boolean): { update: (p: IndexProgress) => void; stop: () => void } {
+  if (quiet) return { update: () => {}, stop: () => {} };
+  const tty = (process.stderr as NodeJS.WriteStream).isTTY;
+  if (!tty) {
+    let last = 0;
+    return {
+      update: (p) => {
+        if (Date.now() - last < 5000 && p.phase === 'indexing') return;
+        last = Date.now();
+        io.err(
+          `${p.phase}: ${p.processed}/${p.toProcess} processed, ${p.found} found, ${p.failed} failed, ${p.imagesPerSecond.toFixed(1)} img/s\n`,
+        );
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new SingleBar({
+    format: '{phase} [{bar}] {value}/{total} | {rate} img/s | ETA {eta_s}s | {file}',
+    barsize: 24,
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  return {
+    update: (p) => {
+      const payload = {
+        phase: p.phase.padEnd(8),
+        rate: p.imagesPerSecond.toFixed(1),
+        file: (p.currentFile ?? '').slice(-40),
+      };
+      if (!started) {
+        bar.start(Math.max(p.toProcess, 1), p.processed, payload);
+        started = true;
+      }
+      bar.setTotal(Math.max(p.toProcess, 1));
+      bar.update(p.processed, payload);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+export function registerLibraryCommands(program: Command, io: Io, withEngine: WithEngine): void {
+  const globals = () => program.opts<GlobalOptions>();
+
+  program
+    .command('index')
+    .description(
+      'add folders to the library (if new) and index them; with none, re-index every library folder',
+    )
+    .argument('[dir...]', 'folders of photos')
+    .option(
+      '--exclude <glob>',
+      'skip paths matching this pattern, relative to the folder (repeatable)',
+      collect,
+    )
+    .option('--json', 'print one summary object at the end (no progress bar)')
+    .action(async (dirs: string[], opts: { exclude?: string[]; json?: boolean }) => {
+      await withEngine(globals(), async (engine) => {
+        const lib = await engine.library();
+        const controller = new AbortController();
+        const onSignal = () => {
+          io.err('\nstopping after the batch in flight (Ctrl-C again to quit at once)…\n');
+          controller.abort();
+          process.once('SIGINT', () => process.exit(130));
+        };
+        process.once('SIGINT', onSignal);
+        const progress = progressReporter(io, !!opts.json);
+        try {
+          const summary = await lib.index(dirs, {
+            exclude: opts.exclude,
+            signal: controller.signal,
+            onProgress: progress.update,
+          });
+          progress.stop();
+          if (opts.json) {
+            io.out(`${JSON.stringify(summary)}\n`);
+            return;
+          }
+          io.out(
+            `${summary.cancelled ? 'Stopped' : 'Done'} in ${summary.seconds.toFixed(1)} s: ${summary.found} found, ${summary.embedded} embedded, ` +
+              `${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed.length} failed\n`,
+          );
+          for (const f of summary.failed.slice(0, 20)) io.out(`  skipped ${f.path}: ${f.reason}\n`);
+          if (summary.failed.length > 20)
+            io.out(`  … and ${summary.failed.length - 20} more (glimpse failures)\n`);
+        } finally {
+          progress.stop();
+          process.off('SIGINT', onSignal);
+        }
+      });
+    });
+
+  addSearchOptions(
+    program
+      .command('search')
+      .description(
+        'find photos by a description; "beach + sunset - people" adds and subtracts ideas, "2*dog" weighs one',
+      )
+      .argument('<text>', 'what the photo shows'),
+  ).action(async (text: string, opts: SearchCliOptions) => {
+    await withEngine(globals(), async (engine) => {
+      const page = await (await engine.library()).searchText(text, searchOptions(opts));
+      const { terms, ...rest } = page;
+      printPage(io, rest, opts.json, { query: text, terms });
+    });
+  });
+
+  addSearchOptions(
+    program
+      .command('similar')
+      .description('photos that look like a given one: a library photo id, or any image file')
+      .argument('<image-or-id>', 'photo id (from --json results) or an image file'),
+  ).action(async (target: string, opts: SearchCliOptions) => {
+    await withEngine(globals(), async (engine) => {
+      const lib = await engine.library();
+      const page = /^\d+$/.test(target)
+        ? await lib.searchPhoto(Number(target), searchOptions(opts))
+        : await lib.searchImage(target, searchOptions(opts));
+      printPage(io, page, opts.json, { similarTo: target });
+    });
+  });
+
+  program
+    .command('status')
+    .description('the library: folders, photo counts, failures, index state, thumbnail cache')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withEngine(globals(), async (engine) => {
+        const s = await (await engine.library()).status();
+        if (opts.json) {
+          io.out(`${JSON.stringify(s)}\n`);
+          return;
+        }
+        io.out(`Library   ${s.dir}\nModel     ${s.modelId}\n`);
+        io.out(`Photos    ${s.photos} indexed, ${s.failed} skipped; ${s.vectors} distinct vectors\n`);
+        io.out(
+          `Index     ${s.index.size} vectors (${s.index.pending} being added), generation ${s.index.generation}, loaded from ${s.index.openedFrom}${s.index.reason ? ` (${s.index.reason})` : ''}\n`,
+        );
+        io.out(`Thumbs    ${s.thumbnails.files} files, ${(s.thumbnails.bytes / 1048576).toFixed(1)} MiB\n`);
+        for (const f of s.folders) {
+          const scanned = f.lastScanAt
+            ? new Date(f.lastScanAt).toISOString().replace('T', ' ').slice(0, 16)
+            : 'never';
+          io.out(`  ${f.path}: ${f.photos} photos, ${f.failed} skipped, last indexed ${scanned}\n`);
+        }
+      });
+    });
+
+  program
+    .command('failures')
+    .description('files that were skipped, with the reason')
+    .option('--json', 'one {path, code, reason} object per line')
+    .action(async (opts: { json?: boolean }) => {
+      await withEngine(globals(), async (engine) => {
+        for (const f of (await engine.library()).failures(100_000)) {
+          io.out(opts.json ? `${JSON.stringify(f)}\n` : `${f.path}\t${f.code}\t${f.reason}\n`);
+        }
+      });
+    });
+
+  program
+    .command('remove')
+    .description('forget a library folder and its photos (files on disk are not touched)')
+    .argument('<dir>', 'a folder added with glimpse index')
+    .action(async (dir: string) => {
+      await withEngine(globals(), async (engine) => {
+        const { photos } = (await engine.library()).removeFolder(dir);
+        io.out(`removed ${resolve(dir)} and its ${photos} photos from the library\n`);
+      });
+    });
+}

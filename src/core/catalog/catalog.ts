@@ -1,0 +1,357 @@
+// The library's catalog in SQLite (better-sqlite3): folders, photos, embeddings and the label journal
+// the vector index follows. Synchronous by design — one process owns it, every write is a short
+// transaction, and WAL lets readers (a search from another process) run alongside.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { acquireWriterLock } from './lock';
+import { migrate } from './schema';
+
+export interface CatalogOptions {
+  /** Open for reading only: no lock, no migrations, no writes. */
+  readonly?: boolean;
+  /** better-sqlite3 built for another runtime's ABI (the Electron app passes its own build). */
+  nativeBinding?: string;
+}
+
+export interface FolderRow {
+  id: number;
+  path: string;
+  exclude: string[];
+  addedAt: number;
+  lastScanAt: number | null;
+}
+
+export interface PhotoRow {
+  id: number;
+  folderId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  hash: string | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  takenAt: number | null;
+  camera: string | null;
+  status: 'indexed' | 'failed';
+  errorCode: string | null;
+  error: string | null;
+}
+
+/** What the indexer writes for one file. */
+export interface PhotoWrite {
+  folderId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  hash: string | null;
+  width?: number | null;
+  height?: number | null;
+  format?: string | null;
+  takenAt?: number | null;
+  camera?: string | null;
+  status: 'indexed' | 'failed';
+  errorCode?: string | null;
+  error?: string | null;
+}
+
+/** A vector deleted because no photo shows its content any more. */
+export interface FreedVector {
+  label: number;
+  modelId: string;
+  hash: string;
+}
+
+export interface StoredVector {
+  label: number;
+  hash: string;
+  vector: Float32Array;
+}
+
+const photoColumns = `id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, hash, width, height, format,
+  taken_at AS takenAt, camera, status, error_code AS errorCode, error`;
+
+/** A Float32Array over a BLOB, copied so it does not alias SQLite's buffer. */
+export function blobToVector(blob: Buffer): Float32Array {
+  const out = new Float32Array(blob.byteLength / 4);
+  new Uint8Array(out.buffer).set(blob);
+  return out;
+}
+
+export function vectorToBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+export class Catalog {
+  readonly db: Database.Database;
+  readonly file: string;
+  private readonly release: () => void;
+  private readonly stmt: ReturnType<Catalog['prepare']>;
+
+  private constructor(dir: string, opts: CatalogOptions) {
+    this.file = join(dir, 'library.db');
+    if (opts.readonly) {
+      this.release = () => {};
+      this.db = new Database(this.file, {
+        readonly: true,
+        fileMustExist: true,
+        nativeBinding: opts.nativeBinding,
+      });
+    } else {
+      mkdirSync(dir, { recursive: true });
+      this.release = acquireWriterLock(join(dir, 'library.lock'), dir);
+      try {
+        this.db = new Database(this.file, { nativeBinding: opts.nativeBinding });
+        // WAL: readers never block the writer; NORMAL sync: a power cut may lose the last transactions
+        // but never corrupts the file, and the indexer simply redoes those files.
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+        this.db.pragma('foreign_keys = ON');
+        this.db.pragma('busy_timeout = 5000');
+        migrate(this.db, this.file);
+      } catch (e) {
+        this.release();
+        throw e;
+      }
+    }
+    this.stmt = this.prepare();
+  }
+
+  static open(dir: string, opts: CatalogOptions = {}): Catalog {
+    return new Catalog(dir, opts);
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      folders: db.prepare(
+        `SELECT id, path, exclude, added_at AS addedAt, last_scan_at AS lastScanAt FROM folders ORDER BY path`,
+      ),
+      folderByPath: db.prepare(`SELECT id FROM folders WHERE path = ?`),
+      photosInFolder: db.prepare(`SELECT ${photoColumns} FROM photos WHERE folder_id = ?`),
+      photoById: db.prepare(`SELECT ${photoColumns} FROM photos WHERE id = ?`),
+      photoByPath: db.prepare(`SELECT ${photoColumns} FROM photos WHERE path = ?`),
+      photosByHash: db.prepare(
+        `SELECT ${photoColumns} FROM photos WHERE hash = ? AND status = 'indexed' ORDER BY path`,
+      ),
+      embeddingByHash: db.prepare(`SELECT label FROM embeddings WHERE model_id = ? AND hash = ?`),
+      vectorByLabel: db.prepare(`SELECT label, hash, vector FROM embeddings WHERE label = ?`),
+      vectorsAfter: db.prepare(
+        `SELECT label, hash, vector FROM embeddings WHERE model_id = ? AND label > ? ORDER BY label`,
+      ),
+      vectorCount: db.prepare(
+        `SELECT COUNT(*) AS n, COALESCE(MAX(label), 0) AS maxLabel FROM embeddings WHERE model_id = ?`,
+      ),
+      insertEmbedding: db.prepare(
+        `INSERT INTO embeddings (model_id, hash, vector, created_at) VALUES (?, ?, ?, ?)`,
+      ),
+      upsertPhoto: db.prepare(`
+        INSERT INTO photos (folder_id, path, size, mtime_ms, hash, width, height, format, taken_at, camera, status, error_code, error, updated_at)
+        VALUES (@folderId, @path, @size, @mtimeMs, @hash, @width, @height, @format, @takenAt, @camera, @status, @errorCode, @error, @now)
+        ON CONFLICT(path) DO UPDATE SET folder_id = excluded.folder_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
+          hash = excluded.hash, width = excluded.width, height = excluded.height, format = excluded.format,
+          taken_at = excluded.taken_at, camera = excluded.camera, status = excluded.status,
+          error_code = excluded.error_code, error = excluded.error, updated_at = excluded.updated_at`),
+      movePhoto: db.prepare(
+        `UPDATE photos SET path = ?, folder_id = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?`,
+      ),
+      deletePhoto: db.prepare(`DELETE FROM photos WHERE id = ?`),
+      hashInUse: db.prepare(`SELECT 1 FROM photos WHERE hash = ? AND status = 'indexed' LIMIT 1`),
+      embeddingsOfHash: db.prepare(`SELECT label, model_id AS modelId FROM embeddings WHERE hash = ?`),
+      hashesInFolder: db.prepare(`SELECT DISTINCT hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL`),
+      deleteEmbedding: db.prepare(`DELETE FROM embeddings WHERE label = ?`),
+      journalDeletion: db.prepare(`INSERT INTO index_deletions (model_id, label) VALUES (?, ?)`),
+      deletionsAfter: db.prepare(
+        `SELECT seq, label FROM index_deletions WHERE model_id = ? AND seq > ? ORDER BY seq`,
+      ),
+      lastDeletionSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM index_deletions`),
+      pruneDeletions: db.prepare(`DELETE FROM index_deletions WHERE model_id = ? AND seq <= ?`),
+      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: db.prepare(
+        `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      ),
+    };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // Folders ---------------------------------------------------------------------------------------
+
+  folders(): FolderRow[] {
+    return (this.stmt.folders.all() as Array<Omit<FolderRow, 'exclude'> & { exclude: string }>).map((f) => ({
+      ...f,
+      exclude: JSON.parse(f.exclude) as string[],
+    }));
+  }
+
+  /** Adds a root (or updates its exclusions) and returns its id. */
+  addFolder(path: string, exclude: string[] = []): number {
+    const existing = this.stmt.folderByPath.get(path) as { id: number } | undefined;
+    if (existing) {
+      this.db
+        .prepare(`UPDATE folders SET exclude = ? WHERE id = ?`)
+        .run(JSON.stringify(exclude), existing.id);
+      return existing.id;
+    }
+    return Number(
+      this.db
+        .prepare(`INSERT INTO folders (path, exclude, added_at) VALUES (?, ?, ?)`)
+        .run(path, JSON.stringify(exclude), Date.now()).lastInsertRowid,
+    );
+  }
+
+  /** Removes a root and its photos; returns the labels whose vectors no photo uses any more. */
+  removeFolder(path: string): FreedVector[] {
+    return this.transaction(() => {
+      const folder = this.stmt.folderByPath.get(path) as { id: number } | undefined;
+      if (!folder) return [];
+      const hashes = (this.stmt.hashesInFolder.all(folder.id) as Array<{ hash: string }>).map((r) => r.hash);
+      this.db.prepare(`DELETE FROM folders WHERE id = ?`).run(folder.id);
+      return this.releaseHashes(hashes);
+    });
+  }
+
+  markScanned(folderId: number, at = Date.now()): void {
+    this.db.prepare(`UPDATE folders SET last_scan_at = ? WHERE id = ?`).run(at, folderId);
+  }
+
+  // Photos ----------------------------------------------------------------------------------------
+
+  photosInFolder(folderId: number): PhotoRow[] {
+    return this.stmt.photosInFolder.all(folderId) as PhotoRow[];
+  }
+
+  photo(id: number): PhotoRow | undefined {
+    return this.stmt.photoById.get(id) as PhotoRow | undefined;
+  }
+
+  photoByPath(path: string): PhotoRow | undefined {
+    return this.stmt.photoByPath.get(path) as PhotoRow | undefined;
+  }
+
+  /** Indexed photos with this content, by path. */
+  photosWithHash(hash: string): PhotoRow[] {
+    return this.stmt.photosByHash.all(hash) as PhotoRow[];
+  }
+
+  /** Inserts or replaces the row for p.path; returns labels freed when its old content is used nowhere else. */
+  writePhoto(p: PhotoWrite): FreedVector[] {
+    const before = this.photoByPath(p.path);
+    this.stmt.upsertPhoto.run({
+      width: null,
+      height: null,
+      format: null,
+      takenAt: null,
+      camera: null,
+      errorCode: null,
+      error: null,
+      ...p,
+      now: Date.now(),
+    });
+    return before?.hash && before.hash !== p.hash ? this.releaseHashes([before.hash]) : [];
+  }
+
+  /** A file that moved keeps its row (and so its vector): only where it is changes. */
+  movePhoto(id: number, to: { path: string; folderId: number; size: number; mtimeMs: number }): void {
+    this.stmt.movePhoto.run(to.path, to.folderId, to.size, to.mtimeMs, Date.now(), id);
+  }
+
+  /** Deletes photo rows; returns the labels whose vectors no photo uses any more. */
+  deletePhotos(ids: number[]): FreedVector[] {
+    if (!ids.length) return [];
+    return this.transaction(() => {
+      const hashes: string[] = [];
+      for (const id of ids) {
+        const hash = this.photo(id)?.hash;
+        if (hash) hashes.push(hash);
+        this.stmt.deletePhoto.run(id);
+      }
+      return this.releaseHashes(hashes);
+    });
+  }
+
+  /** Deletes the embeddings of contents no indexed photo shows any more, journaling their labels so
+   *  the vector index drops them too. */
+  private releaseHashes(hashes: Iterable<string>): FreedVector[] {
+    const freed: FreedVector[] = [];
+    for (const hash of new Set(hashes)) {
+      if (this.stmt.hashInUse.get(hash)) continue;
+      for (const e of this.stmt.embeddingsOfHash.all(hash) as Array<{ label: number; modelId: string }>) {
+        this.stmt.deleteEmbedding.run(e.label);
+        this.stmt.journalDeletion.run(e.modelId, e.label);
+        freed.push({ ...e, hash });
+      }
+    }
+    return freed;
+  }
+
+  // Embeddings ------------------------------------------------------------------------------------
+
+  labelFor(modelId: string, hash: string): number | undefined {
+    return (this.stmt.embeddingByHash.get(modelId, hash) as { label: number } | undefined)?.label;
+  }
+
+  /** Stores a vector for content `hash` and returns its new label. */
+  addEmbedding(modelId: string, hash: string, vector: Float32Array): number {
+    return Number(
+      this.stmt.insertEmbedding.run(modelId, hash, vectorToBlob(vector), Date.now()).lastInsertRowid,
+    );
+  }
+
+  vector(label: number): StoredVector | undefined {
+    const row = this.stmt.vectorByLabel.get(label) as
+      { label: number; hash: string; vector: Buffer } | undefined;
+    return row && { label: row.label, hash: row.hash, vector: blobToVector(row.vector) };
+  }
+
+  /** Vectors of a model with labels above `after`, in label order, streamed from SQLite. */
+  *vectorsAfter(modelId: string, after = 0): Generator<StoredVector> {
+    for (const row of this.stmt.vectorsAfter.iterate(modelId, after) as Iterable<{
+      label: number;
+      hash: string;
+      vector: Buffer;
+    }>) {
+      yield { label: row.label, hash: row.hash, vector: blobToVector(row.vector) };
+    }
+  }
+
+  vectorStats(modelId: string): { count: number; maxLabel: number } {
+    const r = this.stmt.vectorCount.get(modelId) as { n: number; maxLabel: number };
+    return { count: r.n, maxLabel: r.maxLabel };
+  }
+
+  /** Labels deleted after journal position `afterSeq`. */
+  deletionsAfter(modelId: string, afterSeq: number): Array<{ seq: number; label: number }> {
+    return this.stmt.deletionsAfter.all(modelId, afterSeq) as Array<{ seq: number; label: number }>;
+  }
+
+  lastDeletionSeq(): number {
+    return (this.stmt.lastDeletionSeq.get() as { seq: number }).seq;
+  }
+
+  /** Forgets journal entries an index file saved at `seq` already reflects. */
+  pruneDeletions(modelId: string, seq: number): void {
+    this.stmt.pruneDeletions.run(modelId, seq);
+  }
+
+  // Meta ------------------------------------------------------------------------------------------
+
+  getMeta(key: string): string | undefined {
+    return (this.stmt.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmt.setMeta.run(key, value);
+  }
+
+  close(): void {
+    try {
+      if (this.db.open) this.db.close();
+    } finally {
+      this.release();
+    }
+  }
+}

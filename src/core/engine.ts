@@ -1,0 +1,186 @@
+// createEngine(): the one composition root and public door of Glimpse's core. The CLI calls it in
+// process; the desktop app hosts it in a utility process. Heavy parts (model sessions) load lazily.
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { readGpuStatus, type GpuStatus } from './gpu/nvidia-smi';
+import { loadBundle } from './model/bundle';
+import { diagnoseCudaProvider } from './model/cuda-check';
+import { decodeForModel } from './model/decode';
+import { writeTensor } from './model/preprocess';
+import { embedImageFiles, type ImageEmbedding, type ImageFailure } from './model/embed-files';
+import { Embedder, type EmbedderInfo, type EmbedderOptions } from './model/embedder';
+import { defaultProviders, type ProviderName } from './model/providers';
+import { ClipTokenizer } from './model/tokenizer';
+import type { ModelBundle } from './model/types';
+import { Library } from './library';
+import { LibraryOps } from './library-ops';
+import { defaultLibraryDir, defaultModelDir, glimpseHome } from './paths';
+
+export interface EngineOptions extends EmbedderOptions {
+  /** Model bundle folder; default: defaultModelDir(). */
+  modelDir?: string;
+  /** Library folder (library.db, index, thumbnails); default: defaultLibraryDir(). */
+  libraryDir?: string;
+  /** better-sqlite3 built for Electron's ABI, when the engine runs inside the app. */
+  sqliteBinding?: string;
+  /** Progress of a vector index rebuild or catch-up when the library opens. */
+  onIndexProgress?: (done: number, total: number) => void;
+}
+
+export interface DoctorReport {
+  node: string;
+  platform: string;
+  cpu: { model: string; cores: number };
+  onnxruntime: { version: string; backends: string[] };
+  home: string;
+  providers: { requested: ProviderName[]; cudaProblem: string | null };
+  gpu: GpuStatus;
+  model: {
+    dir: string;
+    valid: boolean;
+    problem: string | null;
+    id?: string;
+    name?: string;
+    layout?: string;
+    embedDim?: number;
+    precision?: string;
+  };
+  /** Where each tower actually runs, once loaded (doctor loads them when the model is valid). */
+  embedder: EmbedderInfo | null;
+  embedderProblem: string | null;
+}
+
+export interface Engine {
+  readonly modelDir: string;
+  readonly libraryDir: string;
+  /** The library, opened (and its index checked against the catalog) on first use. */
+  library(): Promise<LibraryOps>;
+  /** The model bundle, read and checked on first use. Throws BundleError naming the file and field. */
+  bundle(): ModelBundle;
+  embedder(): Embedder;
+  tokenize(texts: string[]): Promise<Int32Array[]>;
+  /** One image as a float32 NCHW tensor [1,3,S,S], exactly what the image tower receives. */
+  preprocessFile(file: string): Promise<Float32Array>;
+  embedTexts(texts: string[]): Promise<Float32Array>;
+  embedImageFiles(files: string[]): Promise<{ embeddings: ImageEmbedding[]; failures: ImageFailure[] }>;
+  doctor(opts?: { loadModel?: boolean }): Promise<DoctorReport>;
+  close(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  const modelDir = options.modelDir ?? defaultModelDir();
+  const libraryDir = options.libraryDir ?? defaultLibraryDir();
+  let bundle: ModelBundle | null = null;
+  let library: Promise<{ lib: Library; ops: LibraryOps }> | null = null;
+  let embedder: Embedder | null = null;
+  let tokenizer: Promise<ClipTokenizer> | null = null;
+
+  const getBundle = () => (bundle ??= loadBundle(modelDir));
+  const getEmbedder = () => (embedder ??= new Embedder(getBundle(), options));
+  const getTokenizer = () => {
+    const b = getBundle();
+    return (tokenizer ??= ClipTokenizer.fromFile(b.tokenizer, b.contextLength));
+  };
+
+  async function preprocessFile(file: string): Promise<Float32Array> {
+    const spec = getBundle().preprocess;
+    const { rgb } = await decodeForModel(file, spec);
+    const out = new Float32Array(3 * spec.imageSize * spec.imageSize);
+    writeTensor(rgb, spec, out, 0);
+    return out;
+  }
+
+  async function doctor({ loadModel = true } = {}): Promise<DoctorReport> {
+    const requested = options.providers?.length ? options.providers : defaultProviders();
+    const report: DoctorReport = {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: { model: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length },
+      onnxruntime: {
+        version: ort.env.versions.node ?? ort.env.versions.common,
+        backends:
+          (ort as unknown as { listSupportedBackends?: () => Array<{ name: string; bundled: boolean }> })
+            .listSupportedBackends?.()
+            .map((b) => `${b.name}${b.bundled ? '' : ' (separate download)'}`) ?? [],
+      },
+      home: glimpseHome(),
+      providers: { requested, cudaProblem: requested.includes('cuda') ? diagnoseCudaProvider() : null },
+      gpu: await readGpuStatus(),
+      model: { dir: modelDir, valid: false, problem: null },
+      embedder: null,
+      embedderProblem: null,
+    };
+    try {
+      const b = getBundle();
+      report.model = {
+        dir: modelDir,
+        valid: true,
+        problem: null,
+        id: b.id,
+        name: b.name,
+        layout: b.layout,
+        embedDim: b.embedDim,
+        precision: b.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+      };
+    } catch (e) {
+      const missing = !existsSync(modelDir);
+      report.model.problem = missing
+        ? `no model at ${modelDir} (pass --model <dir>, or set GLIMPSE_MODEL)`
+        : (e as Error).message;
+      return report;
+    }
+    if (loadModel) {
+      try {
+        const emb = getEmbedder();
+        await Promise.all([emb.loadVisual(), emb.loadTextual()]);
+        report.embedder = emb.info();
+      } catch (e) {
+        report.embedderProblem = (e as Error).message;
+      }
+    }
+    return report;
+  }
+
+  const openLibrary = () =>
+    (library ??= (async () => {
+      const b = getBundle();
+      const lib = await Library.open({
+        dir: libraryDir,
+        modelId: b.id,
+        dim: b.embedDim,
+        nativeBinding: options.sqliteBinding,
+        onIndexProgress: options.onIndexProgress,
+      });
+      return { lib, ops: new LibraryOps(lib, getEmbedder()) };
+    })().catch((e: unknown) => {
+      library = null; // a failed open (library in use, broken model) may succeed on a later try
+      throw e;
+    }));
+
+  return {
+    modelDir,
+    libraryDir,
+    library: async () => (await openLibrary()).ops,
+    bundle: getBundle,
+    embedder: getEmbedder,
+    async tokenize(texts) {
+      const t = await getTokenizer();
+      return texts.map((text) => t.encode(text));
+    },
+    preprocessFile,
+    embedTexts: (texts) => getEmbedder().embedTexts(texts),
+    embedImageFiles: (files) => embedImageFiles(getEmbedder(), files),
+    doctor,
+    async close() {
+      const opened = library && (await library.catch(() => null));
+      library = null;
+      try {
+        await opened?.lib.close();
+      } finally {
+        await embedder?.close();
+        embedder = null;
+      }
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// Walks a photo folder: every image file with its size and mtime, skipping hidden and system folders
+// and the user's exclusions, following symbolic links without ever looping.
+import type { Dirent } from 'node:fs';
+import { opendir, realpath, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+
+/** Extensions Glimpse indexes. HEIC/HEIF are listed although sharp's prebuilt libvips cannot decode
+ *  HEVC: such files are recorded with that reason instead of being silently ignored. */
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.png',
+  '.webp',
+  '.gif',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.heic',
+  '.heif',
+]);
+
+/** Folders that hold no user photos, or copies the OS or a NAS keeps of them. */
+const SYSTEM_FOLDERS = new Set([
+  '$RECYCLE.BIN',
+  'System Volume Information',
+  'lost+found',
+  '@eaDir', // Synology thumbnails
+  '#recycle', // Synology recycle bin
+  '#snapshot',
+  'node_modules',
+]);
+
+export interface ScannedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScanProblem {
+  path: string;
+  reason: string;
+}
+
+export interface ScanOptions {
+  /** Glob patterns relative to the root (picomatch syntax), e.g. "**\/private/**", "*.gif". */
+  exclude?: string[];
+  signal?: AbortSignal;
+  /** Called with every problem met (unreadable folder, broken link); the walk goes on. */
+  onProblem?: (p: ScanProblem) => void;
+}
+
+/** stat() calls in flight: enough to hide disk latency, few enough not to starve the decoder's threads. */
+const STAT_CONCURRENCY = 32;
+
+function isHidden(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/** Yields image files under `root` in no particular order. */
+export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGenerator<ScannedFile> {
+  const excluded = opts.exclude?.length ? picomatch(opts.exclude, { dot: true }) : null;
+  const isExcluded = (path: string, isDir: boolean) => {
+    if (!excluded) return false;
+    const rel = relative(root, path).split(sep).join('/');
+    return excluded(rel) || (isDir && excluded(`${rel}/`));
+  };
+  // Real paths of folders entered, so a link back up the tree (or two links to one folder) is walked once.
+  const seenDirs = new Set<string>();
+  const stack: string[] = [root];
+  const problem = (path: string, e: unknown) =>
+    opts.onProblem?.({ path, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+
+  while (stack.length) {
+    opts.signal?.throwIfAborted();
+    const dir = stack.pop()!;
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (e) {
+      problem(dir, e);
+      continue;
+    }
+    if (seenDirs.has(real)) continue;
+    seenDirs.add(real);
+
+    const files: string[] = [];
+    try {
+      const handle = await opendir(dir, { bufferSize: 256 });
+      for await (const entry of handle as AsyncIterable<Dirent>) {
+        if (isHidden(entry.name)) continue;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!SYSTEM_FOLDERS.has(entry.name) && !isExcluded(path, true)) stack.push(path);
+        } else if (entry.isFile()) {
+          if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !isExcluded(path, false))
+            files.push(path);
+        } else if (entry.isSymbolicLink()) {
+          try {
+            const target = await stat(path);
+            if (target.isDirectory()) {
+              if (!isExcluded(path, true)) stack.push(path);
+            } else if (
+              target.isFile() &&
+              IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) &&
+              !isExcluded(path, false)
+            ) {
+              files.push(path);
+            }
+          } catch (e) {
+            problem(path, e); // a dangling link
+          }
+        }
+      }
+    } catch (e) {
+      problem(dir, e);
+      continue;
+    }
+
+    for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
+      const stats = await Promise.all(
+        files.slice(i, i + STAT_CONCURRENCY).map((path) =>
+          stat(path).then(
+            (s) => ({ path, size: s.size, mtimeMs: Math.floor(s.mtimeMs) }),
+            (e: unknown) => {
+              problem(path, e); // vanished between listing and stat
+              return null;
+            },
+          ),
+        ),
+      );
+      for (const s of stats) if (s) yield s;
+    }
+  }
+}

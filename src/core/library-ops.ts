@@ -1,0 +1,213 @@
+// The engine's library operations — folders, indexing, search, status — over one open Library and
+// the model's Embedder. engine.ts composes these; the CLI and the app reach them only through it.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { FolderRow } from './catalog/catalog';
+import { runIndex, type IndexFolder, type IndexOptions, type IndexSummary } from './indexer/indexer';
+import type { Library } from './library';
+import type { Embedder } from './model/embedder';
+import { embedImageFiles } from './model/embed-files';
+import { combine, parseQuery, type QueryTerm } from './search/query';
+import { Searcher, type SearchOptions, type SearchPage } from './search/search';
+
+export class FolderError extends Error {
+  readonly code = 'BAD_FOLDER';
+}
+
+export interface FolderStatus extends FolderRow {
+  photos: number;
+  failed: number;
+}
+
+export interface LibraryStatus {
+  dir: string;
+  modelId: string;
+  folders: FolderStatus[];
+  photos: number;
+  failed: number;
+  /** Distinct contents with a vector for the active model. */
+  vectors: number;
+  index: {
+    size: number;
+    pending: number;
+    generation: number;
+    openedFrom: 'file' | 'rebuild';
+    reason: string | null;
+  };
+  thumbnails: { files: number; bytes: number };
+}
+
+export interface FailureRow {
+  path: string;
+  code: string;
+  reason: string;
+}
+
+const inside = (child: string, parent: string) => {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/** A folder as the library stores it: absolute, links resolved, no trailing separator. */
+export function canonicalFolder(path: string): string {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new FolderError(`${abs}: no such folder`);
+  if (!statSync(abs).isDirectory()) throw new FolderError(`${abs}: not a folder`);
+  const real = realpathSync(abs);
+  return real.length > 1 && real.endsWith(sep) ? real.slice(0, -1) : real;
+}
+
+export class LibraryOps {
+  readonly searcher: Searcher;
+
+  constructor(
+    readonly library: Library,
+    readonly embedder: Embedder,
+  ) {
+    this.searcher = new Searcher(library.catalog, library.vectors, library.modelId);
+  }
+
+  /**
+   * Registers folders. A folder inside one already in the library is refused (it is indexed already);
+   * a folder that contains library folders absorbs them, keeping their photos and vectors.
+   */
+  addFolders(paths: string[], exclude: string[] = []): FolderRow[] {
+    const { catalog } = this.library;
+    const added: number[] = [];
+    for (const raw of paths) {
+      const path = canonicalFolder(raw);
+      const folders = catalog.folders();
+      const parent = folders.find((f) => f.path !== path && inside(path, f.path));
+      if (parent) throw new FolderError(`${path} is already in the library as part of ${parent.path}`);
+      catalog.transaction(() => {
+        const id = catalog.addFolder(path, exclude);
+        for (const child of folders.filter((f) => f.path !== path && inside(f.path, path))) {
+          catalog.db.prepare(`UPDATE photos SET folder_id = ? WHERE folder_id = ?`).run(id, child.id);
+          catalog.db.prepare(`DELETE FROM folders WHERE id = ?`).run(child.id);
+        }
+        added.push(id);
+      });
+    }
+    return catalog.folders().filter((f) => added.includes(f.id));
+  }
+
+  /** Forgets a folder and its photos (the files are untouched). */
+  removeFolder(raw: string): { photos: number } {
+    const { catalog } = this.library;
+    const path = resolve(raw);
+    const folder = catalog
+      .folders()
+      .find((f) => f.path === path || (existsSync(path) && f.path === canonicalFolder(path)));
+    if (!folder) throw new FolderError(`${path} is not a library folder`);
+    const { n } = catalog.db
+      .prepare(`SELECT COUNT(*) AS n FROM photos WHERE folder_id = ?`)
+      .get(folder.id) as { n: number };
+    const freed = catalog.removeFolder(folder.path);
+    this.library.sink.remove(freed.map((f) => f.label));
+    for (const f of freed) void this.library.thumbnails.remove(f.hash).catch(() => {});
+    return { photos: n };
+  }
+
+  /** Indexes the given folders (registering new ones), or every library folder when none are given. */
+  async index(paths: string[], opts: IndexOptions & { exclude?: string[] } = {}): Promise<IndexSummary> {
+    const { catalog } = this.library;
+    if (paths.length) {
+      const known = new Set(catalog.folders().map((f) => f.path));
+      const fresh = paths.map(canonicalFolder).filter((p) => !known.has(p));
+      if (fresh.length) this.addFolders(fresh, opts.exclude);
+    }
+    const wanted = paths.length ? new Set(paths.map(canonicalFolder)) : null;
+    const folders: IndexFolder[] = catalog
+      .folders()
+      .filter((f) => !wanted || wanted.has(f.path) || [...wanted].some((w) => inside(w, f.path)))
+      .map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }));
+    if (!folders.length) throw new FolderError('the library has no folders yet: name one to index');
+    try {
+      return await runIndex(
+        { catalog, embedder: this.embedder, vectors: this.library.sink, thumbnails: this.library.thumbnails },
+        folders,
+        opts,
+      );
+    } finally {
+      await this.library.saveIndex();
+    }
+  }
+
+  /** A text query (with arithmetic) as one normalised vector. */
+  async textVector(query: string): Promise<{ vector: Float32Array; terms: QueryTerm[] }> {
+    const terms = parseQuery(query);
+    const vectors = await this.embedder.embedTexts(terms.map((t) => t.text));
+    return {
+      vector: combine(
+        vectors,
+        terms.map((t) => t.weight),
+        vectors.length / terms.length,
+      ),
+      terms,
+    };
+  }
+
+  async searchText(query: string, opts: SearchOptions = {}): Promise<SearchPage & { terms: QueryTerm[] }> {
+    const { vector, terms } = await this.textVector(query);
+    return { ...(await this.searcher.search(vector, opts)), terms };
+  }
+
+  /** "More like this": the photo's own vector as the query, the photo itself left out. */
+  async searchPhoto(photoId: number, opts: SearchOptions = {}): Promise<SearchPage> {
+    const { catalog } = this.library;
+    const photo = catalog.photo(photoId);
+    if (!photo) throw new FolderError(`no photo with id ${photoId}`);
+    const label = photo.hash ? catalog.labelFor(this.library.modelId, photo.hash) : undefined;
+    const stored = label !== undefined ? catalog.vector(label) : undefined;
+    if (!stored)
+      throw new FolderError(`${photo.path} has no vector for this model (status: ${photo.status})`);
+    return this.searcher.search(stored.vector, { ...opts, exclude: [...(opts.exclude ?? []), photoId] });
+  }
+
+  /** Search by an image file from outside (or inside) the library. */
+  async searchImage(file: string, opts: SearchOptions = {}): Promise<SearchPage> {
+    const inLibrary = this.library.catalog.photoByPath(resolve(file));
+    if (inLibrary?.status === 'indexed') return this.searchPhoto(inLibrary.id, opts);
+    const { embeddings, failures } = await embedImageFiles(this.embedder, [resolve(file)]);
+    if (!embeddings[0])
+      throw new FolderError(`${failures[0]?.file ?? file}: ${failures[0]?.reason ?? 'could not be read'}`);
+    return this.searcher.search(embeddings[0].vector, opts);
+  }
+
+  failures(limit = 1000): FailureRow[] {
+    return this.library.catalog.db
+      .prepare(
+        `SELECT path, error_code AS code, error AS reason FROM photos WHERE status = 'failed' ORDER BY path LIMIT ?`,
+      )
+      .all(limit) as FailureRow[];
+  }
+
+  async status(): Promise<LibraryStatus> {
+    const { catalog, vectors } = this.library;
+    const counts = catalog.db
+      .prepare(
+        `SELECT folder_id AS id, SUM(status = 'indexed') AS photos, SUM(status = 'failed') AS failed FROM photos GROUP BY folder_id`,
+      )
+      .all() as Array<{ id: number; photos: number; failed: number }>;
+    const byId = new Map(counts.map((c) => [c.id, c]));
+    const folders = catalog
+      .folders()
+      .map((f) => ({ ...f, photos: byId.get(f.id)?.photos ?? 0, failed: byId.get(f.id)?.failed ?? 0 }));
+    return {
+      dir: this.library.dir,
+      modelId: this.library.modelId,
+      folders,
+      photos: folders.reduce((s, f) => s + f.photos, 0),
+      failed: folders.reduce((s, f) => s + f.failed, 0),
+      vectors: catalog.vectorStats(this.library.modelId).count,
+      index: {
+        size: vectors.size,
+        pending: vectors.pending,
+        generation: vectors.generation,
+        openedFrom: this.library.indexReport.from,
+        reason: this.library.indexReport.reason,
+      },
+      thumbnails: await this.library.thumbnails.usage(),
+    };
+  }
+}

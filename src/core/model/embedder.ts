@@ -1,0 +1,222 @@
+// Turns images (as preprocessed batch tensors) and texts into L2-normalised CLIP vectors. Each tower
+// loads lazily, once, in its own worker thread, so text queries are answered while an image batch runs.
+import { cpus } from 'node:os';
+import type { ProviderFallback, ProviderName } from './providers';
+import { defaultProviders } from './providers';
+import { ClipTokenizer } from './tokenizer';
+import { Tower, type TowerRun } from './tower';
+import type { TowerReady } from './tower-protocol';
+import type { ModelBundle, TowerSpec } from './types';
+
+/** Images per batch when the caller does not choose. GPU: large enough to keep an A100/H100 busy with
+ *  ViT-H/14 (issue 5 refines this from measurements); CPU: small, so progress and cancellation stay
+ *  responsive and memory stays low (a 224² float32 image is 602 KB). */
+export const DEFAULT_GPU_BATCH = 64;
+export const DEFAULT_CPU_BATCH = 16;
+
+export interface EmbedderOptions {
+  /** Ordered preference; the first that loads wins. Default: cuda then cpu (where CUDA exists). */
+  providers?: ProviderName[];
+  deviceId?: number;
+  /** Threads per CPU session; default: all cores. */
+  cpuThreads?: number;
+  /** Images per batch; default from the active provider. */
+  batchSize?: number;
+}
+
+export interface TowerInfo {
+  requested: ProviderName[];
+  active: ProviderName;
+  fallbacks: ProviderFallback[];
+  loadMs: number;
+}
+
+export interface EmbedderInfo {
+  modelId: string;
+  modelName: string;
+  layout: ModelBundle['layout'];
+  embedDim: number;
+  precision: 'fp16' | 'fp32';
+  requested: ProviderName[];
+  /** Per tower, once loaded. */
+  visual: TowerInfo | null;
+  textual: TowerInfo | null;
+}
+
+export type ImageBatch = Float32Array | Uint16Array;
+
+export class Embedder {
+  private visual: Tower | null = null;
+  private textual: Tower | null = null;
+  private visualInfo: TowerInfo | null = null;
+  private textualInfo: TowerInfo | null = null;
+  private tokenizer: Promise<ClipTokenizer> | null = null;
+  private readonly providers: ProviderName[];
+
+  constructor(
+    readonly bundle: ModelBundle,
+    private readonly options: EmbedderOptions = {},
+  ) {
+    this.providers = options.providers?.length ? options.providers : defaultProviders();
+  }
+
+  private startTower(kind: 'image' | 'text', spec: TowerSpec): Tower {
+    return new Tower({
+      kind,
+      file: spec.file,
+      input: spec.input,
+      output: spec.output,
+      providers: this.providers,
+      deviceId: this.options.deviceId ?? 0,
+      cpuThreads: this.options.cpuThreads ?? cpus().length,
+    });
+  }
+
+  private checkTower(kind: 'visual' | 'textual', ready: TowerReady): TowerInfo {
+    const spec = this.bundle[kind];
+    const expectedInput = kind === 'visual' ? spec.dtype : this.bundle.textual.idsDtype;
+    if (ready.inputType !== expectedInput) {
+      throw new Error(
+        `${spec.file}: input "${spec.input}" is ${ready.inputType} in the graph but the bundle says ${expectedInput}`,
+      );
+    }
+    if (ready.outputType !== spec.dtype) {
+      throw new Error(
+        `${spec.file}: output "${spec.output}" is ${ready.outputType} in the graph but the bundle says ${spec.dtype}`,
+      );
+    }
+    const batchDim = ready.inputShape[0];
+    if (spec.dynamicBatch && typeof batchDim === 'number' && batchDim > 0) {
+      throw new Error(
+        `${spec.file}: the bundle says the batch axis is dynamic but the graph fixes it at ${batchDim}`,
+      );
+    }
+    return {
+      requested: ready.requested,
+      active: ready.active,
+      fallbacks: ready.fallbacks,
+      loadMs: ready.loadMs,
+    };
+  }
+
+  /** Loads the image tower (once) and says where it runs. */
+  async loadVisual(): Promise<TowerInfo> {
+    if (!this.visual) this.visual = this.startTower('image', this.bundle.visual);
+    this.visualInfo ??= this.checkTower('visual', await this.visual.ready);
+    return this.visualInfo;
+  }
+
+  /** Loads the text tower and tokenizer (once) and says where they run. */
+  async loadTextual(): Promise<TowerInfo> {
+    if (!this.textual) this.textual = this.startTower('text', this.bundle.textual);
+    this.tokenizer ??= ClipTokenizer.fromFile(this.bundle.tokenizer, this.bundle.contextLength);
+    const [ready] = await Promise.all([this.textual.ready, this.tokenizer]);
+    this.textualInfo ??= this.checkTower('textual', ready);
+    return this.textualInfo;
+  }
+
+  info(): EmbedderInfo {
+    return {
+      modelId: this.bundle.id,
+      modelName: this.bundle.name,
+      layout: this.bundle.layout,
+      embedDim: this.bundle.embedDim,
+      precision: this.bundle.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+      requested: this.providers,
+      visual: this.visualInfo,
+      textual: this.textualInfo,
+    };
+  }
+
+  /** Images per batch for the loaded image tower: 1 when its graph fixes the batch at 1. */
+  async imageBatchSize(): Promise<number> {
+    const info = await this.loadVisual();
+    if (!this.bundle.visual.dynamicBatch) return 1;
+    return this.options.batchSize ?? (info.active === 'cpu' ? DEFAULT_CPU_BATCH : DEFAULT_GPU_BATCH);
+  }
+
+  /** Elements of one image in the batch tensor. */
+  get imageLength(): number {
+    const s = this.bundle.preprocess.imageSize;
+    return 3 * s * s;
+  }
+
+  /** A batch buffer in the model's input dtype with room for `capacity` images. */
+  allocImageBatch(capacity: number): ImageBatch {
+    const n = capacity * this.imageLength;
+    return this.bundle.visual.dtype === 'float16' ? new Uint16Array(n) : new Float32Array(n);
+  }
+
+  /**
+   * Embeds the first `items` images of `batch` (NCHW, written by writeTensor). The buffer is transferred
+   * to the worker and handed back in the result for reuse; do not touch it until then. On a GPU the
+   * whole capacity runs, padding included, so every call has the same shape (cuDNN plans per shape).
+   */
+  async embedImages<T extends ImageBatch>(batch: T, items: number): Promise<TowerRun<T>> {
+    const info = await this.loadVisual();
+    const len = this.imageLength;
+    const capacity = Math.floor(batch.length / len);
+    if (items < 1 || items > capacity) throw new RangeError(`items must be 1..${capacity}, got ${items}`);
+    const s = this.bundle.preprocess.imageSize;
+    const dtype = this.bundle.visual.dtype;
+    if (!this.bundle.visual.dynamicBatch)
+      return this.runOneByOne(this.visual!, batch, items, len, dtype, [1, 3, s, s]);
+    const rows = info.active === 'cpu' ? items : capacity;
+    return this.visual!.run(batch, { items, rows, rowLength: len, dtype, dims: [rows, 3, s, s] });
+  }
+
+  /** Embeds texts into one [texts.length × dim] array of L2-normalised vectors. */
+  async embedTexts(texts: string[]): Promise<Float32Array> {
+    if (texts.length === 0) return new Float32Array(0);
+    await this.loadTextual();
+    const tokenizer = await this.tokenizer!;
+    const { idsDtype, dynamicBatch } = this.bundle.textual;
+    const ids = tokenizer.encodeBatch(texts, idsDtype);
+    const ctx = this.bundle.contextLength;
+    const dims = dynamicBatch ? [texts.length, ctx] : [1, ctx];
+    if (!dynamicBatch)
+      return (await this.runOneByOne(this.textual!, ids, texts.length, ctx, idsDtype, dims)).vectors;
+    return (
+      await this.textual!.run(ids, {
+        items: texts.length,
+        rows: texts.length,
+        rowLength: ctx,
+        dtype: idsDtype,
+        dims,
+      })
+    ).vectors;
+  }
+
+  /** Graphs exported with batch 1 (Immich's) take one row per call. */
+  private async runOneByOne<T extends ImageBatch | BigInt64Array | Int32Array>(
+    tower: Tower,
+    data: T,
+    items: number,
+    rowLength: number,
+    dtype: 'float32' | 'float16' | 'int64' | 'int32',
+    dims: number[],
+  ): Promise<TowerRun<T>> {
+    let dim = 0;
+    let runMs = 0;
+    let vectors = new Float32Array(0);
+    const row = data.slice(0, rowLength) as T;
+    let buffer = row;
+    for (let i = 0; i < items; i++) {
+      buffer.set(data.subarray(i * rowLength, (i + 1) * rowLength) as never);
+      const r = await tower.run(buffer, { items: 1, rows: 1, rowLength, dtype, dims });
+      if (i === 0) {
+        dim = r.dim;
+        vectors = new Float32Array(items * dim);
+      }
+      vectors.set(r.vectors, i * dim);
+      runMs += r.runMs;
+      buffer = r.data;
+    }
+    return { vectors, dim, data, runMs };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.visual?.close(), this.textual?.close()]);
+    this.visual = this.textual = null;
+  }
+}

@@ -1,0 +1,120 @@
+// Worker thread that owns one onnxruntime session (the image or the text tower). onnxruntime-node's
+// run() blocks its JavaScript thread, so it runs here while the engine keeps decoding and answering.
+import * as ort from 'onnxruntime-node';
+import { parentPort, workerData, type TransferListItem } from 'node:worker_threads';
+import { diagnoseCudaProvider } from './cuda-check';
+import { toFloat32 } from './float16';
+import { explainProviderError, type ProviderFallback, type ProviderName } from './providers';
+import type { RunRequest, TowerWorkerData, WorkerToClient } from './tower-protocol';
+
+const config = workerData as TowerWorkerData;
+const port = parentPort!;
+const post = (message: WorkerToClient, transfer: TransferListItem[] = []) =>
+  port.postMessage(message, transfer);
+
+function providerConfig(name: ProviderName): ort.InferenceSession.ExecutionProviderConfig {
+  return name === 'cuda' || name === 'dml' ? { name, deviceId: config.deviceId } : name;
+}
+
+async function createSession(): Promise<{
+  session: ort.InferenceSession;
+  active: ProviderName;
+  fallbacks: ProviderFallback[];
+}> {
+  const fallbacks: ProviderFallback[] = [];
+  for (const provider of config.providers) {
+    if (provider === 'cuda') {
+      // Ask first: a missing provider library is cheap to detect and onnxruntime's own error says little.
+      const why = diagnoseCudaProvider();
+      if (why) {
+        fallbacks.push({ provider, reason: why });
+        continue;
+      }
+    }
+    try {
+      const session = await ort.InferenceSession.create(config.file, {
+        executionProviders: [providerConfig(provider)],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: provider === 'cpu' ? config.cpuThreads : undefined,
+        // Errors reach the caller as exceptions with our explanation; onnxruntime's own log lines would
+        // only repeat them on stderr.
+        logSeverityLevel: 4,
+      });
+      return { session, active: provider, fallbacks };
+    } catch (e) {
+      fallbacks.push({ provider, reason: explainProviderError(provider, (e as Error).message) });
+    }
+  }
+  throw Object.assign(new Error(`${config.file}: no execution provider could load it`), { fallbacks });
+}
+
+function l2Normalise(values: Float32Array, rows: number, dim: number): Float32Array {
+  const out = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    const base = r * dim;
+    for (let i = 0; i < dim; i++) sum += values[base + i]! * values[base + i]!;
+    const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    for (let i = 0; i < dim; i++) out[base + i] = values[base + i]! * scale;
+  }
+  return out;
+}
+
+async function main() {
+  const started = performance.now();
+  let loaded: Awaited<ReturnType<typeof createSession>>;
+  try {
+    loaded = await createSession();
+  } catch (e) {
+    const fallbacks = (e as { fallbacks?: ProviderFallback[] }).fallbacks ?? [];
+    post({ type: 'failed', message: (e as Error).message, fallbacks });
+    return;
+  }
+  const { session, active, fallbacks } = loaded;
+  const inputMeta = session.inputMetadata.find((m) => m.name === config.input);
+  const outputMeta = session.outputMetadata.find((m) => m.name === config.output);
+  if (!inputMeta || !outputMeta || !inputMeta.isTensor || !outputMeta.isTensor) {
+    const names = `inputs: ${session.inputNames.join(', ')}; outputs: ${session.outputNames.join(', ')}`;
+    post({
+      type: 'failed',
+      message: `${config.file}: no tensor input "${config.input}" / output "${config.output}" (${names})`,
+      fallbacks,
+    });
+    return;
+  }
+  post({
+    type: 'ready',
+    requested: config.providers,
+    active,
+    fallbacks,
+    inputType: inputMeta.type,
+    inputShape: [...inputMeta.shape],
+    outputType: outputMeta.type,
+    outputShape: [...outputMeta.shape],
+    loadMs: performance.now() - started,
+  });
+
+  port.on('message', async (req: RunRequest) => {
+    const t0 = performance.now();
+    try {
+      const view = req.data.subarray(0, req.rows * req.rowLength);
+      const feeds = { [config.input]: new ort.Tensor(req.dtype, view, req.dims) };
+      const result = await session.run(feeds);
+      const out = result[config.output]!;
+      const dim = Number(out.dims[out.dims.length - 1]);
+      const raw = out.type === 'float16' ? toFloat32(out.data as Uint16Array) : (out.data as Float32Array);
+      const vectors = l2Normalise(raw, req.items, dim);
+      for (const t of Object.values(result)) t.dispose();
+      post({ type: 'result', id: req.id, vectors, dim, data: req.data, runMs: performance.now() - t0 }, [
+        vectors.buffer as ArrayBuffer,
+        req.data.buffer as ArrayBuffer,
+      ]);
+    } catch (e) {
+      post({ type: 'error', id: req.id, message: (e as Error).message, data: req.data }, [
+        req.data.buffer as ArrayBuffer,
+      ]);
+    }
+  });
+}
+
+void main();

@@ -1,0 +1,201 @@
+// Search: a text (with arithmetic), a photo in the library or an image file becomes a vector; the
+// vector index finds the nearest labels; the catalog turns them into photos, filtered and sorted.
+import type { Catalog, PhotoRow } from '../catalog/catalog';
+import type { VectorIndex } from '../vectors/vector-index';
+import { applyCutoff, type CutoffMode } from './cutoff';
+
+export interface SearchFilters {
+  /** Only photos under these library folders (root paths as added). */
+  folders?: string[];
+  /** Capture date (EXIF, else file mtime) range, ms since epoch, inclusive. */
+  from?: number;
+  to?: number;
+  /** sharp format names: jpeg, png, webp, gif, tiff, heif, avif. */
+  formats?: string[];
+  minWidth?: number;
+  minHeight?: number;
+}
+
+export interface SearchOptions {
+  filters?: SearchFilters;
+  sort?: 'relevance' | 'date';
+  /** Results per page (default 50) and where the page starts. */
+  limit?: number;
+  offset?: number;
+  cutoff?: CutoffMode;
+  /** Photo ids to leave out (the query photo itself for "more like this"). */
+  exclude?: number[];
+}
+
+export interface SearchHit {
+  photoId: number;
+  path: string;
+  /** Cosine similarity between the query and the photo, -1..1. */
+  score: number;
+  size: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  takenAt: number | null;
+  mtimeMs: number;
+  camera: string | null;
+  /** Content hash: the thumbnail's id. */
+  hash: string;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Results available for paging (after filters and cutoff, up to the search depth). */
+  total: number;
+  offset: number;
+  limit: number;
+  /** Lowest score kept by the adaptive cutoff, when one applied. */
+  cutoffScore: number | null;
+  elapsedMs: number;
+}
+
+export const DEFAULT_LIMIT = 50;
+/** Labels fetched per round before hydration; doubled while filters leave too few photos. */
+const FIRST_ROUND = 200;
+/** Most candidates ranked for one query: deeper pages than this are not meaningful relevance. */
+export const MAX_DEPTH = 10_000;
+/** Candidates ranked when the whole relevant set matters (date order, adaptive cutoff): the top
+ *  thousand by similarity; beyond that CLIP scores no longer separate relevant from not. */
+export const RELEVANT_POOL = 1000;
+/** Below this share of the library a filter is handed to the index as an allow-list; above it the
+ *  index searches freely and results are filtered afterwards (an allow-list of a million labels
+ *  costs more to pass to the index thread than it saves). */
+const ALLOW_LIST_SHARE = 0.5;
+
+type Row = PhotoRow & { label: number };
+
+function filterSql(f: SearchFilters | undefined): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (f?.folders?.length) {
+    clauses.push(
+      `p.folder_id IN (SELECT id FROM folders WHERE path IN (${f.folders.map(() => '?').join(',')}))`,
+    );
+    params.push(...f.folders);
+  }
+  if (f?.from !== undefined) {
+    clauses.push('COALESCE(p.taken_at, p.mtime_ms) >= ?');
+    params.push(f.from);
+  }
+  if (f?.to !== undefined) {
+    clauses.push('COALESCE(p.taken_at, p.mtime_ms) <= ?');
+    params.push(f.to);
+  }
+  if (f?.formats?.length) {
+    clauses.push(`p.format IN (${f.formats.map(() => '?').join(',')})`);
+    params.push(...f.formats.map((x) => x.toLowerCase().replace(/^jpg$/, 'jpeg')));
+  }
+  if (f?.minWidth) {
+    clauses.push('p.width >= ?');
+    params.push(f.minWidth);
+  }
+  if (f?.minHeight) {
+    clauses.push('p.height >= ?');
+    params.push(f.minHeight);
+  }
+  return { where: clauses.length ? ` AND ${clauses.join(' AND ')}` : '', params };
+}
+
+const rowColumns = `e.label, p.id, p.folder_id AS folderId, p.path, p.size, p.mtime_ms AS mtimeMs, p.hash, p.width, p.height,
+  p.format, p.taken_at AS takenAt, p.camera, p.status`;
+
+export class Searcher {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly vectors: VectorIndex,
+    private readonly modelId: string,
+  ) {}
+
+  /** Photos for these labels that pass the filters (a label has several photos when files are identical). */
+  private hydrate(labels: number[], filters: SearchFilters | undefined): Row[] {
+    if (!labels.length) return [];
+    const { where, params } = filterSql(filters);
+    const out: Row[] = [];
+    // SQLite's default limit is 32766 bound parameters; stay well below it.
+    for (let i = 0; i < labels.length; i += 900) {
+      const chunk = labels.slice(i, i + 900);
+      const sql = `SELECT ${rowColumns} FROM embeddings e JOIN photos p ON p.hash = e.hash AND p.status = 'indexed'
+        WHERE e.label IN (${chunk.map(() => '?').join(',')})${where}`;
+      out.push(...(this.catalog.db.prepare(sql).all(...chunk, ...params) as Row[]));
+    }
+    return out;
+  }
+
+  /** Labels whose photos pass the filters, or null when the filter keeps most of the library. */
+  private allowList(filters: SearchFilters | undefined): Set<number> | null {
+    const { where, params } = filterSql(filters);
+    if (!where) return null;
+    const base = `FROM embeddings e JOIN photos p ON p.hash = e.hash AND p.status = 'indexed' WHERE e.model_id = ?${where}`;
+    const { n } = this.catalog.db
+      .prepare(`SELECT COUNT(DISTINCT e.label) AS n ${base}`)
+      .get(this.modelId, ...params) as { n: number };
+    if (n > this.vectors.size * ALLOW_LIST_SHARE) return null;
+    const rows = this.catalog.db
+      .prepare(`SELECT DISTINCT e.label AS label ${base}`)
+      .all(this.modelId, ...params) as Array<{ label: number }>;
+    return new Set(rows.map((r) => r.label));
+  }
+
+  async search(query: Float32Array, opts: SearchOptions = {}): Promise<SearchPage> {
+    const started = performance.now();
+    const limit = Math.max(1, Math.min(opts.limit ?? DEFAULT_LIMIT, MAX_DEPTH));
+    const offset = Math.max(0, opts.offset ?? 0);
+    const wanted = Math.min(offset + limit, MAX_DEPTH);
+    const exclude = new Set(opts.exclude ?? []);
+    const allow = this.allowList(opts.filters);
+    // Date sorting re-orders the relevant set, so it needs the whole of it, not one page.
+    const needAll = opts.sort === 'date' || (opts.cutoff !== undefined && opts.cutoff !== 'none');
+    let k = Math.max(FIRST_ROUND, needAll ? Math.max(RELEVANT_POOL, wanted) : wanted * 2);
+    let rows: Array<Row & { score: number }>;
+    for (;;) {
+      const hits = await this.vectors.search(
+        query,
+        Math.min(k, Math.max(1, this.vectors.size)),
+        allow ?? undefined,
+      );
+      const score = new Map(hits.map((h) => [h.label, h.score]));
+      rows = this.hydrate(
+        hits.map((h) => h.label),
+        opts.filters,
+      )
+        .filter((r) => !exclude.has(r.id))
+        .map((r) => ({ ...r, score: score.get(r.label)! }));
+      const exhausted = hits.length < k || k >= MAX_DEPTH;
+      if (rows.length >= wanted || exhausted) break;
+      k = Math.min(k * 4, MAX_DEPTH);
+    }
+    // Best first; equal scores (identical files) by path so pages never shuffle between calls.
+    rows.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const { kept, cutoffScore } = applyCutoff(rows, opts.cutoff ?? 'none');
+    if (opts.sort === 'date') {
+      const date = (r: Row) => r.takenAt ?? r.mtimeMs;
+      kept.sort((a, b) => date(b) - date(a) || b.score - a.score || (a.path < b.path ? -1 : 1));
+    }
+    const page = kept.slice(offset, offset + limit).map((r): SearchHit => ({
+      photoId: r.id,
+      path: r.path,
+      score: r.score,
+      size: r.size,
+      width: r.width,
+      height: r.height,
+      format: r.format,
+      takenAt: r.takenAt,
+      mtimeMs: r.mtimeMs,
+      camera: r.camera,
+      hash: r.hash!,
+    }));
+    return {
+      hits: page,
+      total: kept.length,
+      offset,
+      limit,
+      cutoffScore,
+      elapsedMs: performance.now() - started,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+// Seeded stand-ins for CLIP image vectors (Gaussian clusters on the unit sphere), for the index's tests
+// and benchmark where real photo embeddings are not at hand; the same seed gives the same vectors.
+
+export interface ClusteredOptions {
+  dim: number;
+  /** Number of clusters ("topics"); 100 by default, as a photo library has a few dozen recurring scenes. */
+  clusters?: number;
+  seed?: number;
+  /**
+   * Expected norm of a point's offset from its unit cluster centre before renormalising. 0.75 puts a
+   * point at cosine ≈ 0.8 from its centre and two points of one cluster at ≈ 0.64, near what CLIP gives
+   * for photos of one scene; points of different clusters are near-orthogonal.
+   */
+  spread?: number;
+}
+
+/** mulberry32: a small, fast 32-bit PRNG, good enough for test data and reproducible across platforms. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class ClusteredVectors {
+  readonly dim: number;
+  private readonly centres: Float32Array;
+  private readonly clusterCount: number;
+  private readonly spread: number;
+  private readonly uniform: () => number;
+  private spare: number | null = null;
+
+  constructor(opts: ClusteredOptions) {
+    this.dim = opts.dim;
+    this.clusterCount = opts.clusters ?? 100;
+    this.spread = opts.spread ?? 0.75;
+    this.uniform = mulberry32(opts.seed ?? 1);
+    this.centres = new Float32Array(this.clusterCount * this.dim);
+    for (let c = 0; c < this.clusterCount; c++) this.unitGaussian(this.centres, c * this.dim, 1);
+  }
+
+  /** `n` unit vectors, row-major, each around a uniformly chosen cluster centre. */
+  sample(n: number): Float32Array {
+    const out = new Float32Array(n * this.dim);
+    for (let r = 0; r < n; r++) this.point(out, r * this.dim, [this.cluster()]);
+    return out;
+  }
+
+  /**
+   * `n` unit queries that fall between two clusters (the normalised mix of two centres plus noise):
+   * far from every stored point, the harder case for a graph built among the points, as text queries
+   * that name two things at once are.
+   */
+  between(n: number): Float32Array {
+    const out = new Float32Array(n * this.dim);
+    for (let r = 0; r < n; r++) this.point(out, r * this.dim, [this.cluster(), this.cluster()]);
+    return out;
+  }
+
+  private cluster(): number {
+    return Math.floor(this.uniform() * this.clusterCount);
+  }
+
+  private point(out: Float32Array, offset: number, clusters: number[]): void {
+    const dim = this.dim;
+    this.unitGaussian(out, offset, this.spread);
+    for (const c of clusters) {
+      for (let i = 0; i < dim; i++) out[offset + i]! += this.centres[c * dim + i]!;
+    }
+    normaliseInPlace(out, offset, dim);
+  }
+
+  /** Fills dim floats with a Gaussian vector of expected norm `norm` (then renormalised if norm is 1). */
+  private unitGaussian(out: Float32Array, offset: number, norm: number): void {
+    const scale = norm / Math.sqrt(this.dim);
+    for (let i = 0; i < this.dim; i++) out[offset + i] = this.gaussian() * scale;
+    if (norm === 1) normaliseInPlace(out, offset, this.dim);
+  }
+
+  /** Box–Muller, keeping the second value of each pair. */
+  private gaussian(): number {
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
+    const u = 1 - this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+}
+
+function normaliseInPlace(v: Float32Array, offset: number, dim: number): void {
+  let sum = 0;
+  for (let i = 0; i < dim; i++) sum += v[offset + i]! * v[offset + i]!;
+  const scale = 1 / Math.sqrt(sum);
+  for (let i = 0; i < dim; i++) v[offset + i]! *= scale;
+}
+
+/** Row `r` of a row-major matrix as a view (no copy). */
+export function row(rows: Float32Array, dim: number, r: number): Float32Array {
+  return rows.subarray(r * dim, (r + 1) * dim);
+}
