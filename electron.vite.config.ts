@@ -13,6 +13,7 @@ export default defineConfig({
           engine: resolve('src/engine/index.ts'),
           // Started with new Worker() by the engine; found beside it at run time (src/core/worker-script.ts).
           'tower-worker': resolve('src/core/model/tower-worker.ts'),
+          'index-worker': resolve('src/core/vectors/index-worker.ts'),
         },
         // Shared chunks stay in the same folder so import.meta.url-relative worker lookups hold.
         output: { chunkFileNames: '[name]-[hash].js' },

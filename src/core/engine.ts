@@ -2,7 +2,7 @@
 // process; the desktop app hosts it in a utility process. Heavy parts (model sessions) load lazily.
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import * as ort from 'onnxruntime-node';
+import { runBenchSuite, type BenchOptions, type BenchReport } from './bench/suite';
 import { readGpuStatus, type GpuStatus } from './gpu/nvidia-smi';
 import { loadBundle } from './model/bundle';
 import { diagnoseCudaProvider } from './model/cuda-check';
@@ -65,6 +65,8 @@ export interface Engine {
   embedTexts(texts: string[]): Promise<Float32Array>;
   embedImageFiles(files: string[]): Promise<{ embeddings: ImageEmbedding[]; failures: ImageFailure[] }>;
   doctor(opts?: { loadModel?: boolean }): Promise<DoctorReport>;
+  /** Throughput of each indexing stage on this machine (glimpse bench). */
+  bench(opts: BenchOptions): Promise<BenchReport>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   async function doctor({ loadModel = true } = {}): Promise<DoctorReport> {
     const requested = options.providers?.length ? options.providers : defaultProviders();
+    // Loaded here, not at startup: most commands never touch onnxruntime in this thread.
+    const ort = await import('onnxruntime-node');
     const report: DoctorReport = {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
@@ -172,6 +176,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     embedTexts: (texts) => getEmbedder().embedTexts(texts),
     embedImageFiles: (files) => embedImageFiles(getEmbedder(), files),
     doctor,
+    bench: (opts) => runBenchSuite(getBundle(), { deviceId: options.deviceId, ...opts }),
     async close() {
       const opened = library && (await library.catch(() => null));
       library = null;

@@ -32,7 +32,7 @@ describe('the exact tail', () => {
     tail.set(2, 2, unit(1, 1));
     tail.set(3, 3, unit(0, 1));
     expect(tail.search(unit(1, 0.1), 2).map((h) => h.label)).toEqual([1, 2]);
-    expect(tail.search(unit(1, 0.1), 2, new Set([2, 3])).map((h) => h.label)).toEqual([2, 3]);
+    expect(tail.search(unit(1, 0.1), 2, Uint32Array.of(2, 3)).map((h) => h.label)).toEqual([2, 3]);
     tail.delete(1);
     expect(tail.search(unit(1, 0.1), 1).map((h) => h.label)).toEqual([2]);
   });

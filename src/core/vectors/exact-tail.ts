@@ -1,5 +1,6 @@
 // Vectors added to the index that the HNSW graph has not taken in yet, kept in sequence order and
 // searched exactly, so a photo is findable the moment its vector is committed.
+import { hasLabel } from './allow-list';
 import { dot, TopK, type ScoredLabel } from './exact';
 
 export class ExactTail {
@@ -28,11 +29,11 @@ export class ExactTail {
     }
   }
 
-  /** The k best entries by inner product with `query`, optionally only labels in `allow`. */
-  search(query: Float32Array, k: number, allow: ReadonlySet<number> | null = null): ScoredLabel[] {
+  /** The k best entries by inner product with `query`, optionally only labels in ascending `allow`. */
+  search(query: Float32Array, k: number, allow: Uint32Array | null = null): ScoredLabel[] {
     const top = new TopK(k);
     for (const [label, { vector }] of this.entries) {
-      if (!allow || allow.has(label)) top.offer(label, dot(query, vector));
+      if (!allow || hasLabel(allow, label)) top.offer(label, dot(query, vector));
     }
     return top.sorted();
   }

@@ -28,8 +28,8 @@ export interface SearchRequest {
   op: 'search';
   query: Float32Array;
   k: number;
-  /** Only these labels may be returned. */
-  allow: ReadonlySet<number> | null;
+  /** Only these labels (ascending) may be returned. */
+  allow: Uint32Array | null;
 }
 
 export type IndexRequest =

@@ -3,6 +3,7 @@
 // deleted nodes, and loads and saves the graph file.
 import hnswlib from 'hnswlib-node';
 import { parentPort, workerData } from 'node:worker_threads';
+import { hasLabel } from './allow-list';
 import { fileChecksum, fileSize, fsyncFile } from './durable-files';
 import type {
   FromIndexWorker,
@@ -179,7 +180,8 @@ class IndexWorker {
     const shadowed = this.queue.shadowed;
     let filter: ((label: number) => boolean) | null = null;
     let fetch = k;
-    if (allow) filter = shadowed.size ? (l) => allow.has(l) && !shadowed.has(l) : (l) => allow.has(l);
+    if (allow)
+      filter = shadowed.size ? (l) => hasLabel(allow, l) && !shadowed.has(l) : (l) => hasLabel(allow, l);
     else if (shadowed.size > OVERFETCH_LIMIT) filter = (l) => !shadowed.has(l);
     else fetch = k + shadowed.size;
     for (let i = 0; i < config.dim; i++) this.scratch[i] = query[i]!;
@@ -290,10 +292,16 @@ class IndexWorker {
     post({ type: 'applied', seq: this.appliedSeq });
   }
 
-  /** Settles flushes and starts a save once its changes are all in the graph and no compaction runs. */
+  /**
+   * Settles flushes once their changes are in the graph and no compaction runs, and starts saves once
+   * their changes are in the graph. A save does not wait for a compaction (minutes at 100k): changes
+   * are held while it runs, so the graph it writes, the old one, is complete.
+   */
   private checkWaiters(): void {
-    while (!this.compaction && !this.saving) {
-      const i = this.waiters.findIndex((w) => w.seq <= this.appliedSeq);
+    while (!this.saving) {
+      const i = this.waiters.findIndex(
+        (w) => w.seq <= this.appliedSeq && (w.file !== null || !this.compaction),
+      );
       if (i < 0) return;
       const w = this.waiters.splice(i, 1)[0]!;
       const settle = this.pending.get(w.id)!;

@@ -1,30 +1,47 @@
 // HNSW and bookkeeping parameters for the photo vector index, with the measurements that chose them.
 //
-// Measured with tools/bench/hnsw.ts on clustered synthetic unit vectors (100 Gaussian clusters,
-// 1024-d like ViT-H/14), single thread on the 2-core AMD EPYC dev box; see that file for the method.
-// The numbers are recorded beside each constant so a change can be re-justified the same way.
+// Measured with tools/bench/hnsw.ts on 100k clustered synthetic unit vectors, 1024-d like ViT-H/14
+// (100 isotropic Gaussian clusters; 200 queries drawn like the photos, 200 "between two clusters"), on
+// a 16-core Xeon, the two M values side by side (two threads each), two runs (2026-11-27, hnswlib-node's
+// stock SSE build; timings vary ±15% between runs):
+//
+//   M   efC  inserts/s  ef   recall@10  between  search p50: graph only / through the worker
+//   16  200  749–886    64   0.953      0.715    0.67–0.80 / 0.88–0.99 ms
+//   16  200             96   0.985      0.784    0.89 / 1.00 ms
+//   16  200            128   0.994      0.815    0.85–1.06 / 1.19 ms
+//   24  200  626–759    64   0.977      0.787    0.74–1.18 / 1.00–1.35 ms
+//   24  200            128   0.999      0.868    0.96–1.53 / 1.41 ms
+//   exact scan in JavaScript: 152–187 ms a query.
+//
+// These clusters are a hard case: isotropic noise in 1024-d makes a cluster's members near-ties
+// (the hits the graph misses score within 0.5% of the exact ones: score ratio 0.995), where real photo
+// embeddings have near-duplicates and sub-scenes that separate more. At 20k the same settings give
+// recall@10 0.999 at ef=64.
 
 /** Inner product on L2-normalised vectors is cosine similarity, and hnswlib's 'ip' skips the norm. */
 export const SPACE = 'ip' as const;
 
 /**
- * Graph degree (links per node per layer; 2·M on the ground layer). 16 reaches recall@10 ≥ 0.999 at
- * ef=64 on 100k clustered 1024-d vectors; the links cost 2·16·4 = 128 bytes per photo next to the
- * 4096-byte vector, so a larger M buys little recall for slower inserts.
+ * Graph degree (links per node per layer; 2·M on the ground layer). 24 finds more at equal ef, but
+ * at equal search time 16 with a larger ef does as well (0.985 vs 0.977 above) and inserts 17% faster,
+ * and inserts are the index's bottleneck. 8 lost recall at 20k (0.9955 at ef=64, between 0.705 vs 0.879).
  */
 export const DEFAULT_M = 16;
 
 /**
- * Candidate list size while inserting (nodes). 200 is hnswlib's default and gave the recall above;
- * it is paid once per photo, off the embedding path (the index worker).
+ * Candidate list size while inserting (nodes). At 20k × 1024, M=16: 100 dropped the between-cluster
+ * recall to 0.82 (from 0.88 at 200) and 400 raised it to 0.91 for ~1.7× the insert time (one run on
+ * the shared 2-core dev box, so the time is rough); 200 is
+ * hnswlib's default and is paid once per photo, off the embedding path (the index worker).
  */
 export const DEFAULT_EF_CONSTRUCTION = 200;
 
 /**
  * Candidate list size while searching (nodes); hnswlib uses max(ef, k), so ef ≥ k always holds.
- * 64 is the knee of the recall/latency curve at 100k × 1024 (see tools/bench/hnsw.ts output).
+ * 96 is the smallest ef above recall@10 0.98 at 100k (0.985), at ~1 ms a search through the worker;
+ * a CLIP text query spends far longer in the text tower than that.
  */
-export const DEFAULT_EF_SEARCH = 64;
+export const DEFAULT_EF_SEARCH = 96;
 
 /** hnswlib's level generator seed; fixed so two builds of the same vectors make the same graph. */
 export const RANDOM_SEED = 100;
@@ -41,14 +58,15 @@ export const MIN_CAPACITY = 1024;
 /**
  * Rebuild the graph once marked-deleted nodes exceed this fraction of all nodes. Deleted nodes are
  * still walked during search and still hold memory, so at 20% a search visits ~1.25× the nodes for
- * the same live results; rebuilding costs about one insert per live photo, so waiting until a fifth
- * is dead keeps that at ≤ 5 inserts per deletion, amortised.
+ * the same live results; rebuilding costs one insert (plus a 0.3 ms read-back at 1024-d) per live
+ * photo, and live < 4 × deleted at the threshold, so that is under 4 inserts per deletion, amortised.
  */
 export const COMPACT_DELETED_FRACTION = 0.2;
 
 /**
  * How long the worker inserts before it looks at its messages again (ms). One 1024-d insert takes
- * 2–3 ms at 100k photos, so a search that arrives mid-catch-up waits at most about this long.
+ * 1–3 ms at 100k photos, so a search that arrives mid-catch-up waits at most about this long (measured:
+ * 7 ms p50 with 2000 vectors pending, the exact scan of those included).
  */
 export const WORKER_SLICE_MS = 5;
 
@@ -56,9 +74,9 @@ export const WORKER_SLICE_MS = 5;
 export const ACK_INTERVAL_MS = 50;
 
 /**
- * Up to this many indexed labels with a newer queued change are dropped by fetching k + that many
- * and discarding them; beyond it a label filter runs inside hnswlib, which calls back into
- * JavaScript (~2.5 µs a candidate, measured) and so is the slower path for a handful of labels.
+ * Up to this many shadowed labels (in the graph, with a newer change queued), a search fetches k + that
+ * many and drops them; beyond it hnswlib filters them, calling back into JavaScript for every
+ * candidate (~2.5 µs each, measured), which costs more than a few dozen extra results.
  */
 export const OVERFETCH_LIMIT = 64;
 

@@ -1,0 +1,95 @@
+// `glimpse bench gpu|cpu` (throughput of each indexing stage, end to end, text latency) and
+// `glimpse bench photos` (photo-like JPEGs to measure with).
+import type { Command } from 'commander';
+import type { Engine } from '../core/engine';
+import type { GlobalOptions, Io } from './index';
+import { UsageError } from './index';
+
+type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+
+function list(text: string, name: string): number[] {
+  const values = text.split(',').map((s) => Number(s.trim()));
+  if (!values.length || values.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new UsageError(`${name} takes whole numbers separated by commas, got "${text}"`);
+  }
+  return values;
+}
+
+export function registerBenchCommands(program: Command, io: Io, withEngine: WithEngine): void {
+  const globals = () => program.opts<GlobalOptions>();
+  const bench = program.command('bench').description('measure indexing throughput on this machine');
+
+  for (const target of ['gpu', 'cpu'] as const) {
+    bench
+      .command(target)
+      .description(
+        target === 'gpu'
+          ? 'model-only, decode-only and end-to-end images/s on the NVIDIA GPU (CUDA provider), text latency, GPU load'
+          : 'the same on the CPU provider',
+      )
+      .requiredOption('--images <dir>', 'a folder of photos (glimpse bench photos makes some)')
+      .option('--batch-sizes <list>', 'batch sizes to sweep', target === 'gpu' ? '32,64,128,256' : '1,8,16')
+      .option('--seconds <n>', 'seconds per measurement', '8')
+      .option('--json', 'print the report as one JSON object')
+      .action(async (opts: { images: string; batchSizes: string; seconds: string; json?: boolean }) => {
+        const seconds = Number(opts.seconds);
+        if (!(seconds > 0)) throw new UsageError(`--seconds must be positive, got "${opts.seconds}"`);
+        await withEngine(globals(), async (engine) => {
+          const report = await engine.bench({
+            target,
+            images: opts.images,
+            batchSizes: list(opts.batchSizes, '--batch-sizes'),
+            seconds,
+            onStage: (s) => io.err(`bench: ${s}…\n`),
+          });
+          if (opts.json) {
+            io.out(`${JSON.stringify(report)}\n`);
+            return;
+          }
+          io.out(
+            `${report.machine.gpu ?? report.machine.cpu} — ${report.model.id} (${report.model.precision}) on ${report.provider.active}\n`,
+          );
+          for (const r of report.modelOnly) {
+            const gpu =
+              r.gpu?.utilizationMeanPct != null
+                ? `, GPU ${r.gpu.utilizationMeanPct}% busy, ${r.gpu.memoryPeakMiB} MiB`
+                : '';
+            io.out(
+              `  model only, batch ${String(r.batchSize).padStart(3)}: ${r.imagesPerSecond.toFixed(1)} img/s (${r.msPerBatch.toFixed(1)} ms/batch${gpu})\n`,
+            );
+          }
+          io.out(
+            `  decode: ${report.decodeOneCore.imagesPerSecond.toFixed(1)} img/s on 1 core, ${report.decodeAllCores.imagesPerSecond.toFixed(1)} on ${report.decodeAllCores.concurrency}\n`,
+          );
+          io.out(
+            `  end to end (batch ${report.endToEnd.batchSize}): ${report.endToEnd.imagesPerSecond.toFixed(1)} img/s, efficiency ${report.pipelineEfficiency.toFixed(2)} (${report.bottleneck} bound)\n`,
+          );
+          io.out(
+            `  text query: p50 ${report.text.p50Ms.toFixed(1)} ms, p95 ${report.text.p95Ms.toFixed(1)} ms\n`,
+          );
+        });
+      });
+  }
+
+  bench
+    .command('photos')
+    .description('write photo-like JPEGs (smooth colour, shapes, sensor noise) to benchmark with')
+    .requiredOption('--out <dir>', 'folder to write into')
+    .option('--count <n>', 'how many', '200')
+    .option('--megapixels <n>', 'size of each', '12')
+    .option('--progressive', 'progressive instead of baseline JPEG')
+    .action(async (opts: { out: string; count: string; megapixels: string; progressive?: boolean }) => {
+      const { makePhotoSet } = await import('../core/bench/photos');
+      const t0 = performance.now();
+      const paths = await makePhotoSet({
+        out: opts.out,
+        count: Number(opts.count),
+        megapixels: Number(opts.megapixels),
+        progressive: opts.progressive,
+        concurrency: (await import('node:os')).cpus().length,
+      });
+      io.out(
+        `wrote ${paths.length} photos to ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+      );
+    });
+}

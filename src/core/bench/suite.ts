@@ -1,0 +1,137 @@
+// The benchmark suite behind `glimpse bench gpu|cpu`: model-only throughput over a batch sweep,
+// decode-only on one core and on all, the end-to-end pipeline at the best batch, text latency, and
+// the pipeline's efficiency against the slower of its two stages.
+import { cpus } from 'node:os';
+import { readGpuStatus } from '../gpu/nvidia-smi';
+import { Embedder } from '../model/embedder';
+import type { ProviderName } from '../model/providers';
+import type { ModelBundle } from '../model/types';
+import {
+  benchDecode,
+  benchEndToEnd,
+  benchModel,
+  benchTextLatency,
+  type DecodeRun,
+  type EndToEndRun,
+  type LatencyRun,
+  type ModelRun,
+} from './bench';
+import { IMAGE_EXTENSIONS } from '../indexer/scan';
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+
+export interface BenchOptions {
+  target: 'gpu' | 'cpu';
+  images: string;
+  batchSizes: number[];
+  /** Seconds per model and decode measurement. */
+  seconds: number;
+  deviceId?: number;
+  onStage?: (stage: string) => void;
+}
+
+export interface BenchReport {
+  date: string;
+  target: 'gpu' | 'cpu';
+  machine: { cpu: string; cores: number; gpu: string | null; driver: string | null; cuda: string | null };
+  model: { id: string; precision: 'fp16' | 'fp32'; embedDim: number };
+  provider: {
+    requested: ProviderName[];
+    active: ProviderName;
+    fallbacks: Array<{ provider: string; reason: string }>;
+  };
+  modelOnly: ModelRun[];
+  bestBatch: number;
+  decodeOneCore: DecodeRun;
+  decodeAllCores: DecodeRun;
+  /** Decode with JPEG shrink-on-load at the largest factor (less faithful, see docs/PREPROCESSING.md):
+   *  what a faster decode would give where decoding is the bottleneck. */
+  decodeAllCoresFastShrink: DecodeRun;
+  endToEnd: EndToEndRun & { batchSize: number };
+  /** end-to-end ÷ min(decode all cores, model-only at the best batch); 1.0 means no stage waits for another. */
+  pipelineEfficiency: number;
+  /** Which stage limits end-to-end throughput. */
+  bottleneck: 'decode' | 'model';
+  text: LatencyRun;
+}
+
+async function imageFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  const files = names.filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).map((n) => join(dir, n));
+  if (!files.length)
+    throw new Error(`${dir}: no images to benchmark with (glimpse bench photos --out ${dir} makes some)`);
+  return files;
+}
+
+export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Promise<BenchReport> {
+  const files = await imageFiles(opts.images);
+  const providers: ProviderName[] = opts.target === 'gpu' ? ['cuda'] : ['cpu'];
+  const gpuStatus = await readGpuStatus();
+  const stage = opts.onStage ?? (() => {});
+  const sampleGpu = opts.target === 'gpu';
+
+  const sweep = new Embedder(bundle, { providers, deviceId: opts.deviceId });
+  let modelOnly: ModelRun[];
+  let text: LatencyRun;
+  let info;
+  let decodeOneCore: DecodeRun;
+  let decodeAllCores: DecodeRun;
+  let decodeAllCoresFastShrink: DecodeRun;
+  try {
+    stage('model-only batch sweep');
+    modelOnly = await benchModel(sweep, { batchSizes: opts.batchSizes, seconds: opts.seconds, sampleGpu });
+    info = await sweep.loadVisual();
+    stage('text latency');
+    text = await benchTextLatency(sweep);
+    stage('decode, one core');
+    decodeOneCore = await benchDecode(sweep, files, { concurrency: 1, seconds: opts.seconds });
+    stage(`decode, ${cpus().length} cores`);
+    decodeAllCores = await benchDecode(sweep, files, { concurrency: cpus().length, seconds: opts.seconds });
+    stage(`decode with fast shrink-on-load, ${cpus().length} cores`);
+    decodeAllCoresFastShrink = await benchDecode(sweep, files, {
+      concurrency: cpus().length,
+      seconds: opts.seconds,
+      resampling: { fastShrinkOnLoad: true },
+    });
+  } finally {
+    await sweep.close();
+  }
+  const best = modelOnly.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
+
+  stage(`end to end at batch ${best.batchSize}`);
+  const e2eEmbedder = new Embedder(bundle, { providers, deviceId: opts.deviceId, batchSize: best.batchSize });
+  let endToEnd: EndToEndRun;
+  try {
+    endToEnd = await benchEndToEnd(e2eEmbedder, opts.images, { sampleGpu });
+  } finally {
+    await e2eEmbedder.close();
+  }
+  const limit = Math.min(decodeAllCores.imagesPerSecond, best.imagesPerSecond);
+  const gpu = gpuStatus.gpus[0];
+  return {
+    date: new Date().toISOString(),
+    target: opts.target,
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: cpus().length,
+      gpu: gpu?.name ?? null,
+      driver: gpu?.driverVersion ?? null,
+      cuda: gpuStatus.cudaVersion,
+    },
+    model: {
+      id: bundle.id,
+      precision: bundle.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+      embedDim: bundle.embedDim,
+    },
+    provider: { requested: providers, active: info.active, fallbacks: info.fallbacks },
+    modelOnly,
+    bestBatch: best.batchSize,
+    decodeOneCore,
+    decodeAllCores,
+    decodeAllCoresFastShrink,
+    endToEnd: { ...endToEnd, batchSize: best.batchSize },
+    pipelineEfficiency: endToEnd.imagesPerSecond / limit,
+    bottleneck: decodeAllCores.imagesPerSecond < best.imagesPerSecond ? 'decode' : 'model',
+    text,
+  };
+}
