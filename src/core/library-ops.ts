@@ -1,7 +1,8 @@
 // The engine's library operations — folders, indexing, search, status — over one open Library and
 // the model's Embedder. engine.ts composes these; the CLI and the app reach them only through it.
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { isInside } from './paths';
 import type { FolderRow } from './catalog/catalog';
 import { runIndex, type IndexFolder, type IndexOptions, type IndexSummary } from './indexer/indexer';
 import type { Library } from './library';
@@ -9,6 +10,10 @@ import type { Embedder } from './model/embedder';
 import { embedImageFiles } from './model/embed-files';
 import { combine, parseQuery, type QueryTerm } from './search/query';
 import { Searcher, type SearchOptions, type SearchPage } from './search/search';
+import { checkLibrary, type CheckOptions, type CheckReport } from './maintenance/check';
+import { findDuplicates, type DuplicateOptions, type DuplicateReport } from './maintenance/duplicates';
+import { pathScope } from './watch/scope';
+import { watchFolders, type WatchOptions, type WatchSummary } from './watch/watcher';
 
 export class FolderError extends Error {
   readonly code = 'BAD_FOLDER';
@@ -43,10 +48,6 @@ export interface FailureRow {
   reason: string;
 }
 
-const inside = (child: string, parent: string) => {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-};
 
 /** A folder as the library stores it: absolute, links resolved, no trailing separator. */
 export function canonicalFolder(path: string): string {
@@ -77,11 +78,11 @@ export class LibraryOps {
     for (const raw of paths) {
       const path = canonicalFolder(raw);
       const folders = catalog.folders();
-      const parent = folders.find((f) => f.path !== path && inside(path, f.path));
+      const parent = folders.find((f) => f.path !== path && isInside(path, f.path));
       if (parent) throw new FolderError(`${path} is already in the library as part of ${parent.path}`);
       catalog.transaction(() => {
         const id = catalog.addFolder(path, exclude);
-        for (const child of folders.filter((f) => f.path !== path && inside(f.path, path))) {
+        for (const child of folders.filter((f) => f.path !== path && isInside(f.path, path))) {
           catalog.db.prepare(`UPDATE photos SET folder_id = ? WHERE folder_id = ?`).run(id, child.id);
           catalog.db.prepare(`DELETE FROM folders WHERE id = ?`).run(child.id);
         }
@@ -119,7 +120,7 @@ export class LibraryOps {
     const wanted = paths.length ? new Set(paths.map(canonicalFolder)) : null;
     const folders: IndexFolder[] = catalog
       .folders()
-      .filter((f) => !wanted || wanted.has(f.path) || [...wanted].some((w) => inside(w, f.path)))
+      .filter((f) => !wanted || wanted.has(f.path) || [...wanted].some((w) => isInside(w, f.path)))
       .map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }));
     if (!folders.length) throw new FolderError('the library has no folders yet: name one to index');
     try {
@@ -209,5 +210,63 @@ export class LibraryOps {
       },
       thumbnails: await this.library.thumbnails.usage(),
     };
+  }
+
+  // ---- watch mode, near-duplicates, consistency check (src/core/watch, src/core/maintenance) --------
+
+  /**
+   * Indexes only what is at these paths (files or folders inside library folders, present or gone),
+   * without walking the rest of the library: watch mode's runs and check --repair. Paths outside
+   * every library folder are ignored. Does not save the index file (see SAVE_EVERY_MS in watcher.ts).
+   */
+  async indexPaths(paths: string[], opts: IndexOptions = {}): Promise<IndexSummary> {
+    const { catalog } = this.library;
+    const wanted = paths.map((p) => resolve(p));
+    const folders: IndexFolder[] = catalog
+      .folders()
+      .filter((f) => wanted.some((p) => isInside(p, f.path)))
+      .map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }));
+    return runIndex(
+      { catalog, embedder: this.embedder, vectors: this.library.sink, thumbnails: this.library.thumbnails },
+      folders,
+      { ...opts, scope: pathScope(catalog, wanted) },
+    );
+  }
+
+  /**
+   * Keeps the library current while files change, until `opts.signal` aborts: the given folders
+   * (registered if new) or every library folder, indexed in full first unless `catchUp` is false.
+   */
+  async watch(dirs: string[], opts: WatchOptions & { exclude?: string[] }): Promise<WatchSummary> {
+    const { catalog } = this.library;
+    const wanted = dirs.map(canonicalFolder);
+    const known = new Set(catalog.folders().map((f) => f.path));
+    const fresh = wanted.filter((p) => !known.has(p));
+    if (fresh.length) this.addFolders(fresh, opts.exclude);
+    const folders = catalog.folders().filter((f) => !wanted.length || wanted.includes(f.path));
+    if (!folders.length) throw new FolderError('the library has no folders yet: name one to watch');
+    const target = {
+      index: (paths: string[], o: IndexOptions) => this.index(paths, o),
+      indexPaths: (paths: string[], o: IndexOptions) => this.indexPaths(paths, o),
+      saveIndex: () => this.library.saveIndex(),
+    };
+    return watchFolders(target, folders, opts);
+  }
+
+  /** Groups of near-identical photos (and exact copies) by their vectors. */
+  duplicates(opts: DuplicateOptions = {}): Promise<DuplicateReport> {
+    return findDuplicates(this.library.catalog, this.library.vectors, this.library.modelId, opts);
+  }
+
+  /** Checks that the catalog, vector index, files and thumbnails agree; `repair` fixes what is safe. */
+  check(opts: CheckOptions = {}): Promise<CheckReport> {
+    return checkLibrary(
+      {
+        library: this.library,
+        preprocess: this.embedder.bundle.preprocess,
+        indexPaths: (paths, o) => this.indexPaths(paths, o),
+      },
+      opts,
+    );
   }
 }

@@ -1,8 +1,8 @@
 // Where Glimpse keeps its data: the same folder Electron's app.getPath('userData') gives the desktop
 // app (so the CLI and the app share one library and one set of models), overridable for tests and users.
-import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readStoredSettings } from './settings';
 
 export const APP_NAME = 'Glimpse';
 /** The model a fresh install uses: the one Glimpse is built around. */
@@ -27,19 +27,17 @@ export function modelsDir(env: Env = process.env): string {
   return join(glimpseHome(env), 'models');
 }
 
-/** The model folder used when no --model is given: GLIMPSE_MODEL, else the active model recorded in
- *  settings.json (the app's model manager writes it), else the default model's folder. */
+/** The model folder used when no --model is given: GLIMPSE_MODEL, else the folder or installed model
+ *  chosen in settings.json (the app's settings and model manager write it), else the default model's. */
 export function defaultModelDir(env: Env = process.env): string {
   if (env.GLIMPSE_MODEL) return resolve(env.GLIMPSE_MODEL);
-  let active = DEFAULT_MODEL_ID;
-  const settings = join(glimpseHome(env), 'settings.json');
-  if (existsSync(settings)) {
-    try {
-      const parsed = JSON.parse(readFileSync(settings, 'utf8')) as { activeModel?: unknown };
-      if (typeof parsed.activeModel === 'string' && parsed.activeModel) active = parsed.activeModel;
-    } catch {
-      // A damaged settings file must not stop the CLI; the default model is the safe answer.
-    }
-  }
-  return join(modelsDir(env), active);
+  const { stored } = readStoredSettings(glimpseHome(env));
+  if (stored.modelDir) return resolve(stored.modelDir);
+  return join(modelsDir(env), stored.activeModel ?? DEFAULT_MODEL_ID);
+}
+
+/** True when `child` is `parent` or inside it (both absolute; no symlink resolution). */
+export function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -1,48 +1,114 @@
-// Electron main process: one locked-down window for the renderer. Glue only — the engine (and every
-// native module) lives in a utility process (src/engine), added with the desktop app's issue.
-import { app, BrowserWindow, session, shell } from 'electron';
-import { join } from 'node:path';
+// Electron main process: lifecycle, the window, menus, dialogs, protocols and IPC routing — glue only.
+// The engine (and every native module) runs in a utility process (src/engine), started by EngineHost.
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import type { Events } from '../shared/contract';
+import type { EngineState } from '../shared/types';
+import { EngineHost } from './engine-host';
+import { GpuPoller } from './gpu-poller';
+import { registerIpc } from './ipc';
+import { buildMenu } from './menu';
+import { IMAGE_SCHEME, THUMB_SCHEME } from '../shared/photo-urls';
+import { handleProtocols, registerSchemes } from './protocols';
+import { createWindow, lockDownSession } from './window';
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 860,
-    title: 'Glimpse',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return win;
+let window: BrowserWindow | null = null;
+let engineState: EngineState = { state: 'starting', message: null };
+
+function send<E extends keyof Events>(event: E, payload: Events[E]): void {
+  if (window && !window.isDestroyed()) window.webContents.send(`event:${event}`, payload);
 }
+
+registerSchemes();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    const [win] = BrowserWindow.getAllWindows();
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
+  const engine = new EngineHost((state) => {
+    engineState = state;
+    send('engineState', state);
   });
+  engine.onEvent((name, payload) => send(name as keyof Events, payload as never));
+  const gpu = new GpuPoller(engine, (state) => send('gpuPanel', state));
+
+  const pickFolder = async (title: string): Promise<string | null> => {
+    const options = { title, properties: ['openDirectory' as const, 'createDirectory' as const] };
+    const r = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  };
+  const photoPath = async (photoId: number) => {
+    const path = await engine.call('photoFile', photoId);
+    if (!path || !existsSync(path))
+      throw Object.assign(new Error(`photo ${photoId} is not on disk any more`), { code: 'NOT_FOUND' });
+    return path;
+  };
+
+  registerIpc(
+    engine,
+    {
+      getAppInfo: async () => ({
+        version: app.getVersion(),
+        platform: process.platform,
+        libraryDir: (await engine.call('getLibraryStatus').catch(() => null))?.dir ?? '',
+        thumbnailBase: `${THUMB_SCHEME}://photo/`,
+        imageBase: `${IMAGE_SCHEME}://photo/`,
+      }),
+      chooseModelFolder: async () => {
+        const dir = await pickFolder('Choose a Glimpse model folder (with model.json)');
+        return dir ? engine.call('setModelDir', dir) : engine.call('getModelState');
+      },
+      addFolder: async (_event, path) => {
+        const dir = path ?? (await pickFolder('Add a folder of photos'));
+        return dir ? engine.call('addFolder', dir) : (await engine.call('getLibraryStatus')).folders;
+      },
+      getGpuPanel: () => gpu.current(),
+      openPhoto: async (_event, id) => {
+        const error = await shell.openPath(await photoPath(id));
+        if (error) throw new Error(error);
+      },
+      showPhotoInFolder: async (_event, id) => shell.showItemInFolder(await photoPath(id)),
+      copyPhotoPath: async (_event, id) => clipboard.writeText(await photoPath(id)),
+    },
+    () => window?.webContents ?? null,
+  );
+
+  // Dragging a result out to another app (an editor, a chat) hands it the file itself.
+  ipcMain.on('startDrag', async (event, photoId: unknown) => {
+    if (!window || event.sender !== window.webContents || typeof photoId !== 'number') return;
+    const file = await photoPath(photoId).catch(() => null);
+    if (!file) return;
+    const thumb = await engine.call('thumbnailFile', photoId).catch(() => null);
+    const icon = thumb ? nativeImage.createFromPath(thumb).resize({ width: 64 }) : nativeImage.createEmpty();
+    event.sender.startDrag({ file, icon });
+  });
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
   void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    createWindow();
+    lockDownSession();
+    handleProtocols(engine);
+    Menu.setApplicationMenu(buildMenu());
+    void engine.start();
+    window = createWindow();
+    window.webContents.on('did-finish-load', () => send('engineState', engineState));
+    gpu.start();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) window = createWindow();
     });
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Let the engine save the vector index and close the catalog before the app goes.
+    event.preventDefault();
+    quitting = true;
+    gpu.stop();
+    void engine.stop().finally(() => app.quit());
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

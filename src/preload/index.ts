@@ -1,5 +1,27 @@
-// Preload: the only bridge between the sandboxed renderer and main. The desktop app's issue builds
-// window.api here from the IPC contract; today it exposes only what the renderer needs to say so.
-import { contextBridge } from 'electron';
+// Preload: builds window.api from the contract's name lists — one method per command, `on` for events —
+// and nothing else. Runs sandboxed, so it is bundled as one CommonJS file.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { COMMAND_NAMES, EVENT_NAMES, type Api, type EventName } from '../shared/contract';
+import type { ErrorData } from '../shared/types';
 
-contextBridge.exposeInMainWorld('glimpse', { platform: process.platform });
+type Envelope = { ok: true; value: unknown } | { ok: false; error: ErrorData };
+
+const api: Record<string, unknown> = {};
+for (const name of COMMAND_NAMES) {
+  api[name] = async (...args: unknown[]) => {
+    const r = (await ipcRenderer.invoke(name, ...args)) as Envelope;
+    if (r.ok) return r.value;
+    // A plain object crosses the context bridge intact: { code, message } reaches the page as data.
+    throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  };
+}
+api.on = (event: EventName, listener: (payload: unknown) => void) => {
+  if (!EVENT_NAMES.includes(event)) throw new Error(`unknown event: ${event}`);
+  const wrapped = (_e: unknown, payload: unknown) => listener(payload);
+  ipcRenderer.on(`event:${event}`, wrapped);
+  return () => ipcRenderer.off(`event:${event}`, wrapped);
+};
+api.pathForFile = (file: File) => webUtils.getPathForFile(file);
+api.startDrag = (photoId: number) => ipcRenderer.send('startDrag', photoId);
+
+contextBridge.exposeInMainWorld('api', api as Api);

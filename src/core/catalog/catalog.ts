@@ -88,6 +88,8 @@ export class Catalog {
   readonly file: string;
   private readonly release: () => void;
   private readonly stmt: ReturnType<Catalog['prepare']>;
+  /** Contents that lost a photo inside writeBatch(), checked once the batch's writes have all landed. */
+  private deferredRelease: Set<string> | null = null;
 
   private constructor(dir: string, opts: CatalogOptions) {
     this.file = join(dir, 'library.db');
@@ -176,6 +178,27 @@ export class Catalog {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * Runs `fn` in one transaction in which contents that lose their last photo are released only at the
+   * end, once every write has landed: a batch may take content X away from one path and give it to
+   * another (two files swapping names, a file copied and then edited), and X's vector must survive
+   * that. Writes inside return no freed vectors; the batch returns them all.
+   */
+  writeBatch(fn: () => void): FreedVector[] {
+    if (this.deferredRelease) throw new Error(`${this.file}: writeBatch() calls do not nest`);
+    const candidates = new Set<string>();
+    this.deferredRelease = candidates;
+    try {
+      return this.transaction(() => {
+        fn();
+        this.deferredRelease = null;
+        return this.releaseHashes(candidates);
+      });
+    } finally {
+      this.deferredRelease = null;
+    }
   }
 
   // Folders ---------------------------------------------------------------------------------------
@@ -276,6 +299,10 @@ export class Catalog {
   /** Deletes the embeddings of contents no indexed photo shows any more, journaling their labels so
    *  the vector index drops them too. */
   private releaseHashes(hashes: Iterable<string>): FreedVector[] {
+    if (this.deferredRelease) {
+      for (const hash of hashes) this.deferredRelease.add(hash);
+      return [];
+    }
     const freed: FreedVector[] = [];
     for (const hash of new Set(hashes)) {
       if (this.stmt.hashInUse.get(hash)) continue;

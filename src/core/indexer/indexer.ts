@@ -32,8 +32,19 @@ export interface IndexFolder {
   exclude: string[];
 }
 
+/** Part of the folders to look at instead of all of them (watch mode's changed paths): a run over a
+ *  scope costs what changed, not what the library holds. */
+export interface IndexScope {
+  /** The folder's image files the run looks at, instead of a full scan. */
+  files(folder: IndexFolder, signal?: AbortSignal): AsyncIterable<ScannedFile>;
+  /** The folder's catalog rows the scope covers: those whose files were not listed moved or are gone. */
+  rows(folder: IndexFolder): Iterable<PhotoRow>;
+}
+
 export interface IndexOptions {
   signal?: AbortSignal;
+  /** Look only at this part of the folders; default: all of each folder. */
+  scope?: IndexScope;
   onProgress?: (p: IndexProgress) => void;
   /** Files decoded at once; default: one per core (sharp decodes each on one libuv thread). */
   decodeConcurrency?: number;
@@ -118,7 +129,10 @@ export async function runIndex(
   const work: WorkItem[] = [];
   const seen = new Set<number>();
   for (const folder of folders) {
-    for await (const file of scanFolder(folder.path, { exclude: folder.exclude, signal })) {
+    const files = opts.scope
+      ? opts.scope.files(folder, signal)
+      : scanFolder(folder.path, { exclude: folder.exclude, signal });
+    for await (const file of files) {
       p.found++;
       const existing = catalog.photoByPath(file.path);
       if (existing) seen.add(existing.id);
@@ -138,7 +152,7 @@ export async function runIndex(
   const missing = new Map<string, PhotoRow[]>();
   const missingIds = new Set<number>();
   for (const folder of folders) {
-    for (const row of catalog.photosInFolder(folder.id)) {
+    for (const row of opts.scope ? opts.scope.rows(folder) : catalog.photosInFolder(folder.id)) {
       if (seen.has(row.id)) continue;
       missingIds.add(row.id);
       if (row.hash && row.status === 'indexed')
@@ -157,8 +171,10 @@ export async function runIndex(
   const ready: Decoded[] = [];
   const inFlight = new Map<string, Decoded | 'pending'>(); // hash → leader being decoded/embedded
   const followersOf = new Map<string, WorkItem[]>();
-  const pendingWrites: Array<() => void> = []; // moves, duplicates and failures, written with the next batch
-  const pendingFreed: FreedVector[] = [];
+  // Moves, duplicates and failures, written with the next batch. Each batch is one Catalog.writeBatch,
+  // which releases content only after all its writes: a duplicate may name content that another write
+  // in the same batch takes away from its last path.
+  const pendingWrites: Array<() => void> = [];
   const buffers: ImageBatch[] = [embedder.allocImageBatch(capacity), embedder.allocImageBatch(capacity)];
   // Producers and the batcher sleep until something changes (an item decoded, a batch committed).
   let waiters: Array<() => void> = [];
@@ -172,10 +188,7 @@ export async function runIndex(
   const recordFailure = (item: WorkItem, code: string, reason: string) => {
     const f = failure(item, code, reason);
     failed.push({ path: item.path, code, reason });
-    pendingWrites.push(() => {
-      if (item.previous?.status === 'indexed') pendingFreed.push(...catalog.writePhoto(f));
-      else catalog.writePhoto(f);
-    });
+    pendingWrites.push(() => catalog.writePhoto(f));
     p.failed++;
     p.processed++;
   };
@@ -190,8 +203,7 @@ export async function runIndex(
   const flushSmallWrites = () => {
     if (!pendingWrites.length) return;
     const writes = pendingWrites.splice(0);
-    catalog.transaction(() => writes.forEach((w) => w()));
-    release(pendingFreed.splice(0));
+    release(catalog.writeBatch(() => writes.forEach((w) => w())));
   };
 
   /** Read, hash, and either reuse an existing vector or decode for the model. */
@@ -214,7 +226,7 @@ export async function runIndex(
       // The same bytes disappeared from another path: a move or rename. The row (and vector) follows.
       missingIds.delete(movedFrom.id);
       pendingWrites.push(() => {
-        if (item.previous) pendingFreed.push(...catalog.deletePhotos([item.previous.id]));
+        if (item.previous) catalog.deletePhotos([item.previous.id]);
         catalog.movePhoto(movedFrom.id, {
           path: item.path,
           folderId: item.folderId,
@@ -228,8 +240,8 @@ export async function runIndex(
     }
     if (catalog.labelFor(modelId, hash) !== undefined) {
       const twin = catalog.photosWithHash(hash)[0];
-      pendingWrites.push(() => {
-        const freed = catalog.writePhoto({
+      pendingWrites.push(() =>
+        catalog.writePhoto({
           ...copyOf(twin),
           folderId: item.folderId,
           path: item.path,
@@ -237,9 +249,8 @@ export async function runIndex(
           mtimeMs: item.mtimeMs,
           hash,
           status: 'indexed',
-        });
-        pendingFreed.push(...freed);
-      });
+        }),
+      );
       p.reused++;
       p.processed++;
       return;
@@ -311,12 +322,12 @@ export async function runIndex(
     await Promise.all(batch.map((d) => (d.thumbnail ? thumbnails.put(d.hash, d.thumbnail) : undefined)));
     const added: Array<{ label: number; vector: Float32Array }> = [];
     const writes = pendingWrites.splice(0);
-    catalog.transaction(() => {
+    const freed = catalog.writeBatch(() => {
       batch.forEach((d, i) => {
         const vector = run.vectors.slice(i * run.dim, (i + 1) * run.dim);
         const label = catalog.addEmbedding(modelId, d.hash, vector);
         added.push({ label, vector });
-        pendingFreed.push(...catalog.writePhoto({ ...d.write, status: 'indexed' }));
+        catalog.writePhoto({ ...d.write, status: 'indexed' });
         for (const f of followersOf.get(d.hash) ?? []) {
           catalog.writePhoto({
             ...d.write,
@@ -331,7 +342,7 @@ export async function runIndex(
       writes.forEach((w) => w());
     });
     vectors.add(added);
-    release(pendingFreed.splice(0));
+    release(freed);
     for (const d of batch) {
       const followers = followersOf.get(d.hash)?.length ?? 0;
       followersOf.delete(d.hash);
@@ -397,7 +408,8 @@ export async function runIndex(
     release(catalog.deletePhotos(gone));
     p.removed = gone.length;
     const now = Date.now();
-    for (const f of folders) catalog.markScanned(f.id, now);
+    // A scoped run saw part of each folder: the folder as a whole was not scanned.
+    if (!opts.scope) for (const f of folders) catalog.markScanned(f.id, now);
   }
   p.phase = cancelled ? 'cancelled' : 'done';
   p.currentFile = null;

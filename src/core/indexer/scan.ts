@@ -23,7 +23,7 @@ export const IMAGE_EXTENSIONS = new Set([
 ]);
 
 /** Folders that hold no user photos, or copies the OS or a NAS keeps of them. */
-const SYSTEM_FOLDERS = new Set([
+export const SYSTEM_FOLDERS = new Set([
   '$RECYCLE.BIN',
   'System Volume Information',
   'lost+found',

@@ -14,7 +14,8 @@ export const MIN_KEPT = 1;
  * `ranked` must be sorted best first. Adaptive: with b the best score and m the median of the ranked
  * candidates (up to RELEVANT_POOL of them), keep scores ≥ m + ADAPTIVE_FRACTION·(b − m). A query with a
  * clear match set (20 red photos at 0.70 among hundreds at 0.05) keeps exactly that set; a query where
- * nothing stands out keeps the better half of its candidates.
+ * nothing stands out keeps only the hits nearer the best than the median (about the top quarter of an
+ * even spread).
  */
 export function applyCutoff<T extends { score: number }>(
   ranked: T[],

@@ -20,8 +20,8 @@ const WEIGHTED = /^(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.+)$/s;
 export function parseQuery(query: string): QueryTerm[] {
   const text = query.trim();
   if (!text) throw new QueryError('the query is empty');
-  // A leading "-" ("-people") is a term to avoid only when more follows.
-  const parts = ` + ${text}`.split(OPERATOR).slice(1);
+  // An implicit "+" before the first term, unless the query starts with an operator ("- people").
+  const parts = (/^[+-]\s/.test(text) ? ` ${text}` : ` + ${text}`).split(OPERATOR).slice(1);
   const terms: QueryTerm[] = [];
   for (let i = 0; i < parts.length; i += 2) {
     const sign = parts[i] === '-' ? -1 : 1;

@@ -1,0 +1,103 @@
+// Checks between the catalog and the thumbnail cache: every indexed content has its thumbnail, and
+// every file in the cache is the thumbnail of an indexed content.
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { contentHash } from '../indexer/content';
+import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
+import { decodeForModel } from '../model/decode';
+import type { Check, CheckContext } from './check-types';
+import { EXAMPLES } from './check-types';
+
+const THUMBNAIL_NAME = /^([0-9a-f]{64})\.webp$/;
+/** A temp file younger than this may be a thumbnail being written right now by this process. */
+const TMP_GRACE_MS = 60 * 60 * 1000;
+
+/** Remakes a thumbnail from any file of that content that still has those bytes, as the indexer
+ *  makes it (same decode, same size); false when no such file is readable. */
+async function remake(ctx: CheckContext, hash: string): Promise<boolean> {
+  for (const photo of ctx.catalog.photosWithHash(hash)) {
+    try {
+      const bytes = await readFile(photo.path);
+      if ((await contentHash(bytes)) !== hash) continue; // changed since: the next index run handles it
+      const { thumbnail } = await decodeForModel(bytes, ctx.preprocess, {
+        thumbnailSize: THUMBNAIL_SIZE,
+        name: photo.path,
+      });
+      if (!thumbnail) continue;
+      await ctx.thumbnails.put(hash, thumbnail);
+      return true;
+    } catch {
+      continue; // gone or unreadable: try another copy
+    }
+  }
+  return false;
+}
+
+export const thumbnailsMissing: Check = {
+  id: 'thumbnails-missing',
+  title: 'every indexed photo has a thumbnail',
+  async find(ctx) {
+    const hashes = ctx.catalog.db
+      .prepare(`SELECT DISTINCT hash FROM photos WHERE status = 'indexed' AND hash IS NOT NULL ORDER BY hash`)
+      .pluck()
+      .all() as string[];
+    const missing: string[] = [];
+    hashes.forEach((hash, i) => {
+      if (!ctx.thumbnails.has(hash)) missing.push(hash);
+      if ((i & 0xfff) === 0) ctx.progress(i, hashes.length);
+    });
+    return {
+      found: missing.length,
+      examples: missing.slice(0, EXAMPLES).map((h) => ctx.catalog.photosWithHash(h)[0]?.path ?? h),
+      advice: 'no readable file has those bytes any more; the next glimpse index settles them',
+      repair: async () => {
+        for (const [i, hash] of missing.entries()) {
+          ctx.signal?.throwIfAborted();
+          await remake(ctx, hash);
+          ctx.progress(i + 1, missing.length);
+        }
+      },
+    };
+  },
+};
+
+export const thumbnailsOrphan: Check = {
+  id: 'thumbnails-orphan',
+  title: 'every thumbnail belongs to an indexed photo',
+  async find(ctx) {
+    const dir = ctx.thumbnails.dir;
+    const orphans: string[] = [];
+    if (existsSync(dir)) {
+      const inUse = ctx.catalog.db
+        .prepare(`SELECT 1 FROM photos WHERE hash = ? AND status = 'indexed' LIMIT 1`)
+        .pluck();
+      const subs = await readdir(dir);
+      for (const [i, sub] of subs.entries()) {
+        const shard = join(dir, sub);
+        if (!(await stat(shard).catch(() => null))?.isDirectory()) {
+          orphans.push(shard); // a stray file where only shard folders belong
+          continue;
+        }
+        for (const name of await readdir(shard).catch(() => [] as string[])) {
+          const path = join(shard, name);
+          const hash = THUMBNAIL_NAME.exec(name)?.[1];
+          if (hash && hash.startsWith(sub) && inUse.get(hash)) continue;
+          if (!hash && name.endsWith('.tmp')) {
+            const age = Date.now() - ((await stat(path).catch(() => null))?.mtimeMs ?? 0);
+            if (age < TMP_GRACE_MS) continue;
+          }
+          orphans.push(path);
+        }
+        ctx.progress(i + 1, subs.length);
+      }
+    }
+    return {
+      found: orphans.length,
+      examples: orphans.slice(0, EXAMPLES),
+      repair: async () => {
+        await Promise.all(orphans.map((path) => rm(path, { force: true })));
+      },
+    };
+  },
+};

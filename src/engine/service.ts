@@ -1,0 +1,297 @@
+// The engine's side of the app contract: commands the renderer sends (through main) answered with
+// createEngine(), the one indexing job, settings, and the lookups main's protocols and GPU panel need.
+// Electron-free, so the end-to-end tests run it in the test process exactly as the app does.
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { createEngine, type Engine } from '../core/engine';
+import { defaultModelDir, glimpseHome, isInside } from '../core/paths';
+import { readSettings, writeSettings } from '../core/settings';
+import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
+import type {
+  EmbedderInfo,
+  FolderStatus,
+  IndexJob,
+  ModelState,
+  PhotoDetails,
+  SearchOptions,
+  SearchPage,
+  Settings,
+} from '../shared/types';
+
+export interface ServiceOptions {
+  /** Glimpse's data folder (settings.json); default: glimpseHome(). */
+  home?: string;
+  libraryDir?: string;
+  /** better-sqlite3 built for Electron's ABI. */
+  sqliteBinding?: string;
+  emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
+}
+
+/** Commands main answers itself (dialogs, the shell, the clipboard, the GPU poller). */
+export type MainOnlyCommand = (typeof MAIN_COMMANDS)[number];
+
+export interface EngineStats {
+  embedder: EmbedderInfo | null;
+  batchSize: number | null;
+  indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
+}
+
+/** What only main asks of the engine. */
+interface EngineExtras {
+  /** addFolder with the path main's picker chose. */
+  addFolder(path: string): FolderStatus[];
+  setModelDir(dir: string): ModelState;
+  /** For main's protocols: a thumbnail or image file of a catalog id, never a path from the renderer. */
+  thumbnailFile(photoId: number): string | null;
+  imageFile(photoId: number): { path: string; mime: string } | null;
+  photoFile(photoId: number): string | null;
+  engineStats(): EngineStats;
+}
+
+type Asyncify<T> = {
+  [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => R | Promise<R> : never;
+};
+
+/** Commands the engine answers, each sync or async. */
+export type EngineCommands = Asyncify<Omit<Commands, MainOnlyCommand> & EngineExtras>;
+export type EngineCommandName = keyof EngineCommands;
+
+/** Formats Chromium shows natively; others (TIFF, HEIF) get their thumbnail-sized preview instead. */
+const BROWSER_IMAGES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.jpe': 'image/jpeg',
+  '.jfif': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.avif': 'image/avif',
+};
+
+export function createService(opts: ServiceOptions): EngineCommands & { close(): Promise<void> } {
+  const home = opts.home ?? glimpseHome();
+  let settings: Settings = readSettings(home);
+  let engine: Engine = makeEngine();
+  let job: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
+  let abort: AbortController | null = null;
+  let running: Promise<void> | null = null;
+
+  function makeEngine(): Engine {
+    return createEngine({
+      modelDir: settings.modelDir ?? defaultModelDir(),
+      libraryDir: opts.libraryDir,
+      sqliteBinding: opts.sqliteBinding,
+      providers: settings.providers.length ? settings.providers : undefined,
+      batchSize: settings.batchSize ?? undefined,
+    });
+  }
+
+  const setJob = (next: Partial<IndexJob>) => {
+    job = { ...job, ...next };
+    opts.emit('indexJob', job);
+  };
+
+  async function restartEngine() {
+    if (running) {
+      abort?.abort();
+      await running;
+    }
+    await engine.close();
+    engine = makeEngine();
+  }
+
+  const lib = () => engine.library();
+
+  function modelState(): ModelState {
+    try {
+      const b = engine.bundle();
+      return {
+        dir: engine.modelDir,
+        ok: true,
+        problem: null,
+        id: b.id,
+        name: b.name,
+        precision: b.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+        embedDim: b.embedDim,
+      };
+    } catch (e) {
+      const problem = existsSync(engine.modelDir) ? (e as Error).message : `no model at ${engine.modelDir}`;
+      return {
+        dir: engine.modelDir,
+        ok: false,
+        problem,
+        id: null,
+        name: null,
+        precision: null,
+        embedDim: null,
+      };
+    }
+  }
+
+  async function photo(photoId: number): Promise<PhotoDetails> {
+    const l = await lib();
+    const row = l.library.catalog.photo(photoId);
+    if (!row) throw Object.assign(new Error(`no photo with id ${photoId}`), { code: 'NOT_FOUND' });
+    const folder = l.library.catalog.folders().find((f) => f.id === row.folderId);
+    return {
+      photoId: row.id,
+      path: row.path,
+      folder: folder?.path ?? '',
+      size: row.size,
+      width: row.width,
+      height: row.height,
+      format: row.format,
+      takenAt: row.takenAt,
+      mtimeMs: row.mtimeMs,
+      camera: row.camera,
+      status: row.status,
+      error: row.error,
+    };
+  }
+
+  function startIndexing(paths: string[]): IndexJob {
+    if (running) return job;
+    abort = new AbortController();
+    const signal = abort.signal;
+    setJob({ state: 'running', progress: null, error: null });
+    running = (async () => {
+      try {
+        const l = await lib();
+        const summary = await l.index(paths, {
+          signal,
+          exclude: settings.excludePatterns,
+          onProgress: (progress) => setJob({ progress }),
+        });
+        setJob({ state: 'idle', lastSummary: summary });
+        opts.emit('indexFinished', summary);
+        opts.emit('libraryChanged', await l.status());
+      } catch (e) {
+        setJob({ state: 'idle', error: (e as Error).message });
+      } finally {
+        running = null;
+        abort = null;
+      }
+    })();
+    return job;
+  }
+
+  type Ops = Awaited<ReturnType<typeof lib>>;
+  const search = async (
+    run: (l: Ops) => Promise<Omit<SearchPage, 'terms'> & Partial<Pick<SearchPage, 'terms'>>>,
+  ): Promise<SearchPage> => {
+    const page = await run(await lib());
+    return { ...page, terms: page.terms ?? [] };
+  };
+
+  const service: EngineCommands & { close(): Promise<void> } = {
+    getModelState: modelState,
+    async setModelDir(dir: string) {
+      settings = writeSettings(home, { modelDir: dir });
+      await restartEngine();
+      return modelState();
+    },
+    searchText: (query: string, options: SearchOptions) => search((l) => l.searchText(query, options)),
+    searchSimilar: (photoId: number, options: SearchOptions) =>
+      search((l) => l.searchPhoto(photoId, options)),
+    searchImageFile: (path: string, options: SearchOptions) => search((l) => l.searchImage(path, options)),
+    getPhoto: photo,
+    getLibraryStatus: async () => (await lib()).status(),
+    addFolder: async (path: string) => {
+      const l = await lib();
+      l.addFolders([path], settings.excludePatterns);
+      const status = await l.status();
+      opts.emit('libraryChanged', status);
+      startIndexing([path]);
+      return status.folders;
+    },
+    removeFolder: async (path: string) => {
+      if (running)
+        throw Object.assign(
+          new Error('wait for indexing to finish (or cancel it) before removing a folder'),
+          { code: 'BUSY' },
+        );
+      const l = await lib();
+      l.removeFolder(path);
+      await l.library.saveIndex();
+      const status = await l.status();
+      opts.emit('libraryChanged', status);
+      return status.folders;
+    },
+    startIndexing,
+    cancelIndexing() {
+      if (running && abort) {
+        abort.abort();
+        setJob({ state: 'cancelling' });
+      }
+      return job;
+    },
+    getIndexJob: () => job,
+    listFailures: async (limit: number) => (await lib()).failures(limit),
+    getSettings: () => settings,
+    updateSettings: async (patch: Partial<Settings>) => {
+      const before = settings;
+      settings = writeSettings(home, patch);
+      const runtimeChanged =
+        JSON.stringify([before.providers, before.batchSize, before.modelDir]) !==
+        JSON.stringify([settings.providers, settings.batchSize, settings.modelDir]);
+      if (runtimeChanged) await restartEngine();
+      return settings;
+    },
+    clearThumbnailCache: async () => {
+      const l = await lib();
+      await l.library.thumbnails.clear();
+      return l.status();
+    },
+    thumbnailFile: async (photoId: number) => {
+      const l = await lib();
+      const row = l.library.catalog.photo(photoId);
+      if (!row?.hash) return null;
+      const file = l.library.thumbnails.pathFor(row.hash);
+      return isInside(file, l.library.thumbnails.dir) && existsSync(file) ? file : null;
+    },
+    photoFile: async (photoId: number) => {
+      const l = await lib();
+      const row = l.library.catalog.photo(photoId);
+      return row && l.library.catalog.folders().some((f) => isInside(row.path, f.path)) ? row.path : null;
+    },
+    imageFile: async (photoId: number) => {
+      const l = await lib();
+      const row = l.library.catalog.photo(photoId);
+      if (!row) return null;
+      const folders = l.library.catalog.folders();
+      // Only files inside a library folder are ever served.
+      if (!folders.some((f) => isInside(row.path, f.path)) || !existsSync(row.path)) return null;
+      const mime = BROWSER_IMAGES[extname(row.path).toLowerCase()];
+      if (mime) return { path: row.path, mime };
+      const thumb = row.hash ? l.library.thumbnails.pathFor(row.hash) : null;
+      return thumb && existsSync(thumb) ? { path: thumb, mime: 'image/webp' } : null;
+    },
+    engineStats: () => {
+      let embedder: EmbedderInfo | null = null;
+      try {
+        embedder = engine.embedder().info();
+      } catch {
+        embedder = null; // no usable model: the panel says why through getModelState
+      }
+      const p = job.state !== 'idle' ? job.progress : null;
+      return {
+        embedder,
+        batchSize:
+          settings.batchSize ?? (embedder?.visual ? (embedder.visual.active === 'cpu' ? 16 : 64) : null),
+        indexing: p
+          ? {
+              imagesPerSecond: p.imagesPerSecond,
+              queued: Math.max(0, p.toProcess - p.processed),
+              etaSeconds: p.etaSeconds,
+            }
+          : null,
+      };
+    },
+    async close() {
+      abort?.abort();
+      await running;
+      await engine.close();
+    },
+  };
+  return service;
+}

@@ -1,0 +1,38 @@
+// The GPU panel's state from getGpuPanel and the gpuPanel event (about once a second), plus a rolling
+// history of indexing throughput for the sparkline.
+import { useEffect, useState } from 'react';
+import { api, errorMessage, useEvent } from '../../api';
+import type { GpuPanelState } from '../../../shared/types';
+
+/** About two minutes at one sample a second: long enough to see a run settle, short enough to stay live. */
+export const HISTORY_SAMPLES = 120;
+
+export interface GpuPanelData {
+  panel: GpuPanelState | null;
+  error: string | null;
+  /** Images per second, oldest first; 0 while not indexing. */
+  rates: number[];
+}
+
+export function useGpuPanel(): GpuPanelData {
+  const [panel, setPanel] = useState<GpuPanelState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [rates, setRates] = useState<number[]>([]);
+  const take = (p: GpuPanelState) => {
+    setPanel(p);
+    setError(null);
+    setRates((r) => [...r.slice(-(HISTORY_SAMPLES - 1)), p.indexing?.imagesPerSecond ?? 0]);
+  };
+  useEffect(() => {
+    let live = true;
+    api.getGpuPanel().then(
+      (p) => live && take(p),
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  useEvent('gpuPanel', take);
+  return { panel, error, rates };
+}

@@ -1,0 +1,118 @@
+// The one IPC contract between the renderer and the rest of the app. Commands are request/response
+// (renderer → main, most forwarded to the engine), events flow main → renderer. The preload and main
+// are both derived from the name lists below, so a command cannot exist on one side only. Argument
+// schemas live in contract-schemas.ts (main only: the sandboxed preload can load no npm module).
+import type {
+  AppInfo,
+  EngineState,
+  FailedFile,
+  FolderStatus,
+  GpuPanelState,
+  IndexJob,
+  IndexSummary,
+  LibraryStatus,
+  ModelState,
+  PhotoDetails,
+  SearchOptions,
+  SearchPage,
+  Settings,
+} from './types';
+
+/** Renderer → main. Every result is plain data; failures reject with an ErrorData-shaped error. */
+export interface Commands {
+  getAppInfo(): AppInfo;
+  getModelState(): ModelState;
+  /** Folder picker, then the chosen folder becomes the model (first run). */
+  chooseModelFolder(): ModelState;
+  searchText(query: string, options: SearchOptions): SearchPage;
+  /** "More like this". */
+  searchSimilar(photoId: number, options: SearchOptions): SearchPage;
+  /** A file dropped on the window (its path from the preload). */
+  searchImageFile(path: string, options: SearchOptions): SearchPage;
+  getPhoto(photoId: number): PhotoDetails;
+  getLibraryStatus(): LibraryStatus;
+  /** With no path, a folder picker; the folder is added and indexing starts. */
+  addFolder(path?: string): FolderStatus[];
+  removeFolder(path: string): FolderStatus[];
+  /** Indexes these folders, or all when the list is empty; returns at once, progress comes as events. */
+  startIndexing(paths: string[]): IndexJob;
+  /** Stops after the batch in flight; committed work is kept, the next run resumes. */
+  cancelIndexing(): IndexJob;
+  getIndexJob(): IndexJob;
+  listFailures(limit: number): FailedFile[];
+  getSettings(): Settings;
+  updateSettings(patch: Partial<Settings>): Settings;
+  clearThumbnailCache(): LibraryStatus;
+  getGpuPanel(): GpuPanelState;
+  openPhoto(photoId: number): void;
+  showPhotoInFolder(photoId: number): void;
+  copyPhotoPath(photoId: number): void;
+}
+
+export type CommandName = keyof Commands;
+
+/** Main → renderer. */
+export interface Events {
+  indexJob: IndexJob;
+  indexFinished: IndexSummary;
+  gpuPanel: GpuPanelState;
+  engineState: EngineState;
+  libraryChanged: LibraryStatus;
+}
+
+export type EventName = keyof Events;
+
+/** Exhaustive lists: adding a command or event to the interfaces without listing it fails to compile. */
+export const COMMAND_NAMES = Object.keys({
+  getAppInfo: 1,
+  getModelState: 1,
+  chooseModelFolder: 1,
+  searchText: 1,
+  searchSimilar: 1,
+  searchImageFile: 1,
+  getPhoto: 1,
+  getLibraryStatus: 1,
+  addFolder: 1,
+  removeFolder: 1,
+  startIndexing: 1,
+  cancelIndexing: 1,
+  getIndexJob: 1,
+  listFailures: 1,
+  getSettings: 1,
+  updateSettings: 1,
+  clearThumbnailCache: 1,
+  getGpuPanel: 1,
+  openPhoto: 1,
+  showPhotoInFolder: 1,
+  copyPhotoPath: 1,
+} satisfies Record<CommandName, 1>) as CommandName[];
+
+export const EVENT_NAMES = Object.keys({
+  indexJob: 1,
+  indexFinished: 1,
+  gpuPanel: 1,
+  engineState: 1,
+  libraryChanged: 1,
+} satisfies Record<EventName, 1>) as EventName[];
+
+/** Commands main answers itself (dialogs, the shell, the clipboard); the rest go to the engine. */
+export const MAIN_COMMANDS = [
+  'getAppInfo',
+  'chooseModelFolder',
+  'addFolder',
+  'getGpuPanel',
+  'openPhoto',
+  'showPhotoInFolder',
+  'copyPhotoPath',
+] as const satisfies readonly CommandName[];
+
+/** The API the preload exposes as window.api, derived from the contract. */
+export type Api = {
+  [K in CommandName]: (...args: Parameters<Commands[K]>) => Promise<ReturnType<Commands[K]>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Local path of a file dropped on the window (Electron's webUtils), for searchImageFile. */
+  pathForFile(file: File): string;
+  /** Starts an OS drag of the photo's file out of the window (to another app). */
+  startDrag(photoId: number): void;
+};

@@ -1,0 +1,242 @@
+// Plain data types that cross process boundaries (engine → main → renderer). Structured-clone safe:
+// no classes, no functions, no typed arrays — vectors never leave the engine.
+
+export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu';
+
+export interface ProviderFallback {
+  provider: ProviderName;
+  reason: string;
+}
+
+export interface TowerInfo {
+  requested: ProviderName[];
+  active: ProviderName;
+  fallbacks: ProviderFallback[];
+  loadMs: number;
+}
+
+export interface EmbedderInfo {
+  modelId: string;
+  modelName: string;
+  layout: 'glimpse' | 'immich';
+  embedDim: number;
+  precision: 'fp16' | 'fp32';
+  requested: ProviderName[];
+  visual: TowerInfo | null;
+  textual: TowerInfo | null;
+}
+
+export type IndexPhase = 'scanning' | 'indexing' | 'sweeping' | 'done' | 'cancelled';
+
+export interface IndexProgress {
+  phase: IndexPhase;
+  found: number;
+  toProcess: number;
+  processed: number;
+  embedded: number;
+  reused: number;
+  unchanged: number;
+  failed: number;
+  removed: number;
+  imagesPerSecond: number;
+  etaSeconds: number | null;
+  currentFile: string | null;
+  elapsedSeconds: number;
+}
+
+export interface FailedFile {
+  path: string;
+  code: string;
+  reason: string;
+}
+
+export interface IndexSummary {
+  found: number;
+  embedded: number;
+  reused: number;
+  unchanged: number;
+  removed: number;
+  failed: FailedFile[];
+  cancelled: boolean;
+  seconds: number;
+}
+
+export interface SearchFilters {
+  folders?: string[];
+  from?: number;
+  to?: number;
+  formats?: string[];
+  minWidth?: number;
+  minHeight?: number;
+}
+
+export type CutoffMode = 'none' | 'adaptive' | number;
+
+export interface SearchOptions {
+  filters?: SearchFilters;
+  sort?: 'relevance' | 'date';
+  limit?: number;
+  offset?: number;
+  cutoff?: CutoffMode;
+}
+
+export interface SearchHit {
+  photoId: number;
+  path: string;
+  score: number;
+  size: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  takenAt: number | null;
+  mtimeMs: number;
+  camera: string | null;
+  hash: string;
+}
+
+export interface QueryTerm {
+  text: string;
+  weight: number;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  total: number;
+  offset: number;
+  limit: number;
+  cutoffScore: number | null;
+  elapsedMs: number;
+  /** The parsed terms of a text query (arithmetic), empty for image queries. */
+  terms: QueryTerm[];
+}
+
+export interface FolderStatus {
+  id: number;
+  path: string;
+  exclude: string[];
+  addedAt: number;
+  lastScanAt: number | null;
+  photos: number;
+  failed: number;
+}
+
+export interface LibraryStatus {
+  dir: string;
+  modelId: string;
+  folders: FolderStatus[];
+  photos: number;
+  failed: number;
+  vectors: number;
+  index: {
+    size: number;
+    pending: number;
+    generation: number;
+    openedFrom: 'file' | 'rebuild';
+    reason: string | null;
+  };
+  thumbnails: { files: number; bytes: number };
+}
+
+export interface GpuSample {
+  index: number;
+  name: string;
+  uuid: string;
+  driverVersion: string;
+  utilizationPct: number | null;
+  memoryUsedMiB: number | null;
+  memoryTotalMiB: number | null;
+  temperatureC: number | null;
+  powerDrawW: number | null;
+  powerLimitW: number | null;
+  smClockMHz: number | null;
+  smClockMaxMHz: number | null;
+}
+
+export interface GpuStatus {
+  gpus: GpuSample[];
+  cudaVersion: string | null;
+  unavailable: string | null;
+}
+
+/** What the GPU panel shows: the cards (nvidia-smi), where the model runs and why, and the indexer's pace. */
+export interface GpuPanelState {
+  at: number;
+  gpu: GpuStatus;
+  cpu: { model: string; cores: number };
+  embedder: EmbedderInfo | null;
+  /** Images per batch the indexer uses now (null when idle or unknown). */
+  batchSize: number | null;
+  indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
+}
+
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  /** Execution providers in order of preference. */
+  providers: ProviderName[];
+  /** Images per model call; null = chosen from the active provider. */
+  batchSize: number | null;
+  /** Glob patterns skipped in every folder, e.g. "**\/.thumbnails/**". */
+  excludePatterns: string[];
+  theme: Theme;
+  /** Model bundle folder; null = the default model location. */
+  modelDir: string | null;
+}
+
+export interface ModelState {
+  dir: string;
+  ok: boolean;
+  /** Why the model cannot be used, in words (missing folder, broken model.json…). */
+  problem: string | null;
+  id: string | null;
+  name: string | null;
+  precision: 'fp16' | 'fp32' | null;
+  embedDim: number | null;
+}
+
+export interface PhotoDetails {
+  photoId: number;
+  path: string;
+  folder: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  takenAt: number | null;
+  mtimeMs: number;
+  camera: string | null;
+  status: 'indexed' | 'failed';
+  error: string | null;
+}
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  libraryDir: string;
+  /** URL prefixes the renderer puts a photo id after to show a thumbnail / the full image. */
+  thumbnailBase: string;
+  imageBase: string;
+}
+
+export type EngineLifecycle = 'starting' | 'ready' | 'restarting' | 'failed';
+
+export interface EngineState {
+  state: EngineLifecycle;
+  /** e.g. "engine restarted after a crash (exit code 139)". */
+  message: string | null;
+}
+
+export type IndexJobState = 'idle' | 'running' | 'cancelling';
+
+export interface IndexJob {
+  state: IndexJobState;
+  progress: IndexProgress | null;
+  lastSummary: IndexSummary | null;
+  error: string | null;
+}
+
+/** An error as it crosses a process boundary. */
+export interface ErrorData {
+  code: string;
+  message: string;
+}

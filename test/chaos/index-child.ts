@@ -1,0 +1,53 @@
+// A child process that indexes a photo folder into a library and reports each step as a JSON line on
+// stdout, so chaos tests can kill it (SIGKILL) at any point and check what it leaves behind.
+//
+//   node --import tsx test/chaos/index-child.ts <modelDir> <libraryDir> <photosDir> <batchSize> [--no-save]
+//
+// --no-save runs the indexing pipeline without saving the vector index, then waits to be killed: the
+// catalog is then newer than the index file, as after a crash at the end of a run.
+import { Library } from '../../src/core/library';
+import { createEngine } from '../../src/core/engine';
+import { runIndex } from '../../src/core/indexer/indexer';
+
+const [modelDir, libraryDir, photosDir, batch, mode] = process.argv.slice(2);
+if (!modelDir || !libraryDir || !photosDir || !batch) {
+  process.stderr.write('usage: index-child.ts <modelDir> <libraryDir> <photosDir> <batchSize> [--no-save]\n');
+  process.exit(2);
+}
+
+const say = (event: string, data: Record<string, unknown> = {}) =>
+  process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
+
+const engine = createEngine({
+  modelDir,
+  libraryDir,
+  providers: ['cpu'],
+  batchSize: Number(batch),
+  // One thread per session: the parent test and this child share two cores.
+  cpuThreads: 1,
+});
+const ops = await engine.library();
+const lib: Library = ops.library;
+say('open', { from: lib.indexReport.from, caughtUp: lib.indexReport.caughtUp });
+
+const onProgress = (p: { phase: string; embedded: number; processed: number }) =>
+  say('progress', { phase: p.phase, embedded: p.embedded, processed: p.processed });
+
+if (mode === '--no-save') {
+  const folders = ops.addFolders([photosDir]).map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }));
+  const known = lib.catalog.folders().filter((f) => !folders.some((x) => x.id === f.id));
+  const all = [...folders, ...known.map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }))];
+  const summary = await runIndex(
+    { catalog: lib.catalog, embedder: ops.embedder, vectors: lib.sink, thumbnails: lib.thumbnails },
+    all,
+    { onProgress },
+  );
+  say('indexed', { summary });
+  // Hold everything open, unsaved, until the parent kills this process.
+  setInterval(() => {}, 60_000);
+} else {
+  const summary = await ops.index([photosDir], { onProgress });
+  say('indexed', { summary });
+  await engine.close();
+  say('closed');
+}

@@ -1,0 +1,244 @@
+// The whole `npm run bench`: each measurement of Glimpse's indexing and search paths next to a baseline
+// measured in the same run, as one flat JSON-ready object with ratios, machine facts and the sizes used.
+import { cpus } from 'node:os';
+import { benchDecode, benchEndToEnd, benchModel, type DecodeRun } from '../../src/core/bench/bench';
+import { loadBundle } from '../../src/core/model/bundle';
+import { Embedder } from '../../src/core/model/embedder';
+import type { ModelBundle } from '../../src/core/model/types';
+import { testModelDir } from '../../test/helpers/test-model';
+import { DirectOrt, imageLikeBatch } from './direct-ort';
+import { benchHnsw, type HnswBenchResult } from './hnsw';
+import { loadAverage, machineInfo } from './machine';
+import { naiveDecode } from './naive-decode';
+import type { BenchOptions } from './options';
+import { alternate, pool, type Pooled, type Sample } from './paired';
+import { ensurePhotoSet, type PhotoSet } from './photo-set';
+import { benchRescan } from './rescan';
+import { ensureSmallTree } from './small-tree';
+
+export type Log = (line: string) => void;
+type Json = Record<string, unknown>;
+
+/** Rounded for reading; ratios and rates keep three significant decimals, which is more than the
+ *  run-to-run noise of a shared machine. */
+const round = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
+
+const decodeSample = (r: DecodeRun): Sample => ({ items: r.images, seconds: r.images / r.imagesPerSecond });
+
+async function bundleFor(opts: BenchOptions): Promise<ModelBundle> {
+  return loadBundle(opts.model ?? (await testModelDir('float32')));
+}
+
+/** Decode as the indexer does it against sharp's naive resize, on every core and on one. */
+async function decodeStage(opts: BenchOptions, bundle: ModelBundle, photos: PhotoSet, log: Log) {
+  // benchDecode reads only the bundle's preprocessing and allocates a tensor; no model is loaded.
+  const embedder = new Embedder(bundle, { providers: ['cpu'] });
+  const window = opts.seconds / opts.rounds;
+  const size = bundle.preprocess.imageSize;
+  const run = async (concurrency: number) => {
+    log(`decode: ours vs sharp's plain resize, ${concurrency} at once, ${opts.rounds} rounds of ${window} s`);
+    return alternate(
+      opts.rounds,
+      async () => decodeSample(await benchDecode(embedder, photos.files, { concurrency, seconds: window })),
+      () => naiveDecode(photos.files, { size, concurrency, seconds: window }),
+    );
+  };
+  try {
+    const all = await run(cpus().length);
+    const one = await run(1);
+    return { all, one };
+  } finally {
+    await embedder.close();
+  }
+}
+
+/** The image tower through the embedder's worker against the same graph run directly, same batch. */
+async function embedStage(opts: BenchOptions, bundle: ModelBundle, log: Log) {
+  const embedder = new Embedder(bundle, { providers: ['cpu'] });
+  const direct = await DirectOrt.open(bundle);
+  try {
+    const info = await embedder.loadVisual();
+    const batchSize = await embedder.imageBatchSize();
+    const batch = imageLikeBatch(embedder, batchSize);
+    const window = opts.seconds / opts.rounds;
+    log(`embed: worker vs direct onnxruntime, batch ${batchSize}, ${opts.rounds} rounds of ${window} s`);
+    const pair = await alternate(
+      opts.rounds,
+      async () => {
+        const [r] = await benchModel(embedder, { batchSizes: [batchSize], seconds: window, sampleGpu: false });
+        return { items: r!.batches * batchSize, seconds: (r!.batches * r!.msPerBatch) / 1000 };
+      },
+      () => direct.measure(batch, batchSize, window),
+    );
+    return { ...pair, batchSize, provider: info.active };
+  } finally {
+    await direct.close();
+    await embedder.close();
+  }
+}
+
+/** JPEG files to committed vectors in a fresh library, `rounds` times, pooled. */
+async function endToEndStage(opts: BenchOptions, bundle: ModelBundle, photos: PhotoSet, log: Log) {
+  const embedder = new Embedder(bundle, { providers: ['cpu'] });
+  try {
+    const samples: Sample[] = [];
+    let failed = 0;
+    for (let r = 0; r < opts.rounds; r++) {
+      log(`end to end: ${photos.files.length} photos into a fresh library, round ${r + 1} of ${opts.rounds}`);
+      const run = await benchEndToEnd(embedder, photos.dir, { sampleGpu: false });
+      samples.push({ items: run.images, seconds: run.seconds });
+      failed += run.failed;
+    }
+    return { pooled: pool(samples), failed, batchSize: await embedder.imageBatchSize() };
+  } finally {
+    await embedder.close();
+  }
+}
+
+const rates = (p: Pooled) => p.rounds.map((x) => round(x));
+
+export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
+  const started = performance.now();
+  const loadStart = loadAverage();
+  const has = (s: BenchOptions['stages'][number]) => opts.stages.includes(s);
+  const bundle = await bundleFor(opts);
+  const report: Json = {
+    date: new Date().toISOString(),
+    mode: opts.quick ? 'quick' : 'full',
+    machine: machineInfo(),
+    load_average_start: loadStart,
+  };
+  const sizes: Json = {
+    model_id: bundle.id,
+    model_precision: bundle.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+    embed_dim: bundle.embedDim,
+    measure_seconds: opts.seconds,
+    rounds: opts.rounds,
+  };
+  const setup: Json = {};
+  const perRound: Json = {};
+  let detail: HnswBenchResult | null = null;
+
+  let photos: PhotoSet | null = null;
+  if (has('decode') || has('e2e')) {
+    log(`photos: ${opts.photos} × ${opts.megapixels} MP in ${opts.cache}`);
+    photos = await ensurePhotoSet(opts.cache, opts.photos, opts.megapixels);
+    Object.assign(sizes, {
+      photos: photos.files.length,
+      photo_megapixels: opts.megapixels,
+      photo_mean_bytes: photos.meanBytes,
+    });
+    setup.photos_generated_seconds = round(photos.generatedSeconds, 1);
+  }
+
+  let decodeAll: number | null = null;
+  if (has('decode')) {
+    const d = await decodeStage(opts, bundle, photos!, log);
+    decodeAll = d.all.measured.perSecond;
+    Object.assign(report, {
+      decode_images_per_s: round(d.all.measured.perSecond),
+      decode_images_per_s_1core: round(d.one.measured.perSecond),
+      decode_megapixels_per_s: round(d.all.measured.perSecond * opts.megapixels),
+      decode_naive_resize_images_per_s: round(d.all.baseline.perSecond),
+      decode_naive_resize_images_per_s_1core: round(d.one.baseline.perSecond),
+      decode_vs_naive_ratio: round(d.all.measured.perSecond / d.all.baseline.perSecond),
+      decode_vs_naive_ratio_1core: round(d.one.measured.perSecond / d.one.baseline.perSecond),
+      decode_core_scaling: round(d.all.measured.perSecond / d.one.measured.perSecond),
+    });
+    Object.assign(perRound, {
+      decode: rates(d.all.measured),
+      decode_naive_resize: rates(d.all.baseline),
+      decode_1core: rates(d.one.measured),
+      decode_naive_resize_1core: rates(d.one.baseline),
+    });
+    sizes.decode_concurrency = cpus().length;
+  }
+
+  let embed: number | null = null;
+  if (has('embed')) {
+    const e = await embedStage(opts, bundle, log);
+    embed = e.measured.perSecond;
+    Object.assign(report, {
+      embed_images_per_s: round(e.measured.perSecond),
+      embed_direct_ort_images_per_s: round(e.baseline.perSecond),
+      embed_vs_direct_ort_ratio: round(e.measured.perSecond / e.baseline.perSecond),
+    });
+    Object.assign(perRound, { embed: rates(e.measured), embed_direct_ort: rates(e.baseline) });
+    Object.assign(sizes, { embed_batch: e.batchSize, provider: e.provider });
+  }
+
+  if (has('e2e')) {
+    const e = await endToEndStage(opts, bundle, photos!, log);
+    const e2e = e.pooled.perSecond;
+    Object.assign(report, {
+      end_to_end_images_per_s: round(e2e),
+      end_to_end_seconds_per_run: round(e.pooled.seconds / opts.rounds),
+      end_to_end_failed: e.failed,
+    });
+    perRound.end_to_end = rates(e.pooled);
+    sizes.end_to_end_batch = e.batchSize;
+    if (decodeAll !== null && embed !== null) {
+      // On a CPU both stages share the same cores, so they cannot both run at full speed at once: the
+      // most the pipeline can reach is one image's decode time plus its model time, in images/s.
+      const shared = 1 / (1 / decodeAll + 1 / embed);
+      Object.assign(report, {
+        pipeline_efficiency: round(e2e / Math.min(decodeAll, embed)),
+        pipeline_bottleneck: decodeAll < embed ? 'decode' : 'model',
+        pipeline_efficiency_shared_cores: round(e2e / shared),
+      });
+    }
+  }
+
+  if (has('rescan')) {
+    log(`rescan: a tree of ${opts.rescanFiles} small JPEGs in ${opts.cache}`);
+    const tree = await ensureSmallTree(opts.cache, opts.rescanFiles);
+    setup.rescan_tree_generated_seconds = round(tree.generatedSeconds, 1);
+    const r = await benchRescan(opts.cache, tree, bundle, { rounds: opts.rounds, log });
+    setup.rescan_library_seeded_seconds = round(r.seededSeconds, 1);
+    const rescanSeconds = r.rescan.seconds / r.rescan.rounds.length;
+    const walkSeconds = r.readdirStat.seconds / r.readdirStat.rounds.length;
+    Object.assign(report, {
+      rescan_seconds: round(rescanSeconds),
+      rescan_files_per_s: round(r.rescan.perSecond, 0),
+      rescan_readdir_stat_seconds: round(walkSeconds),
+      rescan_vs_readdir_stat_ratio: round(rescanSeconds / walkSeconds),
+      rescan_library_open_seconds: round(r.libraryOpenSeconds),
+    });
+    Object.assign(perRound, {
+      rescan_files_per_s: r.rescan.rounds.map((x) => round(x, 0)),
+      readdir_stat_files_per_s: r.readdirStat.rounds.map((x) => round(x, 0)),
+    });
+    Object.assign(sizes, { rescan_files: tree.files, rescan_folders: tree.folders });
+  }
+
+  if (has('hnsw')) {
+    log(`hnsw: ${opts.hnswCount} × ${opts.hnswDim}, ${opts.hnswQueries} queries`);
+    const h = await benchHnsw({
+      count: opts.hnswCount,
+      dim: opts.hnswDim,
+      queries: opts.hnswQueries,
+      log: (line) => log(`hnsw: ${line}`),
+    });
+    Object.assign(report, {
+      hnsw_recall_at_10: round(h.hnsw_recall_at_10, 4),
+      hnsw_query_p50_ms: round(h.hnsw_query_p50_ms),
+      hnsw_query_p95_ms: round(h.hnsw_query_p95_ms),
+      hnsw_build_seconds: round(h.hnsw_build_seconds, 2),
+      hnsw_exact_query_p50_ms: round(h.exact_query_p50_ms),
+      hnsw_exact_query_p95_ms: round(h.exact_query_p95_ms),
+      hnsw_speedup_vs_exact_p50: round(h.exact_query_p50_ms / h.hnsw_query_p50_ms, 1),
+    });
+    detail = h;
+    Object.assign(sizes, { hnsw_count: h.count, hnsw_dim: h.dim, hnsw_queries: h.queries, hnsw_ef: h.ef });
+  }
+
+  return {
+    ...report,
+    sizes,
+    setup_seconds: setup,
+    per_round: perRound,
+    ...(detail && { hnsw_detail: detail }),
+    load_average_end: loadAverage(),
+    total_seconds: round((performance.now() - started) / 1000, 1),
+  };
+}
