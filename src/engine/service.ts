@@ -267,7 +267,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       return thumb && existsSync(thumb) ? { path: thumb, mime: 'image/webp' } : null;
     },
     engineStats: () => {
-      let embedder: EmbedderInfo | null = null;
+      let embedder: EmbedderInfo | null;
       try {
         embedder = engine.embedder().info();
       } catch {
