@@ -7,6 +7,7 @@ import { createEngine, type Engine, type EngineOptions } from '../core/engine';
 import { parseProviders } from '../core/model/providers';
 import { registerBenchCommands } from './bench-commands';
 import { registerLibraryCommands } from './library-commands';
+import { registerMaintenanceCommands } from './maintenance-commands';
 import { registerModelCommands } from './model-commands';
 
 export interface Io {
@@ -82,6 +83,7 @@ export function buildProgram(
     .exitOverride()
     .showHelpAfterError();
   registerLibraryCommands(program, io, withEngine);
+  registerMaintenanceCommands(program, io, withEngine);
   registerBenchCommands(program, io, withEngine);
   registerModelCommands(program, io, withEngine);
   return program;

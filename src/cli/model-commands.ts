@@ -1,9 +1,11 @@
 // CLI commands that exercise the model runtime: tokenize, preprocess, embed-text, embed-image, doctor.
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DoctorReport, Engine } from '../core/engine';
 import type { GlobalOptions, Io } from './index';
+import { problemsLeft, runCheck } from './maintenance-commands';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -63,6 +65,11 @@ export function formatDoctor(r: DoctorReport): string {
   }
   if (r.embedderProblem) row('Model load', `failed: ${r.embedderProblem}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Keeps a nested command's human output out of a JSON report. */
+function silentIo(io: Io): Io {
+  return { ...io, out: () => {} };
 }
 
 async function readLines(stdin: NodeJS.ReadableStream): Promise<string[]> {
@@ -158,12 +165,22 @@ export function registerModelCommands(program: Command, io: Io, withEngine: With
     .description(
       'what Glimpse runs on: Node, ONNX Runtime, providers (and why one was passed over), GPU, model',
     )
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report as JSON ({ runtime, library })')
     .option('--no-load', 'check the model files but do not load the model')
-    .action(async (opts: { json?: boolean; load: boolean }) => {
+    .option('--repair', 'also repair the library: catalog ↔ vector index ↔ files (see glimpse check)')
+    .action(async (opts: { json?: boolean; load: boolean; repair?: boolean }) => {
       await withEngine(globals(), async (engine) => {
-        const report = await engine.doctor({ loadModel: opts.load });
-        io.out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report));
+        const runtime = await engine.doctor({ loadModel: opts.load });
+        if (!opts.json) io.out(formatDoctor(runtime));
+        // The library is checked when there is one and the model can open it (vectors are per model).
+        const hasLibrary = existsSync(join(engine.libraryDir, 'library.db')) && runtime.model.valid;
+        if (!opts.json && hasLibrary) io.out('\nLibrary\n');
+        const library = hasLibrary
+          ? await runCheck(opts.json ? silentIo(io) : io, engine, { repair: opts.repair })
+          : null;
+        if (opts.json) io.out(`${JSON.stringify({ runtime, library }, null, 2)}\n`);
+        const left = library ? problemsLeft(library) : 0;
+        if (left) throw new Error(`${left} problems left in the library`);
       });
     });
 }

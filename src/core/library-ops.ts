@@ -48,7 +48,6 @@ export interface FailureRow {
   reason: string;
 }
 
-
 /** A folder as the library stores it: absolute, links resolved, no trailing separator. */
 export function canonicalFolder(path: string): string {
   const abs = resolve(path);

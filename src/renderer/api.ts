@@ -44,6 +44,7 @@ export function errorMessage(error: unknown): string {
 
 /** The machine-readable code of a rejected call, when it carried one. */
 export function errorCode(error: unknown): string | null {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return null;
 }

@@ -1,7 +1,10 @@
-// Renderer entry: mounts the React app.
+// Renderer entry: global styles first (feature styles imported by components refine them), then the app.
+import './styles/theme.css';
+import './styles/base.css';
+import './styles/shell.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App } from './app/App';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

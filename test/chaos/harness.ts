@@ -34,6 +34,9 @@ export interface TestLibraryOptions {
   batchSize?: number;
   /** Reuse a temp folder (reopen a library); a fresh one by default. */
   root?: string;
+  /** Extra time each embedImages call takes, so the model rather than decoding is the bottleneck, as
+   *  with a real ViT-H/14 (the tiny test model embeds a batch faster than two cores decode it). */
+  slowEmbedMs?: number;
 }
 
 export async function openTestLibrary(opts: TestLibraryOptions = {}): Promise<TestLibrary> {
@@ -52,8 +55,10 @@ export async function openTestLibrary(opts: TestLibraryOptions = {}): Promise<Te
   const embedCalls: number[] = [];
   // Counted where the images enter the model, so a test can tell "reused" from "embedded again".
   const embedImages = ops.embedder.embedImages.bind(ops.embedder);
-  ops.embedder.embedImages = <T extends ImageBatch>(batch: T, items: number) => {
+  const slow = opts.slowEmbedMs ?? 0;
+  ops.embedder.embedImages = async <T extends ImageBatch>(batch: T, items: number) => {
     embedCalls.push(items);
+    if (slow) await new Promise((resolve) => setTimeout(resolve, slow));
     return embedImages(batch, items);
   };
   let closed = false;

@@ -5,9 +5,10 @@
 //
 // --no-save runs the indexing pipeline without saving the vector index, then waits to be killed: the
 // catalog is then newer than the index file, as after a crash at the end of a run.
-import { Library } from '../../src/core/library';
+import type { Library } from '../../src/core/library';
 import { createEngine } from '../../src/core/engine';
 import { runIndex } from '../../src/core/indexer/indexer';
+import { indexProblems } from './invariants';
 
 const [modelDir, libraryDir, photosDir, batch, mode] = process.argv.slice(2);
 if (!modelDir || !libraryDir || !photosDir || !batch) {
@@ -26,20 +27,22 @@ const engine = createEngine({
   // One thread per session: the parent test and this child share two cores.
   cpuThreads: 1,
 });
+say('starting');
 const ops = await engine.library();
 const lib: Library = ops.library;
-say('open', { from: lib.indexReport.from, caughtUp: lib.indexReport.caughtUp });
+// The check the chaos test cares most about, made where the index lives: right after the open (and
+// any catch-up), before this run changes anything.
+say('open', { from: lib.indexReport.from, caughtUp: lib.indexReport.caughtUp, problems: indexProblems(lib) });
 
-const onProgress = (p: { phase: string; embedded: number; processed: number }) =>
-  say('progress', { phase: p.phase, embedded: p.embedded, processed: p.processed });
+const onProgress = (p: { phase: string; toProcess: number; embedded: number; processed: number }) =>
+  say('progress', { phase: p.phase, toProcess: p.toProcess, embedded: p.embedded, processed: p.processed });
 
 if (mode === '--no-save') {
-  const folders = ops.addFolders([photosDir]).map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }));
-  const known = lib.catalog.folders().filter((f) => !folders.some((x) => x.id === f.id));
-  const all = [...folders, ...known.map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }))];
+  ops.addFolders([photosDir]);
+  const folders = lib.catalog.folders().map(({ id, path, exclude }) => ({ id, path, exclude }));
   const summary = await runIndex(
     { catalog: lib.catalog, embedder: ops.embedder, vectors: lib.sink, thumbnails: lib.thumbnails },
-    all,
+    folders,
     { onProgress },
   );
   say('indexed', { summary });

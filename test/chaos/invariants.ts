@@ -13,7 +13,9 @@ export function catalogProblems(db: Database.Database, modelId: string): string[
     )
     .all(modelId) as Array<{ path: string }>;
   for (const r of noVector) problems.push(`photo ${r.path} is indexed but has no vector`);
-  const noHash = db.prepare(`SELECT path FROM photos WHERE status = 'indexed' AND hash IS NULL`).all() as Array<{
+  const noHash = db
+    .prepare(`SELECT path FROM photos WHERE status = 'indexed' AND hash IS NULL`)
+    .all() as Array<{
     path: string;
   }>;
   for (const r of noHash) problems.push(`photo ${r.path} is indexed without a content hash`);

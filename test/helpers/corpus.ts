@@ -132,7 +132,10 @@ export async function writeHostileCorpus(root: string): Promise<HostileCorpus> {
   indexed.push(at('link-to-red.jpg'));
 
   const failed: HostileCorpus['failed'] = [
-    { path: await put(at('bad', 'truncated.jpg'), striped.subarray(0, Math.floor(striped.length * 0.6))), code: 'truncated' },
+    {
+      path: await put(at('bad', 'truncated.jpg'), striped.subarray(0, Math.floor(striped.length * 0.6))),
+      code: 'truncated',
+    },
     { path: await put(at('bad', 'corrupt.jpg'), await corruptJpeg()), code: 'corrupt' },
     { path: await put(at('bad', 'empty.jpg'), Buffer.alloc(0)), code: 'empty' },
     { path: await put(at('bad', 'notes.jpg'), 'Holiday notes: buy sun cream.\n'), code: 'not-image' },
@@ -166,5 +169,13 @@ export async function writeHostileCorpus(root: string): Promise<HostileCorpus> {
     await writeSolidPhoto(at('good', 'excluded-by-name.png'), COLOUR_PROTOTYPES.gray, size),
     await put(at('readme.txt'), 'not a photo'),
   ];
-  return { root, exclude: ['private/**', '**/excluded-by-name.png'], indexed, failed, ignored, vanishing, denied };
+  return {
+    root,
+    exclude: ['private/**', '**/excluded-by-name.png'],
+    indexed,
+    failed,
+    ignored,
+    vanishing,
+    denied,
+  };
 }

@@ -41,7 +41,7 @@ export class DirectOrt {
     return new DirectOrt(bundle, session);
   }
 
-  /** Raw (not normalised) outputs for the first `items` images of `batch`: one [rows × dim] array per call. */
+  /** Raw (not normalised) outputs for the first `items` images of `batch`, one [rows × dim] per call. */
   async run(batch: ImageBatch, items: number): Promise<Float32Array[]> {
     const { visual, preprocess } = this.bundle;
     const s = preprocess.imageSize;

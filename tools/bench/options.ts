@@ -36,7 +36,7 @@ export const DEFAULT_CACHE = join(ROOT, 'node_modules', '.cache', 'glimpse-bench
 const PRESETS = {
   full: {
     seconds: 12,
-    rounds: 4,
+    rounds: 6,
     photos: 48,
     rescanFiles: 100_000,
     hnswCount: 100_000,
@@ -44,7 +44,7 @@ const PRESETS = {
   },
   quick: {
     seconds: 4,
-    rounds: 2,
+    rounds: 4,
     photos: 16,
     rescanFiles: 20_000,
     hnswCount: 20_000,

@@ -27,9 +27,13 @@ describe('paired measurements', () => {
   });
 
   it('refuse zero rounds', async () => {
-    await expect(alternate(0, async () => ({ items: 1, seconds: 1 }), async () => ({ items: 1, seconds: 1 }))).rejects.toThrow(
-      /rounds must be ≥ 1, got 0/,
-    );
+    await expect(
+      alternate(
+        0,
+        async () => ({ items: 1, seconds: 1 }),
+        async () => ({ items: 1, seconds: 1 }),
+      ),
+    ).rejects.toThrow(/rounds must be ≥ 1, got 0/);
   });
 
   it('time a call and report the items it says it did', async () => {

@@ -32,7 +32,8 @@ export async function alternate(
   measure: () => Promise<Sample>,
   baseline: () => Promise<Sample>,
 ): Promise<{ measured: Pooled; baseline: Pooled }> {
-  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`alternate: rounds must be ≥ 1, got ${rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new RangeError(`alternate: rounds must be ≥ 1, got ${rounds}`);
   const a: Sample[] = [];
   const b: Sample[] = [];
   for (let r = 0; r < rounds; r++) {

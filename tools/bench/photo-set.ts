@@ -29,7 +29,9 @@ export async function ensurePhotoSet(cache: string, count: number, megapixels: n
     .sort()
     .map((n) => join(dir, n));
   if (files.length !== count)
-    throw new Error(`${dir}: expected ${count} photos, found ${files.length} (delete the folder to remake it)`);
+    throw new Error(
+      `${dir}: expected ${count} photos, found ${files.length} (delete the folder to remake it)`,
+    );
   const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
   return {
     dir,

@@ -32,8 +32,8 @@ export interface RescanResult {
  * The state a finished index of `tree` leaves — a folder, a photo row per file with its real size,
  * mtime and SHA-256, and one vector per content — written through the catalog's own methods instead of
  * embedding every file: an unchanged re-scan reads none of the pixels or vectors, and the indexer would
- * take half an hour to produce the same rows here. The vectors are seeded stand-ins (clustered unit
- * vectors), so the vector index file has its real size.
+ * take over 20 minutes (about 75 files/s) to produce the same rows for 100k files here. The vectors are
+ * seeded stand-ins (clustered unit vectors), so the vector index file still has its real size.
  */
 async function seedLibrary(dir: string, tree: SmallTree, bundle: ModelBundle): Promise<void> {
   const lib = await Library.open({ dir, modelId: bundle.id, dim: bundle.embedDim });
@@ -88,11 +88,17 @@ export async function benchRescan(
   opts: { rounds: number; log: (line: string) => void },
 ): Promise<RescanResult> {
   const dir = join(cache, `library-${tree.files}-${bundle.id.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
-  if (tree.generatedSeconds > 0) await clearStamp(dir); // new files: the old rows describe other bytes
   const t0 = performance.now();
   const seeded = await ensureStamped(
     dir,
-    { version: LIBRARY_VERSION, files: tree.files, modelId: bundle.id, tree: tree.dir },
+    // A remade tree has new mtimes: rows seeded from the old one would all look changed.
+    {
+      version: LIBRARY_VERSION,
+      files: tree.files,
+      modelId: bundle.id,
+      tree: tree.dir,
+      treeMadeAt: tree.madeAt,
+    },
     async (d) => {
       opts.log(`seeding a library of ${tree.files} photos in ${d}`);
       await seedLibrary(d, tree, bundle);
@@ -122,7 +128,11 @@ export async function benchRescan(
     };
     opts.log('warming the page cache with one walk of the tree');
     await timed(() => readdirStatOf(tree));
-    const pair = await alternate(opts.rounds, () => timed(rescan), () => timed(() => readdirStatOf(tree)));
+    const pair = await alternate(
+      opts.rounds,
+      () => timed(rescan),
+      () => timed(() => readdirStatOf(tree)),
+    );
     return {
       files: tree.files,
       libraryOpenSeconds,
@@ -139,6 +149,7 @@ export async function benchRescan(
 /** The bare walk, counted as the tree's photos (it also stats the fixture's stamp file). */
 async function readdirStatOf(tree: SmallTree): Promise<number> {
   const seen = await readdirStat(tree.dir);
-  if (seen < tree.files) throw new Error(`${tree.dir}: readdir + stat saw ${seen} files, expected ${tree.files}`);
+  if (seen < tree.files)
+    throw new Error(`${tree.dir}: readdir + stat saw ${seen} files, expected ${tree.files}`);
   return tree.files;
 }

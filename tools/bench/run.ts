@@ -11,7 +11,7 @@ import { benchHnsw, type HnswBenchResult } from './hnsw';
 import { loadAverage, machineInfo } from './machine';
 import { naiveDecode } from './naive-decode';
 import type { BenchOptions } from './options';
-import { alternate, pool, type Pooled, type Sample } from './paired';
+import { alternate, type Pooled, type Sample } from './paired';
 import { ensurePhotoSet, type PhotoSet } from './photo-set';
 import { benchRescan } from './rescan';
 import { ensureSmallTree } from './small-tree';
@@ -19,7 +19,7 @@ import { ensureSmallTree } from './small-tree';
 export type Log = (line: string) => void;
 type Json = Record<string, unknown>;
 
-/** Rounded for reading; ratios and rates keep three significant decimals, which is more than the
+/** Rounded for reading; ratios and rates keep three decimals, finer than the
  *  run-to-run noise of a shared machine. */
 const round = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
 
@@ -65,7 +65,11 @@ async function embedStage(opts: BenchOptions, bundle: ModelBundle, log: Log) {
     const pair = await alternate(
       opts.rounds,
       async () => {
-        const [r] = await benchModel(embedder, { batchSizes: [batchSize], seconds: window, sampleGpu: false });
+        const [r] = await benchModel(embedder, {
+          batchSizes: [batchSize],
+          seconds: window,
+          sampleGpu: false,
+        });
         return { items: r!.batches * batchSize, seconds: (r!.batches * r!.msPerBatch) / 1000 };
       },
       () => direct.measure(batch, batchSize, window),
@@ -77,19 +81,47 @@ async function embedStage(opts: BenchOptions, bundle: ModelBundle, log: Log) {
   }
 }
 
-/** JPEG files to committed vectors in a fresh library, `rounds` times, pooled. */
-async function endToEndStage(opts: BenchOptions, bundle: ModelBundle, photos: PhotoSet, log: Log) {
+/**
+ * JPEG files to committed vectors in a fresh library, alternated with the stage that limits it (decode
+ * on every core, or the model alone), so the efficiency divides two numbers taken under the same load.
+ */
+async function endToEndStage(
+  opts: BenchOptions,
+  bundle: ModelBundle,
+  photos: PhotoSet,
+  limit: 'decode' | 'model',
+  log: Log,
+) {
   const embedder = new Embedder(bundle, { providers: ['cpu'] });
   try {
-    const samples: Sample[] = [];
+    await embedder.loadVisual();
+    const batchSize = await embedder.imageBatchSize();
+    const window = opts.seconds / opts.rounds;
     let failed = 0;
-    for (let r = 0; r < opts.rounds; r++) {
-      log(`end to end: ${photos.files.length} photos into a fresh library, round ${r + 1} of ${opts.rounds}`);
-      const run = await benchEndToEnd(embedder, photos.dir, { sampleGpu: false });
-      samples.push({ items: run.images, seconds: run.seconds });
-      failed += run.failed;
-    }
-    return { pooled: pool(samples), failed, batchSize: await embedder.imageBatchSize() };
+    let round = 0;
+    log(`end to end: ${photos.files.length} photos into a fresh library, alternated with ${limit} alone`);
+    const pair = await alternate(
+      opts.rounds,
+      async () => {
+        log(`end to end: round ${++round} of ${opts.rounds}`);
+        const run = await benchEndToEnd(embedder, photos.dir, { sampleGpu: false });
+        failed += run.failed;
+        return { items: run.images, seconds: run.seconds };
+      },
+      async () => {
+        if (limit === 'decode')
+          return decodeSample(
+            await benchDecode(embedder, photos.files, { concurrency: cpus().length, seconds: window }),
+          );
+        const [r] = await benchModel(embedder, {
+          batchSizes: [batchSize],
+          seconds: window,
+          sampleGpu: false,
+        });
+        return { items: r!.batches * batchSize, seconds: (r!.batches * r!.msPerBatch) / 1000 };
+      },
+    );
+    return { ...pair, failed, batchSize };
   } finally {
     await embedder.close();
   }
@@ -168,22 +200,31 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
   }
 
   if (has('e2e')) {
-    const e = await endToEndStage(opts, bundle, photos!, log);
-    const e2e = e.pooled.perSecond;
+    // The stage that limits the pipeline, by the measurements above (decode when they are missing).
+    const limit = decodeAll !== null && embed !== null && embed < decodeAll ? 'model' : 'decode';
+    const e = await endToEndStage(opts, bundle, photos!, limit, log);
+    const e2e = e.measured.perSecond;
     Object.assign(report, {
       end_to_end_images_per_s: round(e2e),
-      end_to_end_seconds_per_run: round(e.pooled.seconds / opts.rounds),
+      end_to_end_seconds_per_run: round(e.measured.seconds / opts.rounds),
       end_to_end_failed: e.failed,
+      [`end_to_end_paired_${limit}_images_per_s`]: round(e.baseline.perSecond),
     });
-    perRound.end_to_end = rates(e.pooled);
+    Object.assign(perRound, {
+      end_to_end: rates(e.measured),
+      [`end_to_end_paired_${limit}`]: rates(e.baseline),
+    });
     sizes.end_to_end_batch = e.batchSize;
     if (decodeAll !== null && embed !== null) {
+      // The limiting stage as measured beside end to end; the other as measured in its own stage.
+      const decode = limit === 'decode' ? e.baseline.perSecond : decodeAll;
+      const model = limit === 'model' ? e.baseline.perSecond : embed;
       // On a CPU both stages share the same cores, so they cannot both run at full speed at once: the
       // most the pipeline can reach is one image's decode time plus its model time, in images/s.
-      const shared = 1 / (1 / decodeAll + 1 / embed);
+      const shared = 1 / (1 / decode + 1 / model);
       Object.assign(report, {
-        pipeline_efficiency: round(e2e / Math.min(decodeAll, embed)),
-        pipeline_bottleneck: decodeAll < embed ? 'decode' : 'model',
+        pipeline_efficiency: round(e2e / Math.min(decode, model)),
+        pipeline_bottleneck: limit,
         pipeline_efficiency_shared_cores: round(e2e / shared),
       });
     }

@@ -39,7 +39,11 @@ describe('the small-photo tree', () => {
     const hashes = new Set<string>();
     for (const folder of ['d0000', 'd0001'])
       for (const name of await readdir(join(tree.dir, folder)))
-        hashes.add(createHash('sha256').update(await readFile(join(tree.dir, folder, name))).digest('hex'));
+        hashes.add(
+          createHash('sha256')
+            .update(await readFile(join(tree.dir, folder, name)))
+            .digest('hex'),
+        );
     expect(hashes.size).toBe(COUNT);
   });
 

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ensureStamped } from './stamp';
+import { ensureStamped, stampTime } from './stamp';
 
 /** 64 × 48 px: real JPEGs at ~1 ms each to encode, so 100k take a minute or two to make. */
 export const SMALL_WIDTH = 64;
@@ -22,6 +22,8 @@ export interface SmallTree {
   files: number;
   folders: number;
   generatedSeconds: number;
+  /** When the tree was completed (ms since epoch): a library seeded from an older tree is stale. */
+  madeAt: number;
 }
 
 export const smallFolderName = (i: number) => `d${String(Math.floor(i / FILES_PER_FOLDER)).padStart(4, '0')}`;
@@ -75,5 +77,6 @@ export async function ensureSmallTree(cache: string, count: number): Promise<Sma
     files: count,
     folders: Math.ceil(count / FILES_PER_FOLDER),
     generatedSeconds: made ? (performance.now() - t0) / 1000 : 0,
+    madeAt: stampTime(dir),
   };
 }

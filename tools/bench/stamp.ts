@@ -1,6 +1,6 @@
 // A cached fixture folder is reused only when the stamp written after it was completed says it was
 // made with the same parameters; anything else (a half-written folder, other sizes) is made again.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -32,4 +32,10 @@ export async function ensureStamped(
 /** Forgets a fixture so the next run makes it again (used when a check finds it no longer valid). */
 export async function clearStamp(dir: string): Promise<void> {
   await rm(join(dir, STAMP), { force: true });
+}
+
+/** When the fixture in `dir` was completed (ms since epoch): what a fixture built from it records, so
+ *  it is made again whenever its source is. */
+export function stampTime(dir: string): number {
+  return statSync(join(dir, STAMP)).mtimeMs;
 }

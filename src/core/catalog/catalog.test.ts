@@ -60,7 +60,9 @@ describe('the catalog', () => {
     const y = addPhoto('/photos/c.jpg', 'y');
     catalog.addEmbedding(MODEL, 'z', vec(9));
 
-    expect(catalog.writePhoto(photo('/photos/a.jpg', 'z'))).toEqual([{ label: x, modelId: MODEL, hash: 'x' }]);
+    expect(catalog.writePhoto(photo('/photos/a.jpg', 'z'))).toEqual([
+      { label: x, modelId: MODEL, hash: 'x' },
+    ]);
     expect(catalog.writePhoto(photo('/photos/b.jpg', 'z'))).toEqual([]);
     expect(catalog.labelFor(MODEL, 'y')).toBe(y);
     expect(journal()).toEqual([x]);
@@ -68,9 +70,15 @@ describe('the catalog', () => {
 
   it('frees the content of a photo that now fails to read', () => {
     const x = addPhoto('/photos/a.jpg', 'x');
-    const freed = catalog.writePhoto(photo('/photos/a.jpg', null, { errorCode: 'truncated', error: 'cut short' }));
+    const freed = catalog.writePhoto(
+      photo('/photos/a.jpg', null, { errorCode: 'truncated', error: 'cut short' }),
+    );
     expect(freed).toEqual([{ label: x, modelId: MODEL, hash: 'x' }]);
-    expect(catalog.photoByPath('/photos/a.jpg')).toMatchObject({ status: 'failed', errorCode: 'truncated', hash: null });
+    expect(catalog.photoByPath('/photos/a.jpg')).toMatchObject({
+      status: 'failed',
+      errorCode: 'truncated',
+      hash: null,
+    });
   });
 
   it('moves a photo by keeping its row, its content and so its vector', () => {
@@ -79,7 +87,12 @@ describe('the catalog', () => {
     const other = catalog.addFolder('/elsewhere');
     catalog.movePhoto(id, { path: '/elsewhere/a.jpg', folderId: other, size: 100, mtimeMs: 2 });
     expect(catalog.photoByPath('/photos/a.jpg')).toBeUndefined();
-    expect(catalog.photo(id)).toMatchObject({ path: '/elsewhere/a.jpg', folderId: other, hash: 'x', mtimeMs: 2 });
+    expect(catalog.photo(id)).toMatchObject({
+      path: '/elsewhere/a.jpg',
+      folderId: other,
+      hash: 'x',
+      mtimeMs: 2,
+    });
     expect(catalog.labelFor(MODEL, 'x')).toBe(x);
     expect(journal()).toEqual([]);
   });

@@ -57,7 +57,9 @@ describe('the writer lock', () => {
   it('refuses a second writer in another process, naming the PID that holds the library, but not readers', async () => {
     const child = await holdInChild();
     const e = inUseError(() => openCatalog());
-    expect(e.message).toBe(`library ${dir} is in use by PID ${child.pid}; close that Glimpse (app or CLI) first`);
+    expect(e.message).toBe(
+      `library ${dir} is in use by PID ${child.pid}; close that Glimpse (app or CLI) first`,
+    );
     expect(e.pid).toBe(child.pid);
     expect(e.code).toBe('LIBRARY_IN_USE');
     expect(holder()).toBe(child.pid);
@@ -89,7 +91,10 @@ describe('the writer lock', () => {
   });
 
   it('takes over a lock naming a process that no longer exists', () => {
-    writeFileSync(lockFile(), JSON.stringify({ pid: deadPid(), host: hostname(), since: Date.now() - 60_000 }));
+    writeFileSync(
+      lockFile(),
+      JSON.stringify({ pid: deadPid(), host: hostname(), since: Date.now() - 60_000 }),
+    );
     openCatalog();
     expect(holder()).toBe(process.pid);
   });

@@ -40,10 +40,14 @@ describe('catalog migrations', () => {
     migrate(db, file);
     expect(calls.n).toBe(MIGRATIONS.length);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>)
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>
+    )
       .map((t) => t.name)
       .sort();
-    expect(tables).toEqual(expect.arrayContaining(['embeddings', 'folders', 'index_deletions', 'meta', 'photos']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['embeddings', 'folders', 'index_deletions', 'meta', 'photos']),
+    );
 
     migrate(db, file);
     expect(calls.n).toBe(MIGRATIONS.length);

@@ -29,10 +29,20 @@ describe('indexing a folder', () => {
     const summary = await lib.ops.index([lib.photos], {
       onProgress: (p: IndexProgress) => phases.at(-1) !== p.phase && phases.push(p.phase),
     });
-    expect(summary).toMatchObject({ found: PHOTOS + 1, embedded: PHOTOS, reused: 0, unchanged: 0, removed: 0 });
+    expect(summary).toMatchObject({
+      found: PHOTOS + 1,
+      embedded: PHOTOS,
+      reused: 0,
+      unchanged: 0,
+      removed: 0,
+    });
     expect(summary.cancelled).toBe(false);
     expect(summary.failed).toEqual([
-      { path: join(lib.photos, 'broken.jpg'), code: 'not-image', reason: expect.stringMatching(/not an image/) },
+      {
+        path: join(lib.photos, 'broken.jpg'),
+        code: 'not-image',
+        reason: expect.stringMatching(/not an image/),
+      },
     ]);
     expect(lib.embeddedImages()).toBe(PHOTOS);
     expect(phases).toEqual(['scanning', 'indexing', 'sweeping', 'done']);
@@ -60,7 +70,13 @@ describe('indexing a folder', () => {
   it('finds nothing to do on a second run: all unchanged, nothing embedded, the broken file not retried', async () => {
     const before = lib.embeddedImages();
     const summary = await lib.ops.index([]);
-    expect(summary).toMatchObject({ found: PHOTOS + 1, embedded: 0, reused: 0, unchanged: PHOTOS + 1, removed: 0 });
+    expect(summary).toMatchObject({
+      found: PHOTOS + 1,
+      embedded: 0,
+      reused: 0,
+      unchanged: PHOTOS + 1,
+      removed: 0,
+    });
     expect(summary.failed).toEqual([]);
     expect(lib.embeddedImages()).toBe(before);
   });

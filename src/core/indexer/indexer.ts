@@ -3,6 +3,7 @@
 // skipped; a crash loses at most the batches in flight; an abort stops within one batch.
 import { cpus } from 'node:os';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Catalog, FreedVector, PhotoRow, PhotoWrite } from '../catalog/catalog';
 import { decodeForModel, ImageDecodeError, MAX_FILE_BYTES } from '../model/decode';
 import type { Embedder, ImageBatch } from '../model/embedder';
@@ -10,7 +11,8 @@ import { writeTensor } from '../model/preprocess';
 import { contentHash } from './content';
 import { readExif } from './exif';
 import { ProgressTracker, type IndexProgress } from './progress';
-import { scanFolder, type ScannedFile } from './scan';
+import { scanFolder, type ScannedFile, type ScanProblem } from './scan';
+import { describeScanProblem, isWorthReporting } from './scan-problems';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';
 
 /** Where vectors go once committed: the vector index follows the catalog. */
@@ -62,6 +64,8 @@ export interface IndexSummary {
   reused: number;
   unchanged: number;
   removed: number;
+  /** Files that could not be indexed (each also a catalog row), and paths the scan could not read
+   *  (a missing folder, a broken link: reported on every run, their photos kept, no row). */
   failed: FailedFile[];
   cancelled: boolean;
   seconds: number;
@@ -128,32 +132,52 @@ export async function runIndex(
   // ---- scan + diff -------------------------------------------------------------------------------
   const work: WorkItem[] = [];
   const seen = new Set<number>();
-  for (const folder of folders) {
-    const files = opts.scope
-      ? opts.scope.files(folder, signal)
-      : scanFolder(folder.path, { exclude: folder.exclude, signal });
-    for await (const file of files) {
-      p.found++;
-      const existing = catalog.photoByPath(file.path);
-      if (existing) seen.add(existing.id);
-      const same = existing && existing.size === file.size && existing.mtimeMs === file.mtimeMs;
-      const settled =
-        same &&
-        (existing.status === 'indexed'
-          ? existing.hash !== null && catalog.labelFor(modelId, existing.hash) !== undefined
-          : !TRANSIENT_ERRORS.has(existing.errorCode ?? ''));
-      if (settled) p.unchanged++;
-      else work.push({ ...file, folderId: folder.id, previous: existing });
-      p.currentFile = file.path;
-      progress.emit();
+  // Paths the scan could not read. What lies under them is unknown, not gone: an unplugged drive or a
+  // folder without permission must not sweep away its photos and their vectors.
+  const unread = new Set<string>();
+  const onProblem = (problem: ScanProblem) => {
+    unread.add(problem.path);
+    if (isWorthReporting(problem)) failed.push({ path: problem.path, ...describeScanProblem(problem) });
+  };
+  try {
+    for (const folder of folders) {
+      const files = opts.scope
+        ? opts.scope.files(folder, signal)
+        : scanFolder(folder.path, { exclude: folder.exclude, signal, onProblem });
+      for await (const file of files) {
+        p.found++;
+        const existing = catalog.photoByPath(file.path);
+        if (existing) seen.add(existing.id);
+        const same = existing && existing.size === file.size && existing.mtimeMs === file.mtimeMs;
+        const settled =
+          same &&
+          (existing.status === 'indexed'
+            ? existing.hash !== null && catalog.labelFor(modelId, existing.hash) !== undefined
+            : !TRANSIENT_ERRORS.has(existing.errorCode ?? ''));
+        if (settled) p.unchanged++;
+        else work.push({ ...file, folderId: folder.id, previous: existing });
+        p.currentFile = file.path;
+        progress.emit();
+      }
     }
+  } catch (e) {
+    // Cancelled during the scan: a cancelled summary like any other, not an AbortError.
+    if (!signal?.aborted) throw e;
   }
+  /** The path or a folder above it could not be read: a walk up the path, not a scan of the set. */
+  const isUnread = (path: string): boolean => {
+    if (!unread.size) return false;
+    for (let at = path; ; at = dirname(at)) {
+      if (unread.has(at)) return true;
+      if (dirname(at) === at) return false;
+    }
+  };
   // Rows whose files the scan did not find: moved (matched by content below) or deleted (swept at the end).
   const missing = new Map<string, PhotoRow[]>();
   const missingIds = new Set<number>();
   for (const folder of folders) {
     for (const row of opts.scope ? opts.scope.rows(folder) : catalog.photosInFolder(folder.id)) {
-      if (seen.has(row.id)) continue;
+      if (seen.has(row.id) || isUnread(row.path)) continue;
       missingIds.add(row.id);
       if (row.hash && row.status === 'indexed')
         missing.set(row.hash, [...(missing.get(row.hash) ?? []), row]);
@@ -164,7 +188,7 @@ export async function runIndex(
   progress.emit(true);
 
   // ---- pipeline ----------------------------------------------------------------------------------
-  const capacity = work.length ? await embedder.imageBatchSize() : 1;
+  const capacity = work.length && !signal?.aborted ? await embedder.imageBatchSize() : 1;
   const decodeConcurrency = opts.decodeConcurrency ?? Math.max(1, cpus().length);
   /** Decoded items waiting for a batch; producers pause above this (memory stays flat on 1M photos). */
   const readyLimit = capacity * 2;
@@ -194,10 +218,11 @@ export async function runIndex(
   };
 
   /** Content no photo shows any more: its vector leaves the index and its thumbnail the cache. */
+  const removals: Array<Promise<void>> = [];
   const release = (freed: FreedVector[]) => {
     if (!freed.length) return;
     vectors.remove(freed.map((f) => f.label));
-    for (const f of freed) void thumbnails.remove(f.hash).catch(() => {});
+    for (const f of freed) removals.push(thumbnails.remove(f.hash).catch(() => {}));
   };
 
   const flushSmallWrites = () => {
@@ -371,6 +396,8 @@ export async function runIndex(
     if (ready.length >= capacity || (producersDone && ready.length > 0)) {
       while (!buffers.length && !embedError) await waitForChange();
       if (embedError) break;
+      // The wait may span a whole batch on the model: an abort during it must not start another.
+      if (signal?.aborted) continue;
       const batch = ready.splice(0, capacity);
       notify();
       const buffer = buffers.pop()!;
@@ -409,8 +436,10 @@ export async function runIndex(
     p.removed = gone.length;
     const now = Date.now();
     // A scoped run saw part of each folder: the folder as a whole was not scanned.
-    if (!opts.scope) for (const f of folders) catalog.markScanned(f.id, now);
+    if (!opts.scope) for (const f of folders) if (!unread.has(f.path)) catalog.markScanned(f.id, now);
   }
+  // Once the run returns, the thumbnail cache matches the catalog (the library check relies on it).
+  await Promise.all(removals);
   p.phase = cancelled ? 'cancelled' : 'done';
   p.currentFile = null;
   progress.emit(true);

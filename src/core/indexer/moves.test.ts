@@ -86,7 +86,9 @@ describe('files that move or change', () => {
     const { id } = row(from)!;
     await rename(from, to);
     expect(await reindex(0)).toMatchObject({ reused: 1, removed: 0 });
-    const folderB = catalog().folders().find((f) => f.path === b)!;
+    const folderB = catalog()
+      .folders()
+      .find((f) => f.path === b)!;
     expect(row(to)).toMatchObject({ id, folderId: folderB.id });
     await expectMoved(from, to, 'blue');
   });
@@ -115,7 +117,9 @@ describe('files that move or change', () => {
     expect(await reindex(0)).toMatchObject({ reused: 1, unchanged: 22 });
     expect(labelOf(copy)).toBe(labelOf(original));
     expect((await lib.ops.status()).vectors).toBe(vectors);
-    expect((await searchPaths(lib.ops, 'yellow')).slice(0, 3)).toEqual(expect.arrayContaining([original, copy]));
+    expect((await searchPaths(lib.ops, 'yellow')).slice(0, 3)).toEqual(
+      expect.arrayContaining([original, copy]),
+    );
   });
 
   it('two files that swap names are reused, each keeping a vector', async () => {

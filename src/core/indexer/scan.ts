@@ -41,6 +41,9 @@ export interface ScannedFile {
 
 export interface ScanProblem {
   path: string;
+  /** What could not be read: a folder (so what it holds is unknown), a symbolic link, or a listed file. */
+  kind: 'folder' | 'link' | 'file';
+  /** The errno code (ENOENT, EACCES, ELOOP…), else the error's message. */
   reason: string;
 }
 
@@ -70,8 +73,8 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
   // Real paths of folders entered, so a link back up the tree (or two links to one folder) is walked once.
   const seenDirs = new Set<string>();
   const stack: string[] = [root];
-  const problem = (path: string, e: unknown) =>
-    opts.onProblem?.({ path, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+  const problem = (path: string, kind: ScanProblem['kind'], e: unknown) =>
+    opts.onProblem?.({ path, kind, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
 
   while (stack.length) {
     opts.signal?.throwIfAborted();
@@ -80,7 +83,7 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
     try {
       real = await realpath(dir);
     } catch (e) {
-      problem(dir, e);
+      problem(dir, 'folder', e);
       continue;
     }
     if (seenDirs.has(real)) continue;
@@ -110,12 +113,12 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
               files.push(path);
             }
           } catch (e) {
-            problem(path, e); // a dangling link
+            problem(path, 'link', e); // a dangling link, or a loop of links
           }
         }
       }
     } catch (e) {
-      problem(dir, e);
+      problem(dir, 'folder', e);
       continue;
     }
 
@@ -125,7 +128,7 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
           stat(path).then(
             (s) => ({ path, size: s.size, mtimeMs: Math.floor(s.mtimeMs) }),
             (e: unknown) => {
-              problem(path, e); // vanished between listing and stat
+              problem(path, 'file', e); // vanished between listing and stat
               return null;
             },
           ),

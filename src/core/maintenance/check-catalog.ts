@@ -29,6 +29,10 @@ export const sqliteIntegrity: Check = {
       found: problems.length,
       examples: problems.slice(0, EXAMPLES),
       advice: `${catalog.file} is damaged: restore it from a backup, or index the folders into a new library`,
+      // Rebuilding every index from its table is always safe; damage to the tables themselves remains.
+      repair: async () => {
+        catalog.db.exec('REINDEX');
+      },
     };
   },
 };

@@ -45,7 +45,7 @@ async function statAll(ctx: CheckContext): Promise<FileStates> {
   );
   let done = 0;
   for (const folder of present) {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       ctx.signal?.throwIfAborted();
       const rows = page.all(folder.id, after, PAGE) as Array<{
         id: number;

@@ -129,13 +129,15 @@ export async function findDuplicates(
       if (i >= 0 && j >= 0) links.union(i, j);
     }
   };
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     opts.signal?.throwIfAborted();
     const rows = page.all(modelId, after, PAGE) as Array<{ label: number; vector: Buffer }>;
     if (!rows.length) break;
     after = rows[rows.length - 1]!.label;
     for (let i = 0; i < rows.length; i += QUERY_CONCURRENCY) {
-      await Promise.all(rows.slice(i, i + QUERY_CONCURRENCY).map((r) => link(r.label, blobToVector(r.vector))));
+      await Promise.all(
+        rows.slice(i, i + QUERY_CONCURRENCY).map((r) => link(r.label, blobToVector(r.vector))),
+      );
       done += Math.min(QUERY_CONCURRENCY, rows.length - i);
       report();
     }
@@ -185,6 +187,14 @@ export async function findDuplicates(
       identical: photos.every((p) => p.hash === photos[0]!.hash),
     });
   }
-  groups.sort((a, b) => b.photos.length - a.photos.length || (a.photos[0]!.path < b.photos[0]!.path ? -1 : 1));
-  return { groups, threshold, neighbours, vectors: labels.length, seconds: (performance.now() - started) / 1000 };
+  groups.sort(
+    (a, b) => b.photos.length - a.photos.length || (a.photos[0]!.path < b.photos[0]!.path ? -1 : 1),
+  );
+  return {
+    groups,
+    threshold,
+    neighbours,
+    vectors: labels.length,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

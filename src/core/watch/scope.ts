@@ -4,18 +4,28 @@ import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Catalog, PhotoRow } from '../catalog/catalog';
 import type { IndexFolder, IndexScope } from '../indexer/indexer';
-import { scanFolder, type ScannedFile } from '../indexer/scan';
+import { scanFolder, type ScannedFile, type ScanProblem } from '../indexer/scan';
 import { isInside } from '../paths';
 import { FolderRules } from './rules';
 
 /** The code point after the separator: every path under `dir` sorts in [dir + sep, dir + AFTER_SEP). */
 const AFTER_SEP = String.fromCharCode(sep.charCodeAt(0) + 1);
 
-/** Absolute, no trailing separator, and none inside another (the outer one covers it). */
+/** `path` is `dir` or inside it; both absolute and resolved (a string test: path.relative is slow). */
+const under = (path: string, dir: string) =>
+  path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** Absolute, no trailing separator, and none inside another (the outer one covers it), in
+ *  O(n log n): a check --repair may pass every photo of a library. */
 export function normalisePaths(paths: Iterable<string>): string[] {
-  const all = [...new Set([...paths].map((p) => resolve(p)))].sort((a, b) => a.length - b.length);
+  // Sorted with the separator lowest, a folder's descendants follow it directly ('a', 'a/x', 'a-b'),
+  // so each path need only be compared with the last one kept.
+  const key = (p: string) => p.split(sep).join('\u0000');
+  const all = [...new Set([...paths].map((p) => resolve(p)))]
+    .map((p) => ({ p, k: key(p) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   const kept: string[] = [];
-  for (const p of all) if (!kept.some((k) => isInside(p, k))) kept.push(p);
+  for (const { p } of all) if (!kept.length || !under(p, kept[kept.length - 1]!)) kept.push(p);
   return kept.sort();
 }
 
@@ -31,20 +41,29 @@ export function pathScope(catalog: Catalog, paths: Iterable<string>): IndexScope
     `SELECT id FROM photos WHERE folder_id = ? AND (path = ? OR (path >= ? AND path < ?)) ORDER BY path`,
   );
   const inFolder = (folder: IndexFolder) => scoped.filter((p) => isInside(p, folder.path));
+  // Paths files() could not read: what lies under them is unknown, not gone, so rows() leaves their
+  // rows out (runIndex lists every folder's files before it asks for rows).
+  const unread: string[] = [];
+  const onProblem = (problem: ScanProblem) => unread.push(problem.path);
+  const isUnread = (path: string) => unread.some((u) => isInside(path, u));
 
   async function* files(folder: IndexFolder, signal?: AbortSignal): AsyncGenerator<ScannedFile> {
     const rules = new FolderRules(folder.path, folder.exclude);
     for (const path of inFolder(folder)) {
       signal?.throwIfAborted();
       if (path === folder.path) {
-        yield* scanFolder(path, { exclude: folder.exclude, signal });
+        yield* scanFolder(path, { exclude: folder.exclude, signal, onProblem });
         continue;
       }
-      const st = await stat(path).catch(() => null); // gone: its rows are covered below
+      const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') unread.push(path);
+        return null; // gone: its rows are covered below
+      });
       if (st?.isDirectory()) {
         if (rules.skips(path, 'dir')) continue;
         // Exclusions are relative to the library folder, so they are applied here, not by the walk.
-        for await (const file of scanFolder(path, { signal })) if (!rules.skips(file.path, 'file')) yield file;
+        for await (const file of scanFolder(path, { signal, onProblem }))
+          if (!rules.skips(file.path, 'file')) yield file;
       } else if (st?.isFile() && !rules.skips(path, 'file')) {
         yield { path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
       }
@@ -54,13 +73,14 @@ export function pathScope(catalog: Catalog, paths: Iterable<string>): IndexScope
   function* rows(folder: IndexFolder): Generator<PhotoRow> {
     for (const path of inFolder(folder)) {
       if (path === folder.path) {
-        yield* catalog.photosInFolder(folder.id);
+        for (const row of catalog.photosInFolder(folder.id)) if (!isUnread(row.path)) yield row;
         continue;
       }
+      if (isUnread(path)) continue;
       const ids = under.all(folder.id, path, path + sep, path + AFTER_SEP) as Array<{ id: number }>;
       for (const { id } of ids) {
         const row = catalog.photo(id);
-        if (row) yield row;
+        if (row && !isUnread(row.path)) yield row;
       }
     }
   }

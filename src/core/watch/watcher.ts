@@ -47,6 +47,8 @@ export interface WatchOptions {
   /** Index the folders in full before watching them: what changed while nothing watched (default true). */
   catchUp?: boolean;
   timing?: Partial<BatchTiming>;
+  /** How often a vanished folder is looked for (ms); default FOLDER_POLL_MS. */
+  folderPollMs?: number;
 }
 
 export interface WatchSummary {
@@ -178,7 +180,7 @@ export async function watchFolders(
         clearInterval(poll);
         poll = null;
       }
-    }, FOLDER_POLL_MS);
+    }, opts.folderPollMs ?? FOLDER_POLL_MS);
   }
 
   const stopped = new Promise<void>((resolve) => {
@@ -192,7 +194,11 @@ export async function watchFolders(
     emit({ type: 'watching', folders: present });
     if (opts.catchUp !== false && present.length) {
       try {
-        record('catch-up', present.length, await target.index(present, { signal, onProgress: opts.onProgress }));
+        record(
+          'catch-up',
+          present.length,
+          await target.index(present, { signal, onProgress: opts.onProgress }),
+        );
       } catch (e) {
         if (!signal.aborted) throw e;
       }

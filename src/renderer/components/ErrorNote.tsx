@@ -1,5 +1,13 @@
 // A failed load or action, said in the words the api gave, with a way to try again where that helps.
-export function ErrorNote({ message, onRetry, title }: { message: string; onRetry?: () => void; title?: string }) {
+export function ErrorNote({
+  message,
+  onRetry,
+  title,
+}: {
+  message: string;
+  onRetry?: () => void;
+  title?: string;
+}) {
   return (
     <div className="error-note" role="alert">
       {title && <strong>{title}</strong>}

@@ -1,6 +1,15 @@
 // Short-lived notices ("Path copied", a failed call's message) shown in one polite live region, so
 // actions anywhere in the app can report back without blocking anything.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import './notices.css';
 
 export type NoticeKind = 'info' | 'error';

@@ -26,7 +26,10 @@ export function ProgressBar({
       aria-valuenow={value ?? undefined}
       aria-valuetext={valueText}
     >
-      <div className="bar-fill" style={{ width: share === null ? undefined : `${(share * 100).toFixed(1)}%` }} />
+      <div
+        className="bar-fill"
+        style={{ width: share === null ? undefined : `${(share * 100).toFixed(1)}%` }}
+      />
     </div>
   );
 }

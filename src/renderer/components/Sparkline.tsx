@@ -17,7 +17,9 @@ export function Sparkline({
   const max = Math.max(1, ...values);
   const step = width / Math.max(1, capacity - 1);
   const x0 = width - (values.length - 1) * step;
-  const points = values.map((v, i) => `${(x0 + i * step).toFixed(1)},${(height - (v / max) * (height - 4) - 2).toFixed(1)}`);
+  const points = values.map(
+    (v, i) => `${(x0 + i * step).toFixed(1)},${(height - (v / max) * (height - 4) - 2).toFixed(1)}`,
+  );
   return (
     <svg
       className="sparkline"
@@ -31,7 +33,10 @@ export function Sparkline({
       <line x1={0} y1={height - 1} x2={width} y2={height - 1} className="sparkline-axis" />
       {values.length > 1 && (
         <>
-          <polygon className="sparkline-area" points={`${x0},${height} ${points.join(' ')} ${width},${height}`} />
+          <polygon
+            className="sparkline-area"
+            points={`${x0},${height} ${points.join(' ')} ${width},${height}`}
+          />
           <polyline className="sparkline-line" points={points.join(' ')} />
         </>
       )}

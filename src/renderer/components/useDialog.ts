@@ -2,7 +2,8 @@
 // and focus returns to where it was on close (the grid tile, the Remove button).
 import { useEffect, useRef, type RefObject } from 'react';
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
 export function useDialog(ref: RefObject<HTMLElement | null>, onClose: () => void, initial?: string): void {
   const close = useRef(onClose);

@@ -24,14 +24,20 @@ function Tower({ title, tower }: { title: string; tower: TowerInfo | null }) {
   );
 }
 
-export function ExecutionInfo({ embedder, batchSize }: { embedder: EmbedderInfo | null; batchSize: number | null }) {
+export function ExecutionInfo({
+  embedder,
+  batchSize,
+}: {
+  embedder: EmbedderInfo | null;
+  batchSize: number | null;
+}) {
   if (!embedder) {
     return (
       <section className="panel" aria-label="Model execution">
         <h2>Model</h2>
         <p className="muted">
-          The model is not loaded: it loads with the first search or indexing run (see Settings if it cannot be
-          found).
+          The model is not loaded: it loads with the first search or indexing run (see Settings if it cannot
+          be found).
         </p>
       </section>
     );

@@ -24,11 +24,14 @@ export function GpuView() {
           <section className="panel" aria-label="Graphics cards">
             <h2>{panel.gpu.gpus.length > 1 ? `${panel.gpu.gpus.length} GPUs` : 'GPU'}</h2>
             {panel.gpu.gpus.length > 0 ? (
-              panel.gpu.gpus.map((g) => <GpuCard key={g.uuid || g.index} gpu={g} cudaVersion={panel.gpu.cudaVersion} />)
+              panel.gpu.gpus.map((g) => (
+                <GpuCard key={g.uuid || g.index} gpu={g} cudaVersion={panel.gpu.cudaVersion} />
+              ))
             ) : (
               <div className="no-gpu" data-testid="no-gpu">
                 <p>
-                  <strong>No NVIDIA GPU in use.</strong> {panel.gpu.unavailable ?? 'nvidia-smi reported no GPUs.'}
+                  <strong>No NVIDIA GPU in use.</strong>{' '}
+                  {panel.gpu.unavailable ?? 'nvidia-smi reported no GPUs.'}
                 </p>
                 <p data-testid="cpu-info">
                   Running on the CPU: {panel.cpu.model}, {panel.cpu.cores} cores.

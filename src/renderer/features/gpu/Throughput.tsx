@@ -25,7 +25,11 @@ export function Throughput({ indexing, rates }: { indexing: GpuPanelState['index
           </div>
         </dl>
       </div>
-      <Sparkline values={rates} capacity={HISTORY_SAMPLES} label="Images per second over the last two minutes" />
+      <Sparkline
+        values={rates}
+        capacity={HISTORY_SAMPLES}
+        label="Images per second over the last two minutes"
+      />
       {!indexing && <p className="muted small">Not indexing now.</p>}
     </section>
   );

@@ -95,8 +95,8 @@ export function FolderList({
         >
           <p className="path">{removing.path}</p>
           <p>
-            Its {formatCount(removing.photos)} photos leave the library and search results. The files on disk are not
-            touched; adding the folder again re-indexes it.
+            Its {formatCount(removing.photos)} photos leave the library and search results. The files on disk
+            are not touched; adding the folder again re-indexes it.
           </p>
         </ConfirmDialog>
       )}

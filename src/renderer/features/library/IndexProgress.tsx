@@ -30,8 +30,8 @@ export function IndexProgress({
       return (
         <div className="index-status" data-testid="index-summary">
           <p>
-            Indexing was cancelled after {formatDuration(s.seconds)}. Everything indexed so far is kept; resuming
-            continues with the photos still to do.
+            Indexing was cancelled after {formatDuration(s.seconds)}. Everything indexed so far is kept;
+            resuming continues with the photos still to do.
           </p>
           <button type="button" onClick={onResume}>
             Resume indexing
@@ -41,8 +41,9 @@ export function IndexProgress({
     }
     return (
       <p className="index-status muted" data-testid="index-summary">
-        Last run took {formatDuration(s.seconds)}: {formatCount(s.embedded)} new, {formatCount(s.reused)} reused,{' '}
-        {formatCount(s.unchanged)} unchanged, {formatCount(s.removed)} removed, {formatCount(s.failed.length)} skipped.
+        Last run took {formatDuration(s.seconds)}: {formatCount(s.embedded)} new, {formatCount(s.reused)}{' '}
+        reused, {formatCount(s.unchanged)} unchanged, {formatCount(s.removed)} removed,{' '}
+        {formatCount(s.failed.length)} skipped.
       </p>
     );
   }
@@ -53,7 +54,9 @@ export function IndexProgress({
   return (
     <section className="index-progress" aria-label="Indexing progress" data-testid="index-progress">
       <div className="index-progress-head">
-        <strong data-testid="index-phase">{cancelling ? 'Cancelling' : p ? PHASES[p.phase] : 'Starting'}</strong>
+        <strong data-testid="index-phase">
+          {cancelling ? 'Cancelling' : p ? PHASES[p.phase] : 'Starting'}
+        </strong>
         {p && counting && (
           <span data-testid="index-counts">
             {formatCount(p.processed)} of {formatCount(p.toProcess)}
@@ -79,8 +82,11 @@ export function IndexProgress({
         </div>
       )}
       {p?.currentFile && (
-        <p className="current-file muted" title={p.currentFile} data-testid="index-current-file">
-          {p.currentFile}
+        // Right-to-left block, left-to-right text: a long path loses its start, not its file name.
+        <p className="current-file muted" title={p.currentFile}>
+          <span dir="ltr" data-testid="index-current-file">
+            {p.currentFile}
+          </span>
         </p>
       )}
       <p className="muted small">

@@ -51,7 +51,13 @@ export function LibraryView({ library }: { library: LibraryHandle }) {
         </div>
       </header>
 
-      {job && <IndexProgress job={job} onCancel={() => void api.cancelIndexing().catch(report)} onResume={() => index([])} />}
+      {job && (
+        <IndexProgress
+          job={job}
+          onCancel={() => void api.cancelIndexing().catch(report)}
+          onResume={() => index([])}
+        />
+      )}
 
       {library.error && !status ? (
         <ErrorNote title="The library could not be read" message={library.error} onRetry={library.reload} />
@@ -77,7 +83,9 @@ export function LibraryView({ library }: { library: LibraryHandle }) {
           />
           <p className="muted small">Drop a folder onto this window to add it.</p>
           {status.index.openedFrom === 'rebuild' && status.index.reason && (
-            <p className="muted small">The search index was rebuilt from the catalog: {status.index.reason}</p>
+            <p className="muted small">
+              The search index was rebuilt from the catalog: {status.index.reason}
+            </p>
           )}
           <FailuresPanel filter={filter} onFilter={setFilter} reloadKey={status} />
         </>

@@ -2,7 +2,14 @@
 // and the same actions as the tile's menu. Escape closes and the grid gets its focus back.
 import { useEffect, useRef, useState } from 'react';
 import { useDialog } from '../../components/useDialog';
-import { fileName, formatBytes, formatCount, formatDateTime, formatDimensions, formatScore } from '../../format';
+import {
+  fileName,
+  formatBytes,
+  formatCount,
+  formatDateTime,
+  formatDimensions,
+  formatScore,
+} from '../../format';
 import type { ResultPager } from './pager';
 import type { PhotoActions } from './photoActions';
 
@@ -126,7 +133,9 @@ export function Preview({
                   {hit.format ? ` · ${hit.format.toUpperCase()}` : ''}
                 </dd>
               </dl>
-              {useThumb && <p className="muted">The full image cannot be shown here; this is its thumbnail.</p>}
+              {useThumb && (
+                <p className="muted">The full image cannot be shown here; this is its thumbnail.</p>
+              )}
               <div className="preview-actions">
                 <button type="button" onClick={() => actions.open(hit.photoId)}>
                   Open

@@ -25,8 +25,8 @@ export function QueryHint({ terms, arithmetic }: { terms: QueryTerm[]; arithmeti
   }
   return (
     <p className="query-hint muted" data-testid="query-hint">
-      Combine ideas with spaces around + and −: <code>beach + sunset - people</code>; <code>2*dog</code> counts a
-      term twice.
+      Combine ideas with spaces around + and −: <code>beach + sunset - people</code>; <code>2*dog</code>{' '}
+      counts a term twice.
     </p>
   );
 }

@@ -65,10 +65,16 @@ export function ResultsGrid({
     if (lastRow >= 0) pager.ensure(firstRow * columns, (lastRow + 1) * columns - 1);
   }, [pager, firstRow, lastRow, columns, version]);
 
-  // Whatever moved the selection (keys, the preview's ←/→), its row comes into view.
+  // A new query starts at the top (the grid element, and its scroll position, outlive queries).
+  useEffect(() => virtualizer.scrollToOffset(0), [virtualizer, pager]);
+  // Whatever moved the selection (keys, the preview's ←/→), its row comes into view — only when the
+  // selection moves: a page arriving while the user scrolls with the mouse must not pull the view back.
+  const shownSelection = useRef(selected);
   useEffect(() => {
-    if (selected < total) virtualizer.scrollToIndex(Math.floor(selected / columns), { align: 'auto' });
-  }, [virtualizer, selected, columns, total]);
+    if (shownSelection.current === selected) return;
+    shownSelection.current = selected;
+    virtualizer.scrollToIndex(Math.floor(selected / columns), { align: 'auto' });
+  });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const rowsPerPage = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / rowHeight));

@@ -38,7 +38,9 @@ export function SearchBox({
         ref={inputRef}
         type="search"
         aria-label="Search photos"
-        placeholder={image ? 'Type to search by words instead' : 'Describe a photo — dog asleep on a red sofa'}
+        placeholder={
+          image ? 'Type to search by words instead' : 'Describe a photo — dog asleep on a red sofa'
+        }
         value={text}
         autoFocus
         spellCheck={false}

@@ -10,7 +10,13 @@ import type { AppInfo, LibraryStatus } from '../../../shared/types';
 import { Filters } from './Filters';
 import { usePhotoActions } from './photoActions';
 import { Preview } from './Preview';
-import { DEFAULT_CONTROLS, describeQuery, looksLikeArithmetic, type SearchControls, type SearchQuery } from './query';
+import {
+  DEFAULT_CONTROLS,
+  describeQuery,
+  looksLikeArithmetic,
+  type SearchControls,
+  type SearchQuery,
+} from './query';
 import { QueryHint } from './QueryHint';
 import { ResultsGrid } from './ResultsGrid';
 import { SearchBox } from './SearchBox';
@@ -80,7 +86,10 @@ export function SearchView({
   useImperativeHandle(
     ref,
     () => ({
-      focusSearch: () => inputRef.current?.focus(),
+      focusSearch: () => {
+        inputRef.current?.focus();
+        inputRef.current?.select(); // typing then replaces the old query, as in a browser's address bar
+      },
       searchFile: (path) => searchImage({ kind: 'file', path }),
     }),
     [searchImage],
@@ -138,7 +147,9 @@ export function SearchView({
               <>
                 <strong data-testid="result-count">{formatCount(total)}</strong>{' '}
                 {total === 1 ? 'result' : 'results'} for {describeQuery(query)}
-                {snapshot.elapsedMs !== null && <span className="muted"> · {Math.round(snapshot.elapsedMs)} ms</span>}
+                {snapshot.elapsedMs !== null && (
+                  <span className="muted"> · {Math.round(snapshot.elapsedMs)} ms</span>
+                )}
               </>
             )}
             {pending && <span className="muted"> Searching…</span>}
@@ -154,7 +165,9 @@ export function SearchView({
       <div className="results-area">
         {noFolders ? (
           <EmptyState title="Add your first folder" testId="empty-library">
-            <p>Glimpse looks at every photo in the folders you add, once, and then finds them by description.</p>
+            <p>
+              Glimpse looks at every photo in the folders you add, once, and then finds them by description.
+            </p>
             <button type="button" className="primary" onClick={onAddFolder}>
               Add folder…
             </button>
@@ -162,8 +175,9 @@ export function SearchView({
         ) : !query ? (
           <EmptyState title="Describe the photo you are looking for">
             <p className="muted">
-              Results appear as you type. Drop an image on the window to find similar photos. Keys: / focuses the
-              search, ↓ moves into the results, Enter opens a preview, right-click or the menu key for actions.
+              Results appear as you type. Drop an image on the window to find similar photos. Keys: / focuses
+              the search, ↓ moves into the results, Enter opens a preview, right-click or the menu key for
+              actions.
             </p>
           </EmptyState>
         ) : snapshot?.status === 'error' ? (

@@ -31,7 +31,15 @@ export const Tile = memo(function Tile({
 }) {
   const [image, setImage] = useState<'loading' | 'loaded' | 'failed'>('loading');
   if (!hit) {
-    return <div role="gridcell" id={tileId(index)} className="tile tile-pending" aria-busy="true" aria-label="Loading" />;
+    return (
+      <div
+        role="gridcell"
+        id={tileId(index)}
+        className="tile tile-pending"
+        aria-busy="true"
+        aria-label="Loading"
+      />
+    );
   }
   const name = fileName(hit.path);
   const date = hit.takenAt ?? hit.mtimeMs;

@@ -83,7 +83,8 @@ export class ResultPager {
         this.inFlight.delete(page);
         if (this.closed) return;
         // A deeper page failing keeps what is shown; only the first page failing is an error state.
-        if (page === 0) this.snapshot = { ...this.snapshot, status: 'error', error: this.describeError(error) };
+        if (page === 0)
+          this.snapshot = { ...this.snapshot, status: 'error', error: this.describeError(error) };
         else this.snapshot = { ...this.snapshot, total: Math.min(this.snapshot.total, offset) };
         this.onChange();
       },

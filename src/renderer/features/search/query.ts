@@ -68,7 +68,12 @@ export function toSearchOptions(c: SearchControls, offset: number, limit: number
   };
 }
 
-export function runSearch(q: SearchQuery, c: SearchControls, offset: number, limit: number): Promise<SearchPage> {
+export function runSearch(
+  q: SearchQuery,
+  c: SearchControls,
+  offset: number,
+  limit: number,
+): Promise<SearchPage> {
   const options = toSearchOptions(c, offset, limit);
   if (q.kind === 'text') return api.searchText(q.text, options);
   if (q.kind === 'similar') return api.searchSimilar(q.photoId, options);
@@ -83,7 +88,8 @@ export function describeQuery(q: SearchQuery): string {
 
 /** Filters that narrow the results (sort order is not one): the Filters button shows how many. */
 export function activeFilterCount(c: SearchControls): number {
-  return [c.folder !== null, c.from !== '', c.to !== '', c.formats.length > 0, c.strongOnly].filter(Boolean).length;
+  return [c.folder !== null, c.from !== '', c.to !== '', c.formats.length > 0, c.strongOnly].filter(Boolean)
+    .length;
 }
 
 /** Whether a query uses arithmetic, so the hint shows its parsed terms (spaces around + and - as the engine reads them). */

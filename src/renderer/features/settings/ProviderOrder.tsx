@@ -25,7 +25,13 @@ export function rowsFrom(preferred: ProviderName[]): ProviderRow[] {
   ];
 }
 
-export function ProviderOrder({ rows, onChange }: { rows: ProviderRow[]; onChange: (rows: ProviderRow[]) => void }) {
+export function ProviderOrder({
+  rows,
+  onChange,
+}: {
+  rows: ProviderRow[];
+  onChange: (rows: ProviderRow[]) => void;
+}) {
   const onCount = rows.filter((r) => r.on).length;
   const move = (i: number, step: number) => {
     const next = [...rows];
@@ -35,7 +41,12 @@ export function ProviderOrder({ rows, onChange }: { rows: ProviderRow[]; onChang
   return (
     <ol className="provider-order" aria-label="Execution providers, most preferred first">
       {rows.map((r, i) => (
-        <li key={r.name} className={r.on ? undefined : 'off'} data-testid="provider-row" data-provider={r.name}>
+        <li
+          key={r.name}
+          className={r.on ? undefined : 'off'}
+          data-testid="provider-row"
+          data-provider={r.name}
+        >
           <label className="check">
             <input
               type="checkbox"

@@ -185,7 +185,11 @@ export function SettingsView({
             ? `${formatCount(library.thumbnails.files)} thumbnails, ${formatBytes(library.thumbnails.bytes)}`
             : '—'}
         </p>
-        <button type="button" disabled={clearing || !library?.thumbnails.files} onClick={() => setConfirmClear(true)}>
+        <button
+          type="button"
+          disabled={clearing || !library?.thumbnails.files}
+          onClick={() => setConfirmClear(true)}
+        >
           {clearing ? 'Clearing…' : 'Clear thumbnail cache'}
         </button>
       </section>
@@ -216,8 +220,8 @@ export function SettingsView({
           onConfirm={clearThumbnails}
         >
           <p>
-            This frees {library ? formatBytes(library.thumbnails.bytes) : 'the space'}. Result tiles show a placeholder
-            until their thumbnails are made again by indexing.
+            This frees {library ? formatBytes(library.thumbnails.bytes) : 'the space'}. Result tiles show a
+            placeholder until their thumbnails are made again by indexing.
           </p>
         </ConfirmDialog>
       )}

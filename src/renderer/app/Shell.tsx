@@ -1,0 +1,122 @@
+// The app once a model is in place: navigation, the four views (kept mounted so a search, its scroll
+// and the GPU history survive switching), app-wide keys, and files dropped on the window — an image
+// searches by it, a folder dropped on the library view is added.
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { api, errorMessage } from '../api';
+import { useNotify } from '../components/Notices';
+import { GpuView } from '../features/gpu/GpuView';
+import { LibraryView } from '../features/library/LibraryView';
+import { useLibrary } from '../features/library/useLibrary';
+import { SearchView, type SearchViewHandle } from '../features/search/SearchView';
+import { SettingsView } from '../features/settings/SettingsView';
+import type { AppInfo, ModelState, Settings } from '../../shared/types';
+import { Nav, type View } from './Nav';
+import { useShortcuts } from './useShortcuts';
+import { useWindowDrop } from './useWindowDrop';
+
+/** Extensions the indexer reads (src/core/indexer/scan.ts), for files the OS gives no image MIME type. */
+const IMAGE_FILE = /\.(jpe?g|jpe|jfif|png|webp|gif|tiff?|avif|heic|heif)$/i;
+
+const MemoSearchView = memo(SearchView);
+const MemoGpuView = memo(GpuView);
+
+export function Shell({
+  appInfo,
+  model,
+  settings,
+  onSettings,
+  onModel,
+}: {
+  appInfo: AppInfo;
+  model: ModelState;
+  settings: Settings;
+  onSettings: (s: Settings) => void;
+  onModel: (m: ModelState) => void;
+}) {
+  const notify = useNotify();
+  const [view, setView] = useState<View>('search');
+  const [focusTick, setFocusTick] = useState(0);
+  const search = useRef<SearchViewHandle>(null);
+  const library = useLibrary();
+  const { addFolder, reload } = library;
+
+  const focusSearch = useCallback(() => {
+    setView('search');
+    setFocusTick((n) => n + 1);
+  }, []);
+  // After the view is visible: a hidden input cannot take focus.
+  useEffect(() => {
+    if (focusTick) search.current?.focusSearch();
+  }, [focusTick]);
+  useShortcuts(focusSearch, setView);
+
+  const addFirstFolder = useCallback(
+    () => void addFolder().catch((e: unknown) => notify(errorMessage(e), 'error')),
+    [addFolder, notify],
+  );
+
+  const dragging = useWindowDrop((files) => {
+    const paths = files.map((f) => ({ file: f, path: api.pathForFile(f) }));
+    if (view === 'library') {
+      for (const { path } of paths) {
+        if (!path) continue;
+        addFolder(path).then(
+          () => notify(`Added ${path}; indexing started`),
+          (e: unknown) => notify(errorMessage(e), 'error'),
+        );
+      }
+      return;
+    }
+    const image = paths.find(
+      (p) => p.path && (p.file.type.startsWith('image/') || IMAGE_FILE.test(p.file.name)),
+    );
+    if (!image) {
+      notify('Drop an image file to find similar photos (folders are added on the Library view).', 'error');
+      return;
+    }
+    setView('search');
+    search.current?.searchFile(image.path);
+  });
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">Glimpse</span>
+        <Nav view={view} onView={setView} />
+      </header>
+      <main className="views">
+        <div className="view" hidden={view !== 'search'}>
+          <MemoSearchView
+            ref={search}
+            appInfo={appInfo}
+            library={library.status}
+            onAddFolder={addFirstFolder}
+          />
+        </div>
+        <div className="view" hidden={view !== 'library'}>
+          <LibraryView library={library} />
+        </div>
+        <div className="view" hidden={view !== 'gpu'}>
+          <MemoGpuView />
+        </div>
+        <div className="view" hidden={view !== 'settings'}>
+          <SettingsView
+            settings={settings}
+            model={model}
+            library={library.status}
+            onSettings={onSettings}
+            onModel={onModel}
+            onLibraryChanged={reload}
+          />
+        </div>
+      </main>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          {view === 'library'
+            ? 'Drop a folder to add it to the library'
+            : 'Drop an image to find photos like it'}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+// @vitest-environment jsdom
+import '../../testing/setup';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { folder, idleJob, libraryStatus, progress } from '../../testing/fixtures';
+import { renderApp } from '../../testing/renderApp';
+
+async function openLibrary(options?: Parameters<typeof renderApp>[0]) {
+  const app = await renderApp(options);
+  await app.user.click(screen.getByRole('button', { name: 'Library' }));
+  await screen.findByRole('table', { name: 'Folders' });
+  return app;
+}
+
+describe('the library view', () => {
+  it('lists folders with photo and skipped counts and when they were last indexed', async () => {
+    await openLibrary();
+    const rows = screen.getAllByTestId('folder-row');
+    expect(rows.map((r) => r.dataset.path)).toEqual(['/photos/2023', '/photos/archive']);
+    expect(within(rows[0]!).getByText('8,200')).toBeTruthy();
+    expect(within(rows[0]!).getByRole('button', { name: 'Show 3 skipped in /photos/2023' })).toBeTruthy();
+    expect(screen.getByTestId('library-totals').textContent).toContain('10,000 photos in 2 folders');
+  });
+
+  it('shows live progress from indexJob events and cancels through the api', async () => {
+    const { fake, user } = await openLibrary();
+    act(() =>
+      fake.emit('indexJob', {
+        ...idleJob,
+        state: 'running',
+        progress: progress({
+          processed: 1234,
+          imagesPerSecond: 212.5,
+          etaSeconds: 18,
+          currentFile: '/photos/2023/IMG_01234.jpg',
+        }),
+      }),
+    );
+    const panel = screen.getByRole('region', { name: 'Indexing progress' });
+    expect(within(panel).getByTestId('index-phase').textContent).toBe('Indexing');
+    expect(within(panel).getByTestId('index-counts').textContent).toBe('1,234 of 5,000');
+    expect(within(panel).getByTestId('index-rate').textContent).toBe('212.5 images/s');
+    expect(within(panel).getByText('about 18 s left')).toBeTruthy();
+    expect(within(panel).getByTestId('index-current-file').textContent).toBe('/photos/2023/IMG_01234.jpg');
+    expect(within(panel).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1234');
+    expect(within(panel).getByText(/committed work is kept/)).toBeTruthy();
+
+    await user.click(within(panel).getByRole('button', { name: 'Cancel indexing' }));
+    expect(fake.calls('cancelIndexing')).toHaveLength(1);
+    act(() =>
+      fake.emit('indexJob', { ...idleJob, state: 'cancelling', progress: progress({ processed: 1300 }) }),
+    );
+    expect(screen.getByRole('button', { name: 'Cancelling…' })).toHaveProperty('disabled', true);
+
+    act(() =>
+      fake.emit('indexJob', {
+        ...idleJob,
+        lastSummary: {
+          found: 5000,
+          embedded: 1300,
+          reused: 0,
+          unchanged: 0,
+          removed: 0,
+          failed: [],
+          cancelled: true,
+          seconds: 7,
+        },
+      }),
+    );
+    expect(screen.getByTestId('index-summary').textContent).toContain('Everything indexed so far is kept');
+    await user.click(screen.getByRole('button', { name: 'Resume indexing' }));
+    expect(fake.calls('startIndexing')).toEqual([[[]]]);
+  });
+
+  it('re-indexes one folder or all of them', async () => {
+    const { fake, user } = await openLibrary();
+    await user.click(screen.getByRole('button', { name: 'Re-index /photos/archive' }));
+    await user.click(screen.getByRole('button', { name: 'Re-index all' }));
+    expect(fake.calls('startIndexing')).toEqual([[['/photos/archive']], [[]]]);
+  });
+
+  it('removes a folder only after confirmation', async () => {
+    const { fake, user } = await openLibrary();
+    await user.click(screen.getByRole('button', { name: 'Remove /photos/archive' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Remove this folder from the library?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(fake.calls('removeFolder')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Remove /photos/archive' }));
+    await user.click(screen.getByRole('button', { name: 'Remove folder' }));
+    expect(fake.calls('removeFolder')).toEqual([['/photos/archive']]);
+    await waitFor(() => expect(screen.getAllByTestId('folder-row')).toHaveLength(1));
+  });
+
+  it('says why a folder cannot be removed while indexing runs', async () => {
+    const { user } = await openLibrary({
+      overrides: {
+        removeFolder: () =>
+          Promise.reject({
+            code: 'BUSY',
+            message: 'wait for indexing to finish (or cancel it) before removing a folder',
+          }),
+      },
+    });
+    await user.click(screen.getByRole('button', { name: 'Remove /photos/2023' }));
+    await user.click(screen.getByRole('button', { name: 'Remove folder' }));
+    expect(await screen.findByText(/wait for indexing to finish/)).toBeTruthy();
+  });
+
+  it('adds a folder from the picker and from a folder dropped on the view', async () => {
+    const { fake, user } = await openLibrary();
+    await user.click(screen.getByRole('button', { name: 'Add folder…' }));
+    expect(fake.calls('addFolder')).toEqual([[undefined]]);
+    fireEvent.drop(window, { dataTransfer: { types: ['Files'], files: [new File([], 'Holidays')] } });
+    await waitFor(() => expect(fake.calls('addFolder')).toEqual([[undefined], ['/drops/Holidays']]));
+  });
+
+  it('follows libraryChanged events', async () => {
+    const { fake } = await openLibrary();
+    act(() => fake.emit('libraryChanged', libraryStatus([folder(7, '/mnt/nas/scans', 42, 0)])));
+    expect(screen.getAllByTestId('folder-row').map((r) => r.dataset.path)).toEqual(['/mnt/nas/scans']);
+  });
+
+  it('lists skipped files with reasons and filters them', async () => {
+    const { user } = await openLibrary();
+    const section = screen.getByRole('region', { name: 'Skipped files' });
+    await within(section).findByText('/photos/2023/broken.jpg');
+    expect(within(section).getAllByTestId('failure-row')).toHaveLength(3);
+    await user.type(within(section).getByRole('searchbox', { name: 'Filter skipped files' }), 'empty');
+    await waitFor(() => expect(within(section).getAllByTestId('failure-row')).toHaveLength(1));
+    expect(within(section).getByText('the file is empty')).toBeTruthy();
+    expect(within(section).getByTestId('failure-count').textContent).toBe('1 of 3');
+  });
+});

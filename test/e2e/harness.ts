@@ -1,0 +1,231 @@
+// Runs the built renderer in real Chromium with window.api bound (Playwright exposeBinding) to a real
+// engine service in this process: the same service the Electron utility process runs, a real library
+// indexed by the test model. Main's own duties (dialogs, the shell, nvidia-smi polling, the image
+// protocols) are played here by a small HTTP server and recorded calls.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { cpuInfo } from '../../src/core/gpu/cpu';
+import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
+import { isInside } from '../../src/core/paths';
+import { toErrorData } from '../../src/engine/rpc';
+import { createService } from '../../src/engine/service';
+import type { CommandName, Events } from '../../src/shared/contract';
+import { parseArgs } from '../../src/shared/contract-schemas';
+import type { GpuPanelState } from '../../src/shared/types';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const RENDERER = resolve('out/renderer');
+/** What the Electron app's window would be: big enough for a 5-column grid and the side panels. */
+const VIEWPORT = { width: 1360, height: 860 };
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+export interface HarnessOptions {
+  modelDir: string;
+  /** The folder api.addFolder() "picks" when the renderer asks for the OS picker. */
+  pickedFolder?: string;
+  colorScheme?: 'light' | 'dark';
+}
+
+export interface Harness {
+  page: Page;
+  browser: Browser;
+  /** Native calls the renderer made (openPhoto, showPhotoInFolder, copyPhotoPath, startDrag). */
+  calls: Array<{ name: string; args: unknown[] }>;
+  /** Page errors and console errors, so a test can assert none happened. */
+  errors: string[];
+  /** Makes a dropped File named `name` resolve to `path` (what Electron's webUtils would say). */
+  dropFile(name: string, path: string): void;
+  emit<E extends keyof Events>(event: E, payload: Events[E]): Promise<void>;
+  setPickedFolder(path: string): void;
+  close(): Promise<void>;
+}
+
+/** Installed before the app's scripts run: window.api built from the binding, as the preload builds it. */
+function installApi() {
+  type Listener = (payload: unknown) => void;
+  const listeners = new Map<string, Set<Listener>>();
+  const w = globalThis as unknown as Record<string, unknown> & {
+    __glimpseCall(
+      name: string,
+      args: unknown[],
+    ): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  };
+  w.__glimpseEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
+  w.api = new Proxy(
+    {
+      on(event: string, listener: Listener) {
+        const set = listeners.get(event) ?? new Set<Listener>();
+        listeners.set(event, set);
+        set.add(listener);
+        return () => set.delete(listener);
+      },
+      pathForFile: (file: File) => `dropped:${file.name}`,
+      startDrag: (photoId: number) => void w.__glimpseCall('startDrag', [photoId]),
+    } as Record<string, unknown>,
+    {
+      get(target, key: string) {
+        if (key in target) return target[key];
+        return async (...args: unknown[]) => {
+          const r = await w.__glimpseCall(key, args);
+          if (r.ok) return r.value;
+          throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
+        };
+      },
+    },
+  );
+}
+
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
+  if (!existsSync(join(RENDERER, 'index.html')))
+    throw new Error(`${RENDERER}/index.html is missing: run npm run build first`);
+  const root = mkdtempSync(join(tmpdir(), 'glimpse-e2e-'));
+  const home = join(root, 'home');
+  mkdirSync(home);
+  writeFileSync(join(home, 'settings.json'), JSON.stringify({ modelDir: opts.modelDir, providers: ['cpu'] }));
+
+  let page: Page | null = null;
+  const pending: Array<Promise<unknown>> = [];
+  const emit = async <E extends keyof Events>(event: E, payload: Events[E]) => {
+    if (!page || page.isClosed()) return;
+    const p = page
+      .evaluate(
+        ([e, data]) =>
+          (globalThis as unknown as { __glimpseEmit(e: string, d: unknown): void }).__glimpseEmit(e, data),
+        [event, payload] as const,
+      )
+      .catch(() => {});
+    pending.push(p);
+    await p;
+  };
+  const service = createService({ home, libraryDir: join(root, 'library'), emit: (e, p) => void emit(e, p) });
+  const calls: Harness['calls'] = [];
+  const errors: string[] = [];
+  const dropped = new Map<string, string>();
+  let picked = opts.pickedFolder;
+
+  const gpuPanel = async (): Promise<GpuPanelState> => ({
+    at: Date.now(),
+    gpu: await readGpuStatus(),
+    cpu: cpuInfo(),
+    ...(await service.engineStats()),
+  });
+
+  /** Main's half of the contract. */
+  const mainCommands: Partial<Record<CommandName | 'startDrag', (...args: never[]) => unknown>> = {
+    getAppInfo: () => ({
+      version: 'e2e',
+      platform: process.platform,
+      libraryDir: join(root, 'library'),
+      thumbnailBase: '/thumb/',
+      imageBase: '/image/',
+    }),
+    chooseModelFolder: () => service.getModelState(),
+    addFolder: (path?: string) => {
+      const dir = path ?? picked;
+      return dir ? service.addFolder(dir) : [];
+    },
+    getGpuPanel: gpuPanel,
+    searchImageFile: (path: string, options: never) =>
+      service.searchImageFile(
+        path.startsWith('dropped:') ? (dropped.get(path.slice(8)) ?? path) : path,
+        options,
+      ),
+  };
+  for (const name of ['openPhoto', 'showPhotoInFolder', 'copyPhotoPath', 'startDrag'] as const) {
+    mainCommands[name] = (...args: never[]) => void calls.push({ name, args });
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const media = /^\/(thumb|image)\/(\d+)$/.exec(url.pathname);
+    try {
+      if (media) {
+        const id = Number(media[2]);
+        const file =
+          media[1] === 'thumb' ? await service.thumbnailFile(id) : (await service.imageFile(id))?.path;
+        if (!file) return void res.writeHead(404).end();
+        res.writeHead(200, {
+          'content-type': media[1] === 'thumb' ? 'image/webp' : (MIME[extname(file)] ?? 'image/jpeg'),
+        });
+        return void res.end(readFileSync(file));
+      }
+      const file = normalize(
+        join(RENDERER, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)),
+      );
+      if (!isInside(file, RENDERER) || !existsSync(file) || !statSync(file).isFile())
+        return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Root in a container needs --no-sandbox; the rest keep Chromium off a network this machine lacks.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    colorScheme: opts.colorScheme ?? 'light',
+    deviceScaleFactor: 1,
+  });
+  page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.exposeBinding('__glimpseCall', async (_source, name: string, args: unknown[]) => {
+    try {
+      const handler = mainCommands[name as CommandName];
+      const checked = name === 'startDrag' ? args : parseArgs(name as CommandName, args);
+      const value = handler
+        ? await (handler as (...a: unknown[]) => unknown)(...checked)
+        : await (service as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...checked);
+      return { ok: true, value };
+    } catch (e) {
+      return { ok: false, error: toErrorData(e) };
+    }
+  });
+  await page.addInitScript(installApi);
+  const poll = setInterval(() => void gpuPanel().then((s) => emit('gpuPanel', s)), 1000);
+  await page.goto(`http://127.0.0.1:${port}/index.html`);
+
+  return {
+    page,
+    browser,
+    calls,
+    errors,
+    dropFile: (name, path) => void dropped.set(name, path),
+    emit,
+    setPickedFolder: (path) => void (picked = path),
+    async close() {
+      clearInterval(poll);
+      await Promise.allSettled(pending);
+      await browser.close();
+      await new Promise((r) => server.close(r));
+      await service.close();
+    },
+  };
+}
