@@ -112,8 +112,9 @@ export class LibraryOps {
   async index(paths: string[], opts: IndexOptions & { exclude?: string[] } = {}): Promise<IndexSummary> {
     const { catalog } = this.library;
     if (paths.length) {
-      const known = new Set(catalog.folders().map((f) => f.path));
-      const fresh = paths.map(canonicalFolder).filter((p) => !known.has(p));
+      const known = catalog.folders().map((f) => f.path);
+      // A subfolder of a library folder is indexed as part of it, not added on its own.
+      const fresh = paths.map(canonicalFolder).filter((p) => !known.some((k) => isInside(p, k)));
       if (fresh.length) this.addFolders(fresh, opts.exclude);
     }
     const wanted = paths.length ? new Set(paths.map(canonicalFolder)) : null;

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createEngine, type Engine } from '../core/engine';
 import { defaultModelDir, glimpseHome, isInside } from '../core/paths';
+import { remakeThumbnail } from '../core/indexer/remake-thumbnail';
 import { readSettings, writeSettings } from '../core/settings';
 import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
 import type {
@@ -245,9 +246,17 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     thumbnailFile: async (photoId: number) => {
       const l = await lib();
       const row = l.library.catalog.photo(photoId);
-      if (!row?.hash) return null;
-      const file = l.library.thumbnails.pathFor(row.hash);
-      return isInside(file, l.library.thumbnails.dir) && existsSync(file) ? file : null;
+      if (!row?.hash || row.status !== 'indexed') return null;
+      const { thumbnails, catalog } = l.library;
+      const file = thumbnails.pathFor(row.hash);
+      if (!isInside(file, thumbnails.dir)) return null;
+      // A cleared cache fills again as thumbnails are shown.
+      if (
+        !existsSync(file) &&
+        !(await remakeThumbnail(catalog, thumbnails, engine.bundle().preprocess, row.hash))
+      )
+        return null;
+      return file;
     },
     photoFile: async (photoId: number) => {
       const l = await lib();

@@ -62,6 +62,7 @@ if (!app.requestSingleInstanceLock()) {
         return dir ? engine.call('addFolder', dir) : (await engine.call('getLibraryStatus')).folders;
       },
       getGpuPanel: () => gpu.current(),
+      getEngineState: () => engineState,
       openPhoto: async (_event, id) => {
         const error = await shell.openPath(await photoPath(id));
         if (error) throw new Error(error);

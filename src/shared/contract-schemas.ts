@@ -61,6 +61,7 @@ export const commandArgs = {
   updateSettings: z.tuple([settingsPatch]),
   clearThumbnailCache: z.tuple([]),
   getGpuPanel: z.tuple([]),
+  getEngineState: z.tuple([]),
   openPhoto: z.tuple([id]),
   showPhotoInFolder: z.tuple([id]),
   copyPhotoPath: z.tuple([id]),

@@ -44,6 +44,8 @@ export interface Commands {
   updateSettings(patch: Partial<Settings>): Settings;
   clearThumbnailCache(): LibraryStatus;
   getGpuPanel(): GpuPanelState;
+  /** The engine process's state now (the engineState event reports changes). */
+  getEngineState(): EngineState;
   openPhoto(photoId: number): void;
   showPhotoInFolder(photoId: number): void;
   copyPhotoPath(photoId: number): void;
@@ -82,6 +84,7 @@ export const COMMAND_NAMES = Object.keys({
   updateSettings: 1,
   clearThumbnailCache: 1,
   getGpuPanel: 1,
+  getEngineState: 1,
   openPhoto: 1,
   showPhotoInFolder: 1,
   copyPhotoPath: 1,
@@ -101,6 +104,7 @@ export const MAIN_COMMANDS = [
   'chooseModelFolder',
   'addFolder',
   'getGpuPanel',
+  'getEngineState',
   'openPhoto',
   'showPhotoInFolder',
   'copyPhotoPath',

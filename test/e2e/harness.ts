@@ -14,7 +14,7 @@ import { toErrorData } from '../../src/engine/rpc';
 import { createService } from '../../src/engine/service';
 import type { CommandName, Events } from '../../src/shared/contract';
 import { parseArgs } from '../../src/shared/contract-schemas';
-import type { GpuPanelState } from '../../src/shared/types';
+import type { GpuPanelState, ProviderName } from '../../src/shared/types';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RENDERER = resolve('out/renderer');
@@ -35,6 +35,8 @@ export interface HarnessOptions {
   /** The folder api.addFolder() "picks" when the renderer asks for the OS picker. */
   pickedFolder?: string;
   colorScheme?: 'light' | 'dark';
+  /** Execution providers in settings.json; default CPU only. */
+  providers?: ProviderName[];
 }
 
 export interface Harness {
@@ -44,8 +46,8 @@ export interface Harness {
   calls: Array<{ name: string; args: unknown[] }>;
   /** Page errors and console errors, so a test can assert none happened. */
   errors: string[];
-  /** Makes a dropped File named `name` resolve to `path` (what Electron's webUtils would say). */
-  dropFile(name: string, path: string): void;
+  /** Makes a dropped File named `name` resolve to `path`, as Electron's webUtils.getPathForFile would. */
+  dropFile(name: string, path: string): Promise<void>;
   emit<E extends keyof Events>(event: E, payload: Events[E]): Promise<void>;
   setPickedFolder(path: string): void;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ function installApi() {
       args: unknown[],
     ): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
   };
+  w.__glimpseDropped = {};
   w.__glimpseEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
   w.api = new Proxy(
     {
@@ -70,7 +73,8 @@ function installApi() {
         set.add(listener);
         return () => set.delete(listener);
       },
-      pathForFile: (file: File) => `dropped:${file.name}`,
+      // Electron's webUtils answers '' for a File no disk file stands behind.
+      pathForFile: (file: File) => (w.__glimpseDropped as Record<string, string>)[file.name] ?? '',
       startDrag: (photoId: number) => void w.__glimpseCall('startDrag', [photoId]),
     } as Record<string, unknown>,
     {
@@ -92,7 +96,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'glimpse-e2e-'));
   const home = join(root, 'home');
   mkdirSync(home);
-  writeFileSync(join(home, 'settings.json'), JSON.stringify({ modelDir: opts.modelDir, providers: ['cpu'] }));
+  writeFileSync(
+    join(home, 'settings.json'),
+    JSON.stringify({ modelDir: opts.modelDir, providers: opts.providers ?? ['cpu'] }),
+  );
 
   let page: Page | null = null;
   const pending: Array<Promise<unknown>> = [];
@@ -111,7 +118,6 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const service = createService({ home, libraryDir: join(root, 'library'), emit: (e, p) => void emit(e, p) });
   const calls: Harness['calls'] = [];
   const errors: string[] = [];
-  const dropped = new Map<string, string>();
   let picked = opts.pickedFolder;
 
   const gpuPanel = async (): Promise<GpuPanelState> => ({
@@ -136,11 +142,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       return dir ? service.addFolder(dir) : [];
     },
     getGpuPanel: gpuPanel,
-    searchImageFile: (path: string, options: never) =>
-      service.searchImageFile(
-        path.startsWith('dropped:') ? (dropped.get(path.slice(8)) ?? path) : path,
-        options,
-      ),
+    getEngineState: () => ({ state: 'ready', message: null }),
   };
   for (const name of ['openPhoto', 'showPhotoInFolder', 'copyPhotoPath', 'startDrag'] as const) {
     mainCommands[name] = (...args: never[]) => void calls.push({ name, args });
@@ -217,7 +219,14 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     browser,
     calls,
     errors,
-    dropFile: (name, path) => void dropped.set(name, path),
+    async dropFile(name, path) {
+      await page.evaluate(
+        ([n, p]) => {
+          (globalThis as unknown as { __glimpseDropped: Record<string, string> }).__glimpseDropped[n] = p;
+        },
+        [name, path] as const,
+      );
+    },
     emit,
     setPickedFolder: (path) => void (picked = path),
     async close() {

@@ -93,7 +93,11 @@ export async function benchDecode(
         const bytes = await readFile(file);
         const [, decoded] = await Promise.all([
           contentHash(bytes),
-          decodeForModel(bytes, spec, { thumbnailSize: THUMBNAIL_SIZE, name: file, resampling: opts.resampling }),
+          decodeForModel(bytes, spec, {
+            thumbnailSize: THUMBNAIL_SIZE,
+            name: file,
+            resampling: opts.resampling,
+          }),
           readExif(bytes),
         ]);
         writeTensor(decoded.rgb, spec, out, 0);

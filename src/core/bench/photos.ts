@@ -75,7 +75,13 @@ export async function makePhotoSet(opts: PhotoSetOptions): Promise<string[]> {
   await mkdir(opts.out, { recursive: true });
   // Generating noise costs more than encoding a photo: one field serves the whole set.
   const noise = await sharp({
-    create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 28 } },
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: 0, g: 0, b: 0 },
+      noise: { type: 'gaussian', mean: 128, sigma: 28 },
+    },
   })
     .raw()
     .toBuffer();
@@ -86,7 +92,14 @@ export async function makePhotoSet(opts: PhotoSetOptions): Promise<string[]> {
   const workers = Array.from({ length: opts.concurrency ?? 4 }, async () => {
     while (next < paths.length) {
       const i = next++;
-      await makePhoto(paths[i]!, width, height, (opts.seed ?? 1) * 100_003 + i, opts.progressive ?? false, noise);
+      await makePhoto(
+        paths[i]!,
+        width,
+        height,
+        (opts.seed ?? 1) * 100_003 + i,
+        opts.progressive ?? false,
+        noise,
+      );
     }
   });
   await Promise.all(workers);

@@ -1,38 +1,15 @@
 // Checks between the catalog and the thumbnail cache: every indexed content has its thumbnail, and
 // every file in the cache is the thumbnail of an indexed content.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { contentHash } from '../indexer/content';
-import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
-import { decodeForModel } from '../model/decode';
+import { remakeThumbnail } from '../indexer/remake-thumbnail';
 import type { Check, CheckContext } from './check-types';
 import { EXAMPLES } from './check-types';
 
 const THUMBNAIL_NAME = /^([0-9a-f]{64})\.webp$/;
 /** A temp file younger than this may be a thumbnail being written right now by this process. */
 const TMP_GRACE_MS = 60 * 60 * 1000;
-
-/** Remakes a thumbnail from any file of that content that still has those bytes, as the indexer
- *  makes it (same decode, same size); false when no such file is readable. */
-async function remake(ctx: CheckContext, hash: string): Promise<boolean> {
-  for (const photo of ctx.catalog.photosWithHash(hash)) {
-    try {
-      const bytes = await readFile(photo.path);
-      if ((await contentHash(bytes)) !== hash) continue; // changed since: the next index run handles it
-      const { thumbnail } = await decodeForModel(bytes, ctx.preprocess, {
-        thumbnailSize: THUMBNAIL_SIZE,
-        name: photo.path,
-      });
-      if (!thumbnail) continue;
-      await ctx.thumbnails.put(hash, thumbnail);
-      return true;
-    } catch {
-      continue; // gone or unreadable: try another copy
-    }
-  }
-  return false;
-}
 
 export const thumbnailsMissing: Check = {
   id: 'thumbnails-missing',
@@ -54,7 +31,7 @@ export const thumbnailsMissing: Check = {
       repair: async () => {
         for (const [i, hash] of missing.entries()) {
           ctx.signal?.throwIfAborted();
-          await remake(ctx, hash);
+          await remakeThumbnail(ctx.catalog, ctx.thumbnails, ctx.preprocess, hash);
           ctx.progress(i + 1, missing.length);
         }
       },

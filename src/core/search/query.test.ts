@@ -3,7 +3,9 @@ import { combine, parseQuery, QueryError } from './query';
 
 describe('query arithmetic', () => {
   it('reads a plain query as one term', () => {
-    expect(parseQuery('  dog asleep on a red sofa ')).toEqual([{ text: 'dog asleep on a red sofa', weight: 1 }]);
+    expect(parseQuery('  dog asleep on a red sofa ')).toEqual([
+      { text: 'dog asleep on a red sofa', weight: 1 },
+    ]);
   });
 
   it('adds and subtracts terms separated by spaced operators', () => {

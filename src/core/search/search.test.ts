@@ -13,10 +13,16 @@ let engine: Engine;
 let lib: LibraryOps;
 let root: string;
 
-async function photo(path: string, colour: ColourName, opts: { width?: number; png?: boolean; date?: string } = {}) {
+async function photo(
+  path: string,
+  colour: ColourName,
+  opts: { width?: number; png?: boolean; date?: string } = {},
+) {
   const width = opts.width ?? 160;
   const height = Math.round(width * 0.75);
-  const img = sharp(Buffer.from(syntheticPixels({ colour }, width, height)), { raw: { width, height, channels: 3 } });
+  const img = sharp(Buffer.from(syntheticPixels({ colour }, width, height)), {
+    raw: { width, height, channels: 3 },
+  });
   writeFileSync(path, await (opts.png ? img.png() : img.jpeg({ quality: 90 })).toBuffer());
   const t = new Date(opts.date ?? '2024-06-01T12:00:00Z');
   utimesSync(path, t, t);
@@ -30,10 +36,25 @@ beforeAll(async () => {
   await photo(join(root, 'trips', 'red-2021.jpg'), 'red', { date: '2021-07-01T10:00:00Z', width: 640 });
   await photo(join(root, 'home', 'red-2023.png'), 'red', { png: true, date: '2023-07-01T10:00:00Z' });
   await photo(join(root, 'home', 'red-copy.png'), 'red', { png: true, date: '2023-07-01T10:00:00Z' });
-  for (const c of ['blue', 'green', 'yellow', 'orange', 'purple', 'pink', 'white', 'black', 'gray', 'brown'] as const) {
+  for (const c of [
+    'blue',
+    'green',
+    'yellow',
+    'orange',
+    'purple',
+    'pink',
+    'white',
+    'black',
+    'gray',
+    'brown',
+  ] as const) {
     await photo(join(root, 'home', `${c}.jpg`), c);
   }
-  engine = createEngine({ modelDir: await testModelDir('float32'), libraryDir: join(root, '.library'), providers: ['cpu'] });
+  engine = createEngine({
+    modelDir: await testModelDir('float32'),
+    libraryDir: join(root, '.library'),
+    providers: ['cpu'],
+  });
   lib = await engine.library();
   await lib.index([join(root, 'trips'), join(root, 'home')]);
 });
@@ -47,7 +68,12 @@ const names = (hits: Array<{ path: string }>) => hits.map((h) => h.path.slice(ro
 describe('searching the library', () => {
   it('ranks photos of the named colour first, best score first', async () => {
     const page = await lib.searchText('red', { limit: 4 });
-    expect(names(page.hits).sort()).toEqual(['home/red-2023.png', 'home/red-copy.png', 'trips/red-2019.jpg', 'trips/red-2021.jpg']);
+    expect(names(page.hits).sort()).toEqual([
+      'home/red-2023.png',
+      'home/red-copy.png',
+      'trips/red-2019.jpg',
+      'trips/red-2021.jpg',
+    ]);
     expect(page.hits[0]!.score).toBeGreaterThan(0.5);
     const all = await lib.searchText('red', { limit: 50 });
     expect(all.hits[4]!.score).toBeLessThan(0.1);
@@ -56,7 +82,8 @@ describe('searching the library', () => {
   it('pages through results in a stable order', async () => {
     const whole = await lib.searchText('red', { limit: 14 });
     const pages = [];
-    for (let offset = 0; offset < 14; offset += 3) pages.push(...(await lib.searchText('red', { limit: 3, offset })).hits);
+    for (let offset = 0; offset < 14; offset += 3)
+      pages.push(...(await lib.searchText('red', { limit: 3, offset })).hits);
     expect(pages.map((h) => h.photoId)).toEqual(whole.hits.map((h) => h.photoId));
     expect(whole.total).toBe(14);
   });
@@ -65,7 +92,10 @@ describe('searching the library', () => {
     const inHome = await lib.searchText('red', { limit: 3, filters: { folders: [join(root, 'home')] } });
     expect(names(inHome.hits).slice(0, 2).sort()).toEqual(['home/red-2023.png', 'home/red-copy.png']);
     expect(inHome.hits).toHaveLength(3);
-    const recent = await lib.searchText('red', { limit: 2, filters: { from: Date.UTC(2020, 0, 1), to: Date.UTC(2022, 0, 1) } });
+    const recent = await lib.searchText('red', {
+      limit: 2,
+      filters: { from: Date.UTC(2020, 0, 1), to: Date.UTC(2022, 0, 1) },
+    });
     expect(names(recent.hits)).toEqual(['trips/red-2021.jpg']);
     const png = await lib.searchText('red', { limit: 10, filters: { formats: ['png'] } });
     expect(names(png.hits).sort()).toEqual(['home/red-2023.png', 'home/red-copy.png']);
@@ -75,7 +105,12 @@ describe('searching the library', () => {
 
   it('sorts the relevant results by date, newest first', async () => {
     const page = await lib.searchText('red', { sort: 'date', cutoff: 'adaptive', limit: 10 });
-    expect(names(page.hits)).toEqual(['home/red-2023.png', 'home/red-copy.png', 'trips/red-2021.jpg', 'trips/red-2019.jpg']);
+    expect(names(page.hits)).toEqual([
+      'home/red-2023.png',
+      'home/red-copy.png',
+      'trips/red-2021.jpg',
+      'trips/red-2019.jpg',
+    ]);
   });
 
   it('combines ideas with query arithmetic', async () => {

@@ -1,12 +1,23 @@
 // A non-blocking banner while the engine restarts or after it failed, in the words main sends ("engine
 // restarted after a crash (exit code 139)"); once it is back, a dismissable note says it recovered.
-import { useState } from 'react';
-import { useEvent } from '../api';
+import { useEffect, useState } from 'react';
+import { api, useEvent } from '../api';
 import type { EngineState } from '../../shared/types';
 
 export function EngineBanner() {
   const [state, setState] = useState<EngineState | null>(null);
   const [recovered, setRecovered] = useState<string | null>(null);
+  // The state may have changed before this component subscribed (a crash during start-up): ask once.
+  useEffect(() => {
+    let live = true;
+    api.getEngineState().then(
+      (now) => live && setState((seen) => seen ?? now),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   useEvent('engineState', (next) => {
     if (next.state === 'ready' && (state?.state === 'restarting' || state?.state === 'failed')) {
       setRecovered(next.message ?? state.message ?? 'The engine restarted.');

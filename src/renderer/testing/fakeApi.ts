@@ -91,6 +91,7 @@ export function createFakeApi({ results = 1000, overrides = {} }: FakeOptions = 
     updateSettings: async (patch) => (settings = { ...settings, ...patch }),
     clearThumbnailCache: async () => ({ ...data.libraryStatus(folders), thumbnails: { files: 0, bytes: 0 } }),
     getGpuPanel: async () => data.h100Panel(),
+    getEngineState: async () => ({ state: 'ready', message: null }),
     openPhoto: async () => {},
     showPhotoInFolder: async () => {},
     copyPhotoPath: async () => {},
