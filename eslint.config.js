@@ -26,7 +26,21 @@ const noAppLayers = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'release', 'native', 'test-results', 'coverage', 'resources'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'release',
+      'native',
+      'test-results',
+      'coverage',
+      'resources',
+      '.gpu-run',
+      '.gpu-kit',
+      '.cache',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -35,6 +49,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // CommonJS entry points (the bin shim) are plain Node scripts.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/shared/**/*.ts'],

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { remakeThumbnail } from '../indexer/remake-thumbnail';
-import type { Check, CheckContext } from './check-types';
+import type { Check } from './check-types';
 import { EXAMPLES } from './check-types';
 
 const THUMBNAIL_NAME = /^([0-9a-f]{64})\.webp$/;
