@@ -269,4 +269,21 @@ export class LibraryOps {
       opts,
     );
   }
+
+  /**
+   * How much of the library the active model has embedded: photos indexed (under any model) and those
+   * whose content has a vector for this one. Below 100 % after a model switch; `index()` with no folders
+   * embeds the rest, since a photo counts as settled only with a vector for the active model.
+   */
+  coverage(): { modelId: string; photos: number; withVector: number } {
+    const row = this.library.catalog.db
+      .prepare(
+        `SELECT COUNT(*) AS photos,
+                COALESCE(SUM(EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.hash = p.hash)), 0)
+                  AS withVector
+           FROM photos p WHERE p.status = 'indexed'`,
+      )
+      .get(this.library.modelId) as { photos: number; withVector: number };
+    return { modelId: this.library.modelId, photos: row.photos, withVector: row.withVector };
+  }
 }

@@ -277,8 +277,10 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     },
     engineStats: () => {
       let embedder: EmbedderInfo | null;
+      let batchSize: number | null = null;
       try {
         embedder = engine.embedder().info();
+        batchSize = engine.embedder().batchSize;
       } catch {
         embedder = null; // no usable model: the panel says why through getModelState
       }

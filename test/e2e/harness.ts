@@ -162,6 +162,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         });
         return void res.end(readFileSync(file));
       }
+      // Chromium asks every http page for one; Electron's window never does.
+      if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
       const file = normalize(
         join(RENDERER, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)),
       );
@@ -196,7 +198,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    // "Failed to load resource" does not say which: the location does.
+    if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
   });
   await page.exposeBinding('__glimpseCall', async (_source, name: string, args: unknown[]) => {
     try {

@@ -35,7 +35,7 @@ export interface PhotoFolderOptions {
   count: number;
   /** File name prefix, e.g. 'IMG_' or 'DSC_': names differ between folders so a tile names one photo. */
   prefix: string;
-  /** Number of the first file, so two folders never share a name. */
+  /** Number of the first file (default 1000): give each folder its own range, so no two share a name. */
   firstNumber?: number;
   /** Every n-th photo is a PNG (the rest JPEG); 0 for none. */
   pngEvery?: number;
@@ -49,9 +49,11 @@ export interface PhotoFolderOptions {
 }
 
 /** Photo size: small enough that 150 decode in a few seconds on two cores, big enough to look like a photo
- *  in the preview. Landscape and portrait alternate so the grid shows both. */
-const LONG_SIDE_PX = 480;
-const SHORT_SIDE_PX = 360;
+ *  in the preview. Landscape and portrait alternate so the grid shows both. The file number picks the
+ *  exact size (below), so no two files in any folders share bytes and none is deduplicated as a copy. */
+const LONG_SIDE_PX = 400;
+const SHORT_SIDE_PX = 300;
+const SIZE_STEPS = 200;
 /** Per-channel shade jitter (0..255): photos of one colour differ a little, as real ones do, yet stay far
  *  nearer their own prototype than any other (prototypes are ≥ 0.185 apart in squared 0..1 units). */
 const JITTER = 10;
@@ -72,11 +74,12 @@ function shuffled(n: number, seed: number): number[] {
   return out;
 }
 
+/** A little lighter or darker, never another hue. */
 function jittered(colour: ColourName, i: number): readonly [number, number, number] {
   const clamp = (v: number) => Math.max(0, Math.min(255, v));
   const shift = ((i * 7) % (2 * JITTER + 1)) - JITTER;
   const [r, g, b] = COLOUR_PROTOTYPES[colour];
-  return [clamp(r + shift), clamp(g - shift), clamp(b + shift)];
+  return [clamp(r + shift), clamp(g + shift), clamp(b + shift)];
 }
 
 /** Encodes a synthetic picture as a JPEG or PNG file. */
@@ -104,12 +107,12 @@ export async function writePhotoFolder(dir: string, opts: PhotoFolderOptions): P
     const colour: ColourName = patterned ? 'gray' : COLOURS[i % COLOURS.length]!;
     const pattern: PatternName = patterned ? PATTERNS[i % PATTERNS.length]! : 'plain';
     const image: SyntheticImage = patterned ? blackAndWhite(pattern) : { colour: jittered(colour, i) };
-    const name = `${opts.prefix}${(opts.firstNumber ?? 1000) + numbers[i]!}.${format === 'png' ? 'png' : 'jpg'}`;
+    const n = (opts.firstNumber ?? 1000) + numbers[i]!;
+    const name = `${opts.prefix}${n}.${format === 'png' ? 'png' : 'jpg'}`;
     const portrait = i % 3 === 2;
-    // One pixel wider per photo: no two files share bytes, so none is deduplicated as a copy.
-    const size = portrait
-      ? { width: SHORT_SIDE_PX + (i % 17), height: LONG_SIDE_PX }
-      : { width: LONG_SIDE_PX + (i % 17), height: SHORT_SIDE_PX };
+    const long = LONG_SIDE_PX + (n % SIZE_STEPS);
+    const short = SHORT_SIDE_PX + (Math.floor(n / SIZE_STEPS) % SIZE_STEPS);
+    const size = portrait ? { width: short, height: long } : { width: long, height: short };
     const path = await writeSyntheticPhoto(join(dir, name), image, size, format);
     const mtimeMs = opts.firstDate.getTime() + i * opts.daysApart * DAY_MS;
     await utimes(path, new Date(mtimeMs), new Date(mtimeMs));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alternate, pool, timed } from './paired';
+import { alternate, median, pool, timed } from './paired';
 
 describe('paired measurements', () => {
   it('pool items and seconds over rounds and keep each round’s rate', () => {
@@ -24,6 +24,27 @@ describe('paired measurements', () => {
     expect(r.measured.perSecond).toBe(4);
     expect(r.baseline.perSecond).toBe(2);
     expect(r.measured.rounds).toHaveLength(4);
+    expect(r.medianRatio).toBe(2);
+  });
+
+  it('take the ratio within each round, so a burst of load in one round does not move its median', async () => {
+    const a = [10, 10, 2, 10];
+    const b = [5, 5, 5, 5];
+    let i = 0;
+    let j = 0;
+    const r = await alternate(
+      4,
+      async () => ({ items: a[i++]!, seconds: 1 }),
+      async () => ({ items: b[j++]!, seconds: 1 }),
+    );
+    expect(r.medianRatio).toBe(2);
+    expect(r.measured.perSecond / r.baseline.perSecond).toBeCloseTo(1.6);
+  });
+
+  it('find the median of odd and even counts', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow(RangeError);
   });
 
   it('refuse zero rounds', async () => {

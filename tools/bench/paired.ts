@@ -23,6 +23,14 @@ export function pool(samples: Sample[]): Pooled {
   return { perSecond: items / seconds, items, seconds, rounds: samples.map((x) => x.items / x.seconds) };
 }
 
+export interface Paired {
+  measured: Pooled;
+  baseline: Pooled;
+  /** Median over rounds of (measured rate ÷ baseline rate) within the round: a ratio that a burst of
+   *  load from elsewhere, hitting a window or two, does not move. */
+  medianRatio: number;
+}
+
 /**
  * `rounds` runs of each, ordered A B, B A, A B … (each side goes first equally often, so neither
  * always pays for a cold cache or gains from a warm one), pooled per side.
@@ -31,7 +39,7 @@ export async function alternate(
   rounds: number,
   measure: () => Promise<Sample>,
   baseline: () => Promise<Sample>,
-): Promise<{ measured: Pooled; baseline: Pooled }> {
+): Promise<Paired> {
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new RangeError(`alternate: rounds must be ≥ 1, got ${rounds}`);
   const a: Sample[] = [];
@@ -45,7 +53,15 @@ export async function alternate(
       a.push(await measure());
     }
   }
-  return { measured: pool(a), baseline: pool(b) };
+  const ratios = a.map((x, i) => x.items / x.seconds / (b[i]!.items / b[i]!.seconds));
+  return { measured: pool(a), baseline: pool(b), medianRatio: median(ratios) };
+}
+
+export function median(values: number[]): number {
+  if (!values.length) throw new RangeError('median: no values');
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** A timed call of `fn`, whose result says how many items it did. */

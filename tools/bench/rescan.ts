@@ -24,6 +24,8 @@ export interface RescanResult {
   libraryOpenSeconds: number;
   rescan: Pooled;
   readdirStat: Pooled;
+  /** Median over rounds of rescan rate ÷ readdir + stat rate. */
+  medianRatio: number;
   /** Seconds spent seeding the library in this run; 0 when reused. */
   seededSeconds: number;
 }
@@ -138,6 +140,7 @@ export async function benchRescan(
       libraryOpenSeconds,
       rescan: pair.measured,
       readdirStat: pair.baseline,
+      medianRatio: pair.medianRatio,
       seededSeconds,
     };
   } finally {

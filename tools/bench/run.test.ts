@@ -12,14 +12,17 @@ const MEASURED = [
   'decode_naive_resize_images_per_s',
   'decode_naive_resize_images_per_s_1core',
   'decode_vs_naive_ratio',
+  'decode_vs_naive_ratio_median_round',
   'embed_images_per_s',
   'embed_direct_ort_images_per_s',
   'embed_vs_direct_ort_ratio',
+  'embed_vs_direct_ort_ratio_median_round',
   'end_to_end_images_per_s',
   'pipeline_efficiency',
   'rescan_seconds',
   'rescan_readdir_stat_seconds',
   'rescan_vs_readdir_stat_ratio',
+  'rescan_vs_readdir_stat_ratio_median_round',
   'hnsw_recall_at_10',
   'hnsw_query_p50_ms',
   'hnsw_query_p95_ms',
@@ -55,16 +58,16 @@ describe('npm run bench at toy sizes', () => {
 
   it('pairs each ratio with the two numbers it divides', () => {
     const r = report as Record<string, number>;
-    expect(r.decode_vs_naive_ratio).toBeCloseTo(
-      r.decode_images_per_s! / r.decode_naive_resize_images_per_s!,
-      2,
-    );
-    expect(r.rescan_vs_readdir_stat_ratio).toBeCloseTo(r.rescan_seconds! / r.rescan_readdir_stat_seconds!, 1);
+    // Reported values are rounded to 3 decimals, and toy-sized timings are hundredths of a second.
+    const near = (actual: number, expected: number) =>
+      expect(Math.abs(actual / expected - 1)).toBeLessThan(0.1);
+    near(r.decode_vs_naive_ratio!, r.decode_images_per_s! / r.decode_naive_resize_images_per_s!);
+    near(r.rescan_vs_readdir_stat_ratio!, r.rescan_seconds! / r.rescan_readdir_stat_seconds!);
     // The limiting stage is measured again beside end to end; the other comes from its own stage.
     const bottleneck = report.pipeline_bottleneck as 'decode' | 'model';
     const paired = r[`end_to_end_paired_${bottleneck}_images_per_s`]!;
     const other = bottleneck === 'decode' ? r.embed_images_per_s! : r.decode_images_per_s!;
-    expect(r.pipeline_efficiency).toBeCloseTo(r.end_to_end_images_per_s! / Math.min(paired, other), 2);
+    near(r.pipeline_efficiency!, r.end_to_end_images_per_s! / Math.min(paired, other));
   });
 
   it('says what it ran on, with which sizes, and how loaded the machine was', () => {

@@ -148,3 +148,13 @@ describe('the embedder', () => {
     expect(await embedder(fp32, { providers: ['cpu'], batchSize: 5 }).imageBatchSize()).toBe(5);
   });
 });
+
+describe('the GPU batch size', () => {
+  it('fills the card without crowding small ones', async () => {
+    const { gpuBatchSize } = await import('./embedder');
+    expect(gpuBatchSize(81559)).toBe(64); // H100 80GB, as nvidia-smi reports it
+    expect(gpuBatchSize(12288)).toBe(32);
+    expect(gpuBatchSize(6144)).toBe(16);
+    expect(gpuBatchSize(null)).toBe(64);
+  });
+});

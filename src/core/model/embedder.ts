@@ -1,6 +1,7 @@
 // Turns images (as preprocessed batch tensors) and texts into L2-normalised CLIP vectors. Each tower
 // loads lazily, once, in its own worker thread, so text queries are answered while an image batch runs.
 import { cpus } from 'node:os';
+import { readGpuStatus } from '../gpu/nvidia-smi';
 import type { ProviderFallback, ProviderName } from './providers';
 import { defaultProviders } from './providers';
 import { ClipTokenizer } from './tokenizer';
@@ -8,11 +9,22 @@ import { Tower, type TowerRun } from './tower';
 import type { TowerReady } from './tower-protocol';
 import type { ModelBundle, TowerSpec } from './types';
 
-/** Images per batch when the caller does not choose. GPU: large enough to keep an A100/H100 busy with
- *  ViT-H/14 (issue 5 refines this from measurements); CPU: small, so progress and cancellation stay
- *  responsive and memory stays low (a 224² float32 image is 602 KB). */
-export const DEFAULT_GPU_BATCH = 64;
+/** Images per batch on the CPU: small, so progress and cancellation stay responsive and memory stays
+ *  low (a 224² float32 image is 602 KB). */
 export const DEFAULT_CPU_BATCH = 16;
+
+/**
+ * Images per batch on an NVIDIA GPU, from its memory. Measured on an H100 (docs/PERFORMANCE.md,
+ * 2026-11-27, PyTorch FP16 ViT-H/14): throughput is flat from batch 32 (1,244 img/s) to 256 (1,286),
+ * while peak memory grows from 2.1 to 3.7 GiB over the 1.3 GB of weights. So the batch only has to fill
+ * the card, not its memory: 64 where there is room (≥ 16 GiB), smaller on small cards, where the
+ * weights, cuDNN workspaces and the text tower share a few GiB.
+ */
+export function gpuBatchSize(memoryTotalMiB: number | null): number {
+  if (memoryTotalMiB === null || memoryTotalMiB >= 16 * 1024) return 64;
+  if (memoryTotalMiB >= 8 * 1024) return 32;
+  return 16;
+}
 
 export interface EmbedderOptions {
   /** Ordered preference; the first that loads wins. Default: cuda then cpu (where CUDA exists). */
@@ -51,6 +63,9 @@ export class Embedder {
   private visualInfo: TowerInfo | null = null;
   private textualInfo: TowerInfo | null = null;
   private tokenizer: Promise<ClipTokenizer> | null = null;
+  private batch: Promise<number> | null = null;
+  /** Images per batch, once the image tower has loaded and it is known. */
+  batchSize: number | null = null;
   private readonly providers: ProviderName[];
 
   constructor(
@@ -128,11 +143,20 @@ export class Embedder {
     };
   }
 
-  /** Images per batch for the loaded image tower: 1 when its graph fixes the batch at 1. */
+  /** Images per batch for the loaded image tower: 1 when its graph fixes the batch at 1; else the
+   *  caller's choice, else from the provider (and, on CUDA, the card's memory). */
   async imageBatchSize(): Promise<number> {
     const info = await this.loadVisual();
-    if (!this.bundle.visual.dynamicBatch) return 1;
-    return this.options.batchSize ?? (info.active === 'cpu' ? DEFAULT_CPU_BATCH : DEFAULT_GPU_BATCH);
+    this.batch ??= (async () => {
+      if (!this.bundle.visual.dynamicBatch) return 1;
+      if (this.options.batchSize) return this.options.batchSize;
+      if (info.active !== 'cuda') return DEFAULT_CPU_BATCH;
+      const status = await readGpuStatus();
+      const gpu = status.gpus.find((g) => g.index === (this.options.deviceId ?? 0)) ?? status.gpus[0];
+      return gpuBatchSize(gpu?.memoryTotalMiB ?? null);
+    })();
+    this.batchSize = await this.batch;
+    return this.batchSize;
   }
 
   /** Elements of one image in the batch tensor. */

@@ -30,7 +30,7 @@ export function GpuView() {
             ) : (
               <div className="no-gpu" data-testid="no-gpu">
                 <p>
-                  <strong>No NVIDIA GPU in use.</strong>{' '}
+                  <strong>No NVIDIA GPU in use:</strong>{' '}
                   {panel.gpu.unavailable ?? 'nvidia-smi reported no GPUs.'}
                 </p>
                 <p data-testid="cpu-info">

@@ -1,0 +1,244 @@
+// `glimpse model list | pull | import | remove | use`: the model manager (src/core/models) on the command
+// line, with a progress bar for downloads on a terminal and plain lines elsewhere.
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from '../core/engine';
+import { readGpuStatus } from '../core/gpu/nvidia-smi';
+import { formatBytes } from '../core/models/disk';
+import { ModelManager, type ModelOverview } from '../core/models/manager';
+import type { PullProgress } from '../core/models/progress';
+import type { GlobalOptions, Io } from './index';
+
+type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+
+/** Plain-line progress (logs, pipes): often enough to show life, rarely enough to stay readable. */
+const PLAIN_PROGRESS_INTERVAL_MS = 5 * 1000;
+
+function duration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+function pullReporter(io: Io, quiet: boolean): { update: (p: PullProgress) => void; stop: () => void } {
+  if (quiet) return { update: () => {}, stop: () => {} };
+  const stream = process.stderr as NodeJS.WriteStream;
+  if (!stream.isTTY) {
+    let last = 0;
+    let lastKey = '';
+    return {
+      update: (p) => {
+        const key = `${p.phase} ${p.file ?? ''}`;
+        if (key === lastKey && Date.now() - last < PLAIN_PROGRESS_INTERVAL_MS) return;
+        last = Date.now();
+        lastKey = key;
+        const pct = p.bytesTotal ? ` ${((100 * p.bytesDone) / p.bytesTotal).toFixed(1)}%` : '';
+        io.err(
+          `${p.phase}${p.file ? ` ${p.file}` : ''}:${pct} ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}, ` +
+            `${formatBytes(Math.round(p.bytesPerSecond))}/s, ETA ${duration(p.etaSeconds)} ` +
+            `(file ${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal})\n`,
+        );
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new SingleBar({
+    format: '{phase} [{bar}] {percentage}% | {done} of {size} | {speed}/s | ETA {eta} | {file}',
+    barsize: 24,
+    hideCursor: true,
+    stream,
+  });
+  let started = false;
+  return {
+    update: (p) => {
+      const payload = {
+        phase: p.phase.padEnd(11),
+        done: formatBytes(p.bytesDone),
+        size: formatBytes(p.bytesTotal),
+        speed: formatBytes(Math.round(p.bytesPerSecond)),
+        eta: duration(p.etaSeconds),
+        file: (p.file ?? '').slice(-32),
+      };
+      if (!started) {
+        bar.start(Math.max(p.bytesTotal, 1), p.bytesDone, payload);
+        started = true;
+      }
+      bar.setTotal(Math.max(p.bytesTotal, 1));
+      bar.update(p.bytesDone, payload);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+export function formatOverview(o: ModelOverview): string {
+  const lines: string[] = [];
+  const w = Math.max(...o.models.map((m) => m.id.length), 2);
+  lines.push(`Models in ${o.modelsDir}`);
+  lines.push(`  ${'ID'.padEnd(w)}  ${'SIZE'.padStart(8)}  ${'DIM'.padStart(4)}  PREC  STATE`);
+  for (const m of o.models) {
+    const state = [
+      m.installed ? (m.valid ? 'installed' : 'broken') : 'not installed',
+      m.active ? 'active' : null,
+      m.recommended ? 'recommended here' : null,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const size = m.sizeBytes === null ? '?' : `${m.installed ? '' : '~'}${formatBytes(m.sizeBytes)}`;
+    lines.push(
+      `${m.active ? '*' : ' '} ${m.id.padEnd(w)}  ${size.padStart(8)}  ${String(m.embedDim ?? '?').padStart(4)}  ` +
+        `${(m.precision ?? '?').padEnd(4)}  ${state}`,
+    );
+    if (m.problem) lines.push(`  ${''.padEnd(w)}  problem: ${m.problem}`);
+    else if (m.suitsWhy)
+      lines.push(
+        `  ${''.padEnd(w)}  ${m.suits ? 'suits this machine' : 'not for this machine'}: ${m.suitsWhy}`,
+      );
+  }
+  lines.push('');
+  lines.push(
+    o.active.id
+      ? `Active: ${o.active.id}`
+      : `Active: ${o.active.dir}${o.active.present ? ' (a folder outside the models folder)' : ' (not installed)'}`,
+  );
+  lines.push(`Recommended here: ${o.recommended.id} — ${o.recommended.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerModelManagerCommands(program: Command, io: Io, withEngine: WithEngine): void {
+  const globals = () => program.opts<GlobalOptions>();
+  const manager = () => new ModelManager();
+  const model = program
+    .command('model')
+    .description(
+      'CLIP models: list the catalogue and installed models, download, import, remove, choose one',
+    );
+
+  model
+    .command('list')
+    .description('models in the catalogue and installed ones; * marks the active one')
+    .option('--json', 'print the overview as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withEngine(globals(), async (engine) => {
+        const overview = manager().overview(await readGpuStatus(), engine.modelDir);
+        io.out(opts.json ? `${JSON.stringify(overview, null, 2)}\n` : formatOverview(overview));
+      });
+    });
+
+  model
+    .command('pull')
+    .description('download a model, verify every file, and install it (an interrupted download resumes)')
+    .argument('<id>', 'a catalogue id (glimpse model list), or any id with --from')
+    .option(
+      '--from <url|dir>',
+      "fetch from here instead: a mirror's URL, a Hugging Face repository, or a folder",
+    )
+    .option('--force', 'replace the model if it is already installed')
+    .option('--json', 'no progress; print the result as JSON')
+    .action(async (id: string, opts: { from?: string; force?: boolean; json?: boolean }) => {
+      const controller = new AbortController();
+      const onSignal = () => {
+        io.err('\nstopping; what was downloaded is kept for next time (Ctrl-C again to quit at once)\n');
+        controller.abort();
+        process.once('SIGINT', () => process.exit(130));
+      };
+      process.once('SIGINT', onSignal);
+      const progress = pullReporter(io, !!opts.json);
+      try {
+        const result = await manager().pull(id, {
+          from: opts.from,
+          replace: opts.force,
+          signal: controller.signal,
+          onProgress: progress.update,
+          onNote: (note) => {
+            if (!opts.json) io.err(`${note}\n`);
+          },
+        });
+        progress.stop();
+        if (opts.json) {
+          io.out(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        io.out(
+          `Installed ${result.id} in ${result.model.dir} from ${result.source}: ${result.files} files, ` +
+            `${formatBytes(result.model.sizeBytes)} (${formatBytes(result.bytesDownloaded)} downloaded, ` +
+            `${formatBytes(result.bytesResumed)} resumed) in ${result.seconds.toFixed(1)} s\n` +
+            `Make it the active model with: glimpse model use ${result.id}\n`,
+        );
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSignal);
+      }
+    });
+
+  model
+    .command('import')
+    .description("install a model folder from disk: a Glimpse bundle (tools/export) or Immich's layout")
+    .argument('<dir>', 'the bundle folder')
+    .option('--id <id>', "install under this id (Immich's layout; a Glimpse bundle keeps model.json's id)")
+    .option('--force', 'replace an installed model of the same id')
+    .option('--json', 'print the installed model as JSON')
+    .action(async (dir: string, opts: { id?: string; force?: boolean; json?: boolean }) => {
+      const installed = await manager().import(dir, { id: opts.id, replace: opts.force });
+      if (opts.json) {
+        io.out(`${JSON.stringify(installed)}\n`);
+        return;
+      }
+      io.out(
+        `Installed ${installed.id} (${installed.name}, ${installed.layout} layout, ${installed.embedDim}-d, ` +
+          `${installed.precision}) in ${installed.dir}, ${formatBytes(installed.sizeBytes)}\n` +
+          `Make it the active model with: glimpse model use ${installed.id}\n`,
+      );
+    });
+
+  model
+    .command('remove')
+    .description('delete an installed model (and any partial download of it)')
+    .argument('<id>', 'an installed model id')
+    .option('--force', 'remove it even if it is the active model')
+    .action(async (id: string, opts: { force?: boolean }) => {
+      await withEngine(globals(), async (engine) => {
+        const { freedBytes, partial } = await manager().remove(id, {
+          force: opts.force,
+          activeDir: engine.modelDir,
+        });
+        io.out(
+          freedBytes || !partial
+            ? `removed ${id}, ${formatBytes(freedBytes)} freed${partial ? ' (and its partial download)' : ''}\n`
+            : `removed the partial download of ${id}\n`,
+        );
+      });
+    });
+
+  model
+    .command('use')
+    .description('make an installed model the active one; the next glimpse index embeds photos for it')
+    .argument('<id>', 'an installed model id')
+    .action(async (id: string) => {
+      const chosen = manager().use(id);
+      io.out(`${chosen.id} is now the active model (${chosen.dir})\n`);
+      const g = globals();
+      if (g.model || process.env.GLIMPSE_MODEL)
+        io.err(
+          `note: ${g.model ? '--model' : 'GLIMPSE_MODEL'} still overrides the active model for commands that get it\n`,
+        );
+      await withEngine({ ...g, model: chosen.dir }, async (engine) => {
+        if (!existsSync(join(engine.libraryDir, 'library.db'))) return;
+        try {
+          const c = (await engine.library()).coverage();
+          const left = c.photos - c.withVector;
+          io.out(
+            `Library: ${c.withVector} of ${c.photos} photos have vectors for ${c.modelId}` +
+              (left
+                ? `; glimpse index embeds the other ${left} (search sees only embedded photos until then)\n`
+                : '\n'),
+          );
+        } catch (e) {
+          io.err(`could not read the library to say how much is embedded: ${(e as Error).message}\n`);
+        }
+      });
+    });
+}
