@@ -24,8 +24,14 @@ function duration(seconds: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-function pullReporter(io: Io, quiet: boolean): { update: (p: PullProgress) => void; stop: () => void } {
-  if (quiet) return { update: () => {}, stop: () => {} };
+interface PullReporter {
+  update: (p: PullProgress) => void;
+  note: (text: string) => void;
+  stop: () => void;
+}
+
+function pullReporter(io: Io, quiet: boolean): PullReporter {
+  if (quiet) return { update: () => {}, note: () => {}, stop: () => {} };
   const stream = process.stderr as NodeJS.WriteStream;
   if (!stream.isTTY) {
     let last = 0;
@@ -36,6 +42,10 @@ function pullReporter(io: Io, quiet: boolean): { update: (p: PullProgress) => vo
         if (key === lastKey && Date.now() - last < PLAIN_PROGRESS_INTERVAL_MS) return;
         last = Date.now();
         lastKey = key;
+        if (p.phase === 'resolving') return io.err(`${p.id}: finding its files\n`);
+        if (p.phase === 'checking') return io.err(`checking the part of ${p.file} kept from before\n`);
+        if (p.phase === 'installing') return io.err(`${p.id}: checking the bundle and installing it\n`);
+        if (p.phase !== 'downloading') return;
         const pct = p.bytesTotal ? ` ${((100 * p.bytesDone) / p.bytesTotal).toFixed(1)}%` : '';
         io.err(
           `${p.phase}${p.file ? ` ${p.file}` : ''}:${pct} ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}, ` +
@@ -43,11 +53,12 @@ function pullReporter(io: Io, quiet: boolean): { update: (p: PullProgress) => vo
             `(file ${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal})\n`,
         );
       },
+      note: (text) => io.err(`${text}\n`),
       stop: () => {},
     };
   }
   const bar = new SingleBar({
-    format: '{phase} [{bar}] {percentage}% | {done} of {size} | {speed}/s | ETA {eta} | {file}',
+    format: '{phase} [{bar}] {percentage}% | {done} of {size} | {speed}/s | ETA {left} | {file}',
     barsize: 24,
     hideCursor: true,
     stream,
@@ -60,7 +71,7 @@ function pullReporter(io: Io, quiet: boolean): { update: (p: PullProgress) => vo
         done: formatBytes(p.bytesDone),
         size: formatBytes(p.bytesTotal),
         speed: formatBytes(Math.round(p.bytesPerSecond)),
-        eta: duration(p.etaSeconds),
+        left: duration(p.etaSeconds),
         file: (p.file ?? '').slice(-32),
       };
       if (!started) {
@@ -70,6 +81,8 @@ function pullReporter(io: Io, quiet: boolean): { update: (p: PullProgress) => vo
       bar.setTotal(Math.max(p.bytesTotal, 1));
       bar.update(p.bytesDone, payload);
     },
+    // The bar redraws its own line; a note goes on a fresh line above the next redraw.
+    note: (text) => io.err(`${started ? '\n' : ''}${text}\n`),
     stop: () => started && bar.stop(),
   };
 }
@@ -153,9 +166,7 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
           replace: opts.force,
           signal: controller.signal,
           onProgress: progress.update,
-          onNote: (note) => {
-            if (!opts.json) io.err(`${note}\n`);
-          },
+          onNote: progress.note,
         });
         progress.stop();
         if (opts.json) {

@@ -6,11 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import type { Api } from '../../src/shared/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
 import { testModelDir } from '../helpers/test-model';
-import { CHROMIUM, startHarness, type Harness } from './harness';
+import { CHROMIUM, startHarness, type Harness, type PageElement, type PageWindow } from './harness';
 import { writePhotoFolder, writeSyntheticPhoto, type FixturePhoto, type PhotoFolder } from './photos';
 
 const SHOTS = resolve('test-results/e2e');
@@ -22,38 +21,6 @@ const missing = existsSync(CHROMIUM) ? null : `Chromium is not installed at ${CH
 // CI installs Chromium, so there a missing browser is a broken setup, never a reason to skip.
 if (missing && process.env.CI) throw new Error(`${missing}: CI must install it (apt-get install chromium)`);
 if (missing) console.warn(`desktop e2e skipped: ${missing}`);
-
-/** The browser side as the page functions below use it: tests compile without the DOM library, and what
- *  these functions touch is this little. */
-interface PageElement {
-  id: string;
-  textContent: string | null;
-  className: string;
-  dataset: Record<string, string | undefined>;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): PageElement | null;
-  dispatchEvent(event: unknown): boolean;
-}
-interface PageWindow {
-  api: Api;
-  document: {
-    documentElement: PageElement;
-    body: PageElement;
-    activeElement: unknown;
-    querySelector(selector: string): PageElement | null;
-  };
-  DataTransfer: new () => { items: { add(file: unknown): void } };
-  File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
-  DragEvent: new (
-    type: string,
-    init: { bubbles: boolean; cancelable: boolean; dataTransfer: unknown },
-  ) => unknown;
-  MutationObserver: new (cb: () => void) => {
-    observe(target: unknown, options: Record<string, boolean>): void;
-  };
-  getComputedStyle(el: PageElement): { backgroundColor: string };
-  __progressSeen: string[];
-}
 
 let h: Harness;
 let page: Page;
@@ -107,15 +74,18 @@ async function shownTiles(): Promise<ShownTile[]> {
     .sort((a, b) => a.index - b.index);
 }
 
-/** Waits until the header reports the finished search `described` ("“red”", "photos like x.jpg"). */
-async function results(described: string): Promise<{ count: number; tiles: ShownTile[] }> {
-  const header = byTest('results-header');
+/** Waits until the header reports a finished search for `described` ("“red”", "photos like x.jpg") with
+ *  `count` results when given: a filter change keeps the query, so only the count tells old from new. */
+async function results(described: string, count?: number): Promise<{ count: number; tiles: ShownTile[] }> {
+  const escaped = described.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await expect
-    .poll(() => header.textContent(), { timeout: STEP_TIMEOUT_MS })
-    .toMatch(new RegExp(`results? for ${described.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!.*Searching)`));
-  const count = Number((await byTest('result-count').textContent())!.replace(/\D/g, ''));
+    .poll(() => byTest('results-header').textContent(), { timeout: STEP_TIMEOUT_MS })
+    .toMatch(new RegExp(`^${count ?? '[\\d,]+'} results? for ${escaped}(?!.*Searching)`));
   await expect.poll(async () => (await shownTiles()).length, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThan(0);
-  return { count, tiles: await shownTiles() };
+  return {
+    count: Number((await byTest('result-count').textContent())!.replace(/\D/g, '')),
+    tiles: await shownTiles(),
+  };
 }
 
 async function search(text: string): Promise<{ count: number; tiles: ShownTile[] }> {
@@ -195,7 +165,7 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
     await page.evaluate(() => {
       const w = globalThis as unknown as PageWindow;
       const seen: string[] = [];
-      w.__progressSeen = seen;
+      w.__testProgress = seen;
       new w.MutationObserver(() => {
         const p = w.document.querySelector('[data-testid="index-progress"]');
         if (!p) return;
@@ -224,7 +194,7 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
     await byTest('index-summary').waitFor();
     await shot('03-library-indexed');
 
-    const seen = await page.evaluate(() => (globalThis as unknown as PageWindow).__progressSeen);
+    const seen = await page.evaluate(() => (globalThis as unknown as PageWindow).__testProgress as string[]);
     const toProcess = photos.photos.length + photos.broken.length;
     const counting = seen.filter((s) => s.startsWith('Indexing|'));
     expect(counting.length, seen.join('\n')).toBeGreaterThan(0);
@@ -292,25 +262,26 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
     const types = page.locator('summary[aria-label^="File types:"]');
     await types.click();
     await page.getByRole('checkbox', { name: 'PNG' }).check();
-    const png = await results('“red”');
-    expect(png.count).toBe([...byName.values()].filter((p) => p.format === 'png').length);
+    const png = await results('“red”', [...byName.values()].filter((p) => p.format === 'png').length);
+    expect(colourOf(png.tiles[0]!.name)).toBe('red');
     expect(png.tiles.every((t) => t.name.endsWith('.png'))).toBe(true);
     await page.getByRole('checkbox', { name: 'PNG' }).uncheck();
     await types.click();
+    await results('“red”', byName.size);
 
     await page.getByRole('combobox', { name: 'Folder' }).selectOption(holiday.dir);
-    const inHoliday = await results('“red”');
-    expect(inHoliday.count).toBe(holiday.photos.length);
+    const inHoliday = await results('“red”', holiday.photos.length);
     expect(inHoliday.tiles.every((t) => t.path.startsWith(holiday.dir + '/'))).toBe(true);
     expect(colourOf(inHoliday.tiles[0]!.name)).toBe('red');
     await page.getByRole('combobox', { name: 'Folder' }).selectOption('');
+    await results('“red”', byName.size);
 
     await page.getByRole('textbox', { name: 'From date' }).fill('2024-01-01');
-    const recent = await results('“red”');
     const since = new Date(2024, 0, 1).getTime();
-    expect(recent.count).toBe([...byName.values()].filter((p) => p.mtimeMs >= since).length);
+    const recent = await results('“red”', [...byName.values()].filter((p) => p.mtimeMs >= since).length);
+    expect(recent.tiles.every((t) => byName.get(t.name)!.mtimeMs >= since)).toBe(true);
     await page.getByRole('button', { name: 'Clear filter' }).click();
-    expect((await results('“red”')).count).toBe(byName.size);
+    await results('“red”', byName.size);
   });
 
   it('renders new tiles as the grid scrolls', async () => {
@@ -376,7 +347,8 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
   });
 
   it('opens, shows, copies and finds more like a photo from its menu', async () => {
-    const first = (await shownTiles()).find((t) => t.index === 0) ?? (await search('red')).tiles[0]!;
+    const first = (await shownTiles())[0]!;
+    expect(first.index).toBe(0);
     const menuItem = async (item: string) => {
       await page.locator('#result-0').click({ button: 'right' });
       await page.getByRole('menu', { name: 'Photo actions' }).getByRole('menuitem', { name: item }).click();
@@ -392,7 +364,7 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
     await expect.poll(() => byTest('notices').textContent()).toContain('Path copied');
 
     await menuItem('More like this');
-    expect(await byTest('image-query').textContent()).toBe(`Like: ${first.name}`);
+    await expect.poll(() => byTest('image-query').textContent()).toBe(`Like: ${first.name}`);
     const like = await results(`photos like ${first.name}`);
     // The photo itself is left out; its look-alikes (every other photo of its colour) come first.
     expect(like.count).toBe(byName.size - 1);
@@ -406,24 +378,12 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
   it('searches by an image file dropped on the window', async () => {
     const name = basename(queryImage);
     await h.dropFile(name, queryImage);
-    const drag = (type: string) =>
-      page.evaluate(
-        ([t, n]) => {
-          const w = globalThis as unknown as PageWindow;
-          const data = new w.DataTransfer();
-          data.items.add(new w.File([new Uint8Array([0xff, 0xd8, 0xff])], n, { type: 'image/jpeg' }));
-          w.document.body.dispatchEvent(
-            new w.DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: data }),
-          );
-        },
-        [type, name] as const,
-      );
-    await drag('dragenter');
+    await h.dragFile('dragenter', name);
     await page.locator('.drop-overlay').waitFor();
     await shot('08-drop-overlay');
-    await drag('dragover');
-    await drag('drop');
-    expect(await byTest('image-query').textContent()).toBe(`Image: ${name}`);
+    await h.dragFile('dragover', name);
+    await h.dragFile('drop', name);
+    await expect.poll(() => byTest('image-query').textContent()).toBe(`Image: ${name}`);
     const { tiles } = await results(`photos like ${name}`);
     expect(tiles.slice(0, photosOf('yellow').length).every((t) => colourOf(t.name) === 'yellow')).toBe(true);
     expect(await page.locator('.drop-overlay').count()).toBe(0);

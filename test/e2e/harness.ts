@@ -2,7 +2,15 @@
 // engine service in this process: the same service the Electron utility process runs, a real library
 // indexed by the test model. Main's own duties (dialogs, the shell, nvidia-smi polling, the image
 // protocols) are played here by a small HTTP server and recorded calls.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -12,12 +20,13 @@ import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
 import { isInside } from '../../src/core/paths';
 import { toErrorData } from '../../src/engine/rpc';
 import { createService } from '../../src/engine/service';
-import type { CommandName, Events } from '../../src/shared/contract';
+import type { Api, CommandName, Events } from '../../src/shared/contract';
 import { parseArgs } from '../../src/shared/contract-schemas';
 import type { GpuPanelState, ProviderName } from '../../src/shared/types';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RENDERER = resolve('out/renderer');
+const RENDERER_SOURCES = ['src/renderer', 'src/shared'];
 /** What the Electron app's window would be: big enough for a 5-column grid and the side panels. */
 const VIEWPORT = { width: 1360, height: 860 };
 
@@ -48,9 +57,47 @@ export interface Harness {
   errors: string[];
   /** Makes a dropped File named `name` resolve to `path`, as Electron's webUtils.getPathForFile would. */
   dropFile(name: string, path: string): Promise<void>;
+  /** Fires a drag event at the page carrying a File named `name`, as the OS does when a file is dragged
+   *  over the window (dragenter, dragover) and let go (drop). */
+  dragFile(type: 'dragenter' | 'dragover' | 'dragleave' | 'drop', name: string): Promise<void>;
   emit<E extends keyof Events>(event: E, payload: Events[E]): Promise<void>;
   setPickedFolder(path: string): void;
   close(): Promise<void>;
+}
+
+/** The page's globals as functions run in it (page.evaluate) see them: tests compile without the DOM
+ *  library, so this names the little they touch. */
+export interface PageElement {
+  id: string;
+  textContent: string | null;
+  className: string;
+  dataset: Record<string, string | undefined>;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageElement | null;
+  dispatchEvent(event: unknown): boolean;
+}
+export interface PageWindow {
+  api: Api;
+  document: {
+    documentElement: PageElement;
+    body: PageElement;
+    activeElement: unknown;
+    querySelector(selector: string): PageElement | null;
+  };
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+  DragEvent: new (
+    type: string,
+    init: { bubbles: boolean; cancelable: boolean; dataTransfer: unknown },
+  ) => unknown;
+  MutationObserver: new (cb: () => void) => {
+    observe(target: unknown, options: Record<string, boolean>): void;
+  };
+  getComputedStyle(el: PageElement): { backgroundColor: string };
+  /** Set by installApi: the file names a drop resolves to disk paths. */
+  __glimpseDropped: Record<string, string>;
+  /** Free for a test's own recordings. */
+  [key: `__test${string}`]: unknown;
 }
 
 /** Installed before the app's scripts run: window.api built from the binding, as the preload builds it. */
@@ -90,9 +137,24 @@ function installApi() {
   );
 }
 
+/** Newest modification time of the sources the renderer bundle is built from (tests left out). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (!/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
-  if (!existsSync(join(RENDERER, 'index.html')))
-    throw new Error(`${RENDERER}/index.html is missing: run npm run build first`);
+  const index = join(RENDERER, 'index.html');
+  if (!existsSync(index)) throw new Error(`${index} is missing: run npm run build first`);
+  // Testing an old bundle would pass or fail for reasons no longer in the code.
+  const stale = RENDERER_SOURCES.find((d) => newestSource(resolve(d)) > statSync(index).mtimeMs);
+  if (stale)
+    throw new Error(`${index} is older than ${stale}/: run npm run build (or npx electron-vite build)`);
   const root = mkdtempSync(join(tmpdir(), 'glimpse-e2e-'));
   const home = join(root, 'home');
   mkdirSync(home);
@@ -225,9 +287,23 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     async dropFile(name, path) {
       await page.evaluate(
         ([n, p]) => {
-          (globalThis as unknown as { __glimpseDropped: Record<string, string> }).__glimpseDropped[n] = p;
+          (globalThis as unknown as PageWindow).__glimpseDropped[n] = p;
         },
         [name, path] as const,
+      );
+    },
+    async dragFile(type, name) {
+      await page.evaluate(
+        ([t, n]) => {
+          const w = globalThis as unknown as PageWindow;
+          const data = new w.DataTransfer();
+          // The bytes do not matter: the app reads the dropped file from its path, as in Electron.
+          data.items.add(new w.File([new Uint8Array([0xff, 0xd8, 0xff])], n, { type: 'image/jpeg' }));
+          w.document.body.dispatchEvent(
+            new w.DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: data }),
+          );
+        },
+        [type, name] as const,
       );
     },
     emit,

@@ -37,6 +37,8 @@ export interface LoggedRequest {
   /** The bundle path served, for file requests. */
   file: string | null;
   range: string | null;
+  /** The Authorization header, if one was sent. */
+  authorization: string | null;
   status: number;
   bytesSent: number;
 }
@@ -192,6 +194,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       url: req.url ?? '',
       file: null,
       range: req.headers.range ?? null,
+      authorization: req.headers.authorization ?? null,
       status: 0,
       bytesSent: 0,
     };

@@ -31,8 +31,9 @@ export interface BenchOptions {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_CACHE = join(ROOT, 'node_modules', '.cache', 'glimpse-bench');
 
-/** Full: the sizes the brief asks for (100k entries, 100k × 1024 vectors), about 15 minutes here.
- *  Quick: the same measurements at a fifth of the size and shorter windows, a few minutes. */
+/** Full: 100k files to re-scan and 100k × 1024 vectors; about 11 minutes on 2 cores once its fixtures
+ *  exist (making them first adds about 7). Quick: a fifth of the sizes and shorter windows, about
+ *  2 minutes (3 the first time). tools/bench/README.md has the breakdown. */
 const PRESETS = {
   full: {
     seconds: 12,

@@ -243,10 +243,11 @@ export async function downloadFile(
       if (signal?.aborted) throw signal.reason ?? e;
       const err = networkError(e, file.url, file.path);
       if (!err.transient) throw err;
+      // An attempt that moved bytes is progress, not a failing server: resume at once.
       failures = receivedThisAttempt > 0 ? 0 : failures + 1;
       if (failures > retry.retries) throw err;
       ctx.onNote?.(`${err.message}; trying again`);
-      await sleep(backoff(retry, failures, retryAfter), undefined, { signal });
+      if (failures > 0) await sleep(backoff(retry, failures - 1, retryAfter), undefined, { signal });
       continue;
     }
 

@@ -149,10 +149,15 @@ async function requestOnce(
       path: url.pathname + url.search,
       method,
       headers,
-      agent: false,
-      // SNI carries host names only (RFC 6066), never an IP address.
+      // No agent: with one, Node would open its own connection and ignore createConnection.
+      // `host` is what the certificate is checked against; SNI carries host names only (RFC 6066).
       createConnection: () =>
-        tls.connect({ socket, servername: isIP(bareHost(url)) ? undefined : bareHost(url), ...tlsOpts }),
+        tls.connect({
+          socket,
+          host: bareHost(url),
+          servername: isIP(bareHost(url)) ? undefined : bareHost(url),
+          ...tlsOpts,
+        }),
     };
   }
   return new Promise((resolve, reject) => {

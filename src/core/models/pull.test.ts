@@ -240,6 +240,25 @@ describe('pulling a model from a Hugging Face-style repository', () => {
     });
   });
 
+  it('sends HF_TOKEN to the Hub', async () => {
+    const manager = await setup({ env: { HF_TOKEN: 'hf_secret' } });
+    await manager.pull(ID, { retry: FAST_RETRY });
+    const api = server.log.filter((l) => l.url.startsWith('/api/'));
+    expect(api.length).toBeGreaterThan(0);
+    expect(api.every((l) => l.authorization === 'Bearer hf_secret')).toBe(true);
+  });
+
+  it('runs one download of a model at a time', async () => {
+    const manager = await setup();
+    server.fault('tokenizer.json', { stallAfter: 1000 });
+    const first = manager.pull(ID, { retry: FAST_RETRY });
+    while (!server.fileRequests('tokenizer.json').length) await new Promise((r) => setTimeout(r, 5));
+    const err = await failure(manager.pull(ID, { retry: FAST_RETRY }));
+    expect(err.message).toBe(`${ID} is already being downloaded (process ${process.pid})`);
+    server.release();
+    expect((await first).model.valid).toBe(true);
+  });
+
   it('refuses before any byte when the disk is too full', async () => {
     const manager = await setup();
     const err = await failure(manager.pull(ID, { statfs: async () => ({ bavail: 1000, bsize: 4096 }) }));
@@ -318,8 +337,11 @@ describe('pulling over HTTPS', () => {
     const result = await manager.pull(ID, { retry: FAST_RETRY, ca: tls.cert });
     expect(result.model.valid).toBe(true);
     const port = new URL(secure.origin).port;
-    // One tunnel per request: the API calls, the redirects, and the files themselves.
-    expect(proxy.requests.filter((r) => r === `CONNECT 127.0.0.1:${port}`).length).toBe(secure.log.length);
+    // One tunnel per request — API calls, redirects, files — plus the one the untrusted attempt gave up on.
+    expect(proxy.requests.filter((r) => r === `CONNECT 127.0.0.1:${port}`).length).toBe(
+      secure.log.length + 1,
+    );
+    expect(proxy.requests.every((r) => r.startsWith('CONNECT '))).toBe(true);
     expect(secure.fileRequests('visual.onnx')).toHaveLength(1);
   });
 });

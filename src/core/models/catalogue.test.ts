@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_ID } from '../paths';
+import { builtInCatalogue, CatalogueError, findEntry, parseCatalogue } from './catalogue';
+import { parseHubUrl } from './resolve';
+
+const valid = () => JSON.parse(JSON.stringify(builtInCatalogue())) as ReturnType<typeof builtInCatalogue>;
+
+function problem(edit: (c: ReturnType<typeof valid>) => void): CatalogueError {
+  const data = valid();
+  edit(data);
+  try {
+    parseCatalogue(data, 'models.json');
+  } catch (e) {
+    expect(e).toBeInstanceOf(CatalogueError);
+    return e as CatalogueError;
+  }
+  throw new Error('expected a CatalogueError');
+}
+
+describe('the built-in catalogue', () => {
+  it('has the default model first, for GPUs, and a CPU model last', () => {
+    const c = builtInCatalogue();
+    expect(c.recommendOrder[0]).toBe(DEFAULT_MODEL_ID);
+    const first = findEntry(c, DEFAULT_MODEL_ID)!;
+    expect(first).toMatchObject({ layout: 'glimpse', precision: 'fp16', embedDim: 1024, published: false });
+    const last = findEntry(c, c.recommendOrder.at(-1)!)!;
+    expect(last.hardware.needsGpu).toBe(false);
+    expect(c.models.map((m) => m.id)).toEqual(
+      expect.arrayContaining(['ViT-B-32__openai', 'ViT-L-14__openai', 'ViT-H-14__laion2b-s32b-b79k']),
+    );
+  });
+
+  it('points every model at a Hugging Face repository, Immich exports at immich-app/<id>', () => {
+    for (const m of builtInCatalogue().models) {
+      const hub = parseHubUrl(m.source.baseUrl, {});
+      expect(hub, m.id).not.toBeNull();
+      if (m.layout === 'immich') expect(hub!.repo).toBe(`immich-app/${m.id}`);
+    }
+  });
+
+  it('finds an entry whatever the case of the id', () => {
+    expect(findEntry(builtInCatalogue(), 'vit-b-32__openai')?.id).toBe('ViT-B-32__openai');
+  });
+});
+
+describe('a broken catalogue', () => {
+  it('names the file and the field', () => {
+    expect(problem((c) => (c.models[1]!.embedDim = -1)).message).toBe(
+      'models.json (models.1.embedDim): Too small: expected number to be >0',
+    );
+    expect(problem((c) => (c.models[0]!.source.baseUrl = 'ftp://x/')).field).toBe('models.0.source.baseUrl');
+    expect(problem((c) => (c.models[2]!.source.files = [{ path: '../escape' }])).field).toBe(
+      'models.2.source.files.0.path',
+    );
+  });
+
+  it('catches ids used twice, unknown ids in recommendOrder, and a last choice that needs a GPU', () => {
+    expect(problem((c) => (c.models[1]!.id = c.models[0]!.id.toUpperCase())).message).toMatch(
+      /\(models\.1\.id\): "VIT-H-14-LAION2B-S32B-B79K-FP16" appears twice/,
+    );
+    expect(problem((c) => c.recommendOrder.push('nope')).field).toBe(
+      `recommendOrder.${valid().recommendOrder.length}`,
+    );
+    expect(problem((c) => c.recommendOrder.splice(-1)).message).toMatch(/the last model must not need a GPU/);
+    expect(problem((c) => delete c.models[0]!.hardware.minGpuMemoryMiB).field).toBe(
+      'models.0.hardware.minGpuMemoryMiB',
+    );
+  });
+});
