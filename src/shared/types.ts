@@ -30,14 +30,19 @@ export type IndexPhase = 'scanning' | 'indexing' | 'sweeping' | 'done' | 'cancel
 
 export interface IndexProgress {
   phase: IndexPhase;
+  /** Image files the scan has found so far. */
   found: number;
+  /** Files the scan found new or changed: the work of this run. */
   toProcess: number;
+  /** Of toProcess: embedded + reused + failed so far. */
   processed: number;
   embedded: number;
+  /** Files whose content was already embedded (moved, renamed or duplicate): vector reused. */
   reused: number;
   unchanged: number;
   failed: number;
   removed: number;
+  /** Files processed per second over the last few seconds. */
   imagesPerSecond: number;
   etaSeconds: number | null;
   currentFile: string | null;
@@ -56,6 +61,8 @@ export interface IndexSummary {
   reused: number;
   unchanged: number;
   removed: number;
+  /** Files that could not be indexed (each also a catalog row), and paths the scan could not read
+   *  (a missing folder, a broken link: reported on every run, their photos kept, no row). */
   failed: FailedFile[];
   cancelled: boolean;
   seconds: number;
@@ -83,6 +90,7 @@ export interface SearchOptions {
 export interface SearchHit {
   photoId: number;
   path: string;
+  /** Cosine similarity between the query and the photo, -1..1. */
   score: number;
   size: number;
   width: number | null;
@@ -91,6 +99,7 @@ export interface SearchHit {
   takenAt: number | null;
   mtimeMs: number;
   camera: string | null;
+  /** Content hash: the thumbnail's id. */
   hash: string;
 }
 
@@ -137,11 +146,13 @@ export interface LibraryStatus {
   thumbnails: { files: number; bytes: number };
 }
 
+/** One GPU as nvidia-smi reports it; null where it says [N/A] or [Not Supported]. */
 export interface GpuSample {
   index: number;
   name: string;
   uuid: string;
   driverVersion: string;
+  /** Percent of the last sample period a kernel was running. */
   utilizationPct: number | null;
   memoryUsedMiB: number | null;
   memoryTotalMiB: number | null;
@@ -154,7 +165,9 @@ export interface GpuSample {
 
 export interface GpuStatus {
   gpus: GpuSample[];
+  /** From nvidia-smi's banner, e.g. "13.0"; null when not reported. */
   cudaVersion: string | null;
+  /** Why the list is empty, in words; null when GPUs were read. */
   unavailable: string | null;
 }
 

@@ -1,6 +1,8 @@
 // Reads NVIDIA GPU state from `nvidia-smi` (no native dependency): a parser for its CSV query output
 // and a runner that says in words why no GPU was seen.
 import { execFile } from 'node:child_process';
+import type { GpuSample, GpuStatus } from '../../shared/types';
+export type { GpuSample, GpuStatus };
 
 /** Fields asked of `nvidia-smi --query-gpu`, in this order. */
 export const GPU_QUERY_FIELDS = [
@@ -17,30 +19,6 @@ export const GPU_QUERY_FIELDS = [
   'clocks.sm',
   'clocks.max.sm',
 ] as const;
-
-export interface GpuSample {
-  index: number;
-  name: string;
-  uuid: string;
-  driverVersion: string;
-  /** Percent of the last sample period a kernel was running. */
-  utilizationPct: number | null;
-  memoryUsedMiB: number | null;
-  memoryTotalMiB: number | null;
-  temperatureC: number | null;
-  powerDrawW: number | null;
-  powerLimitW: number | null;
-  smClockMHz: number | null;
-  smClockMaxMHz: number | null;
-}
-
-export interface GpuStatus {
-  gpus: GpuSample[];
-  /** From nvidia-smi's banner, e.g. "13.0"; null when not reported. */
-  cudaVersion: string | null;
-  /** Why the list is empty, in words; null when GPUs were read. */
-  unavailable: string | null;
-}
 
 /** "[N/A]", "[Not Supported]" and empty fields mean the value is not known. */
 function num(field: string | undefined): number | null {

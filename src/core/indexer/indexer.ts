@@ -14,6 +14,8 @@ import { ProgressTracker, type IndexProgress } from './progress';
 import { scanFolder, type ScannedFile, type ScanProblem } from './scan';
 import { describeScanProblem, isWorthReporting } from './scan-problems';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';
+import type { FailedFile, IndexSummary } from '../../shared/types';
+export type { FailedFile, IndexSummary };
 
 /** Where vectors go once committed: the vector index follows the catalog. */
 export interface VectorSink {
@@ -50,25 +52,6 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Files decoded at once; default: one per core (sharp decodes each on one libuv thread). */
   decodeConcurrency?: number;
-}
-
-export interface FailedFile {
-  path: string;
-  code: string;
-  reason: string;
-}
-
-export interface IndexSummary {
-  found: number;
-  embedded: number;
-  reused: number;
-  unchanged: number;
-  removed: number;
-  /** Files that could not be indexed (each also a catalog row), and paths the scan could not read
-   *  (a missing folder, a broken link: reported on every run, their photos kept, no row). */
-  failed: FailedFile[];
-  cancelled: boolean;
-  seconds: number;
 }
 
 /** Failures worth retrying on the next run even if the file did not change: the cause may be gone. */

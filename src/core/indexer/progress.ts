@@ -1,28 +1,7 @@
 // Indexing progress: the counters a run keeps, the rate over a recent window, and a throttle so a
 // UI or terminal gets about ten updates a second however fast files go by.
-
-export type IndexPhase = 'scanning' | 'indexing' | 'sweeping' | 'done' | 'cancelled';
-
-export interface IndexProgress {
-  phase: IndexPhase;
-  /** Image files the scan has found so far. */
-  found: number;
-  /** Files the scan found new or changed: the work of this run. */
-  toProcess: number;
-  /** Of toProcess: embedded + reused + failed so far. */
-  processed: number;
-  embedded: number;
-  /** Files whose content was already embedded (moved, renamed or duplicate): vector reused. */
-  reused: number;
-  unchanged: number;
-  failed: number;
-  removed: number;
-  /** Embedded images per second over the last RATE_WINDOW_MS. */
-  imagesPerSecond: number;
-  etaSeconds: number | null;
-  currentFile: string | null;
-  elapsedSeconds: number;
-}
+import type { IndexPhase, IndexProgress } from '../../shared/types';
+export type { IndexPhase, IndexProgress };
 
 /** The UI needs no more than ~10 updates a second. */
 export const PROGRESS_THROTTLE_MS = 100;

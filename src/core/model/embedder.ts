@@ -8,6 +8,8 @@ import { ClipTokenizer } from './tokenizer';
 import { Tower, type TowerRun } from './tower';
 import type { TowerReady } from './tower-protocol';
 import type { ModelBundle, TowerSpec } from './types';
+import type { TowerInfo, EmbedderInfo } from '../../shared/types';
+export type { TowerInfo, EmbedderInfo };
 
 /** Images per batch on the CPU: small, so progress and cancellation stay responsive and memory stays
  *  low (a 224² float32 image is 602 KB). */
@@ -34,25 +36,6 @@ export interface EmbedderOptions {
   cpuThreads?: number;
   /** Images per batch; default from the active provider. */
   batchSize?: number;
-}
-
-export interface TowerInfo {
-  requested: ProviderName[];
-  active: ProviderName;
-  fallbacks: ProviderFallback[];
-  loadMs: number;
-}
-
-export interface EmbedderInfo {
-  modelId: string;
-  modelName: string;
-  layout: ModelBundle['layout'];
-  embedDim: number;
-  precision: 'fp16' | 'fp32';
-  requested: ProviderName[];
-  /** Per tower, once loaded. */
-  visual: TowerInfo | null;
-  textual: TowerInfo | null;
 }
 
 export type ImageBatch = Float32Array | Uint16Array;

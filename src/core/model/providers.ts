@@ -1,5 +1,7 @@
 // Execution providers as an ordered preference list, and the plain-words reason a provider was
 // passed over — what `glimpse doctor` and the GPU panel show.
+import type { ProviderFallback } from '../../shared/types';
+export type { ProviderFallback };
 
 /** Providers onnxruntime-node can be asked for. */
 export const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
@@ -29,12 +31,6 @@ export function parseProviders(text: string): ProviderName[] {
       throw new Error(`unknown execution provider "${name}" (known: ${PROVIDERS.join(', ')})`);
   }
   return [...new Set(names)] as ProviderName[];
-}
-
-/** A provider that was tried and passed over, with why. */
-export interface ProviderFallback {
-  provider: ProviderName;
-  reason: string;
 }
 
 /**

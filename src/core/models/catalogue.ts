@@ -1,6 +1,5 @@
 // The catalogue of models Glimpse knows how to fetch (resources/models.json), validated on load so that
 // a bad entry fails naming the file and the field; adding a model is an edit to that file, not to code.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import builtIn from '../../../resources/models.json';
 
@@ -125,16 +124,6 @@ export function parseCatalogue(data: unknown, file: string): Catalogue {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   throw new CatalogueError(file, issue.path.length ? issue.path.join('.') : null, issue.message);
-}
-
-export function loadCatalogue(file: string): Catalogue {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new CatalogueError(file, null, (e as Error).message);
-  }
-  return parseCatalogue(data, file);
 }
 
 let cached: Catalogue | null = null;

@@ -60,11 +60,3 @@ export async function hashExisting(
     onBytes((chunk as Buffer).length);
   }
 }
-
-/** SHA-256 of a whole file, hex. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }))
-    hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

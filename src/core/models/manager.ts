@@ -198,10 +198,7 @@ export class ModelManager {
     return pullModel(target, this.modelsDir, { ...opts, from, env: this.env });
   }
 
-  async import(
-    dir: string,
-    opts: Omit<ImportOptions, 'statfs'> & { statfs?: ImportOptions['statfs'] } = {},
-  ): Promise<InstalledModel> {
+  async import(dir: string, opts: ImportOptions = {}): Promise<InstalledModel> {
     await emptyTrash(this.modelsDir);
     return importBundle(dir, this.modelsDir, opts);
   }

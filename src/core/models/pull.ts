@@ -26,7 +26,8 @@ export interface PullTarget {
 }
 
 export interface PullOptions {
-  /** Replaces the catalogue's source: a base URL (a Hub repository or plain server) or a local folder. */
+  /** Replaces the catalogue's base URL: a mirror (a Hub-style repository or a plain server, which must
+   *  serve the same files the catalogue lists or pins) or a local folder. */
   from?: string;
   /** Replace an installed model of the same id. */
   replace?: boolean;
@@ -195,7 +196,7 @@ export async function pullModel(
   let installing = false;
   try {
     meter.phase('resolving', null);
-    const resolved = await resolveSource(baseUrl, opts.from ? {} : target.source, http).catch((e) => {
+    const resolved = await resolveSource(baseUrl, target.source, http).catch((e) => {
       throw unpublishedHint(e, target, !!opts.from);
     });
     await reconcilePartial(partial, readManifest(manifestFile), resolved.files);

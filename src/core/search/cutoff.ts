@@ -1,8 +1,7 @@
 // Adaptive relevance cutoff: keep results that stand out from the query's own score distribution,
 // instead of one global threshold (CLIP scores shift with the query's wording and the model).
-
-/** 'none': everything ranked; 'adaptive': see applyCutoff; a number: a fixed minimum cosine. */
-export type CutoffMode = 'none' | 'adaptive' | number;
+import type { CutoffMode } from '../../shared/types';
+export type { CutoffMode };
 
 /** How far from the typical candidate towards the best one the line is drawn: 0.5 keeps hits in the
  *  upper half of the range between the median candidate and the best hit. */

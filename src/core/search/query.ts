@@ -1,11 +1,7 @@
 // Query arithmetic: "beach + sunset - people", "2*dog + 0.5*snow": terms with signs and optional
 // weights, combined in embedding space as a normalised weighted sum.
-
-export interface QueryTerm {
-  text: string;
-  /** Signed weight: "- people" is -1, "0.5*snow" is 0.5. */
-  weight: number;
-}
+import type { QueryTerm } from '../../shared/types';
+export type { QueryTerm };
 
 export class QueryError extends Error {
   readonly code = 'BAD_QUERY';

@@ -3,18 +3,8 @@
 import type { Catalog, PhotoRow } from '../catalog/catalog';
 import type { VectorIndex } from '../vectors/vector-index';
 import { applyCutoff, type CutoffMode } from './cutoff';
-
-export interface SearchFilters {
-  /** Only photos under these library folders (root paths as added). */
-  folders?: string[];
-  /** Capture date (EXIF, else file mtime) range, ms since epoch, inclusive. */
-  from?: number;
-  to?: number;
-  /** sharp format names: jpeg, png, webp, gif, tiff, heif, avif. */
-  formats?: string[];
-  minWidth?: number;
-  minHeight?: number;
-}
+import type { SearchFilters, SearchHit, SearchPage as SharedSearchPage } from '../../shared/types';
+export type { SearchFilters, SearchHit };
 
 export interface SearchOptions {
   filters?: SearchFilters;
@@ -27,32 +17,8 @@ export interface SearchOptions {
   exclude?: number[];
 }
 
-export interface SearchHit {
-  photoId: number;
-  path: string;
-  /** Cosine similarity between the query and the photo, -1..1. */
-  score: number;
-  size: number;
-  width: number | null;
-  height: number | null;
-  format: string | null;
-  takenAt: number | null;
-  mtimeMs: number;
-  camera: string | null;
-  /** Content hash: the thumbnail's id. */
-  hash: string;
-}
-
-export interface SearchPage {
-  hits: SearchHit[];
-  /** Results available for paging (after filters and cutoff, up to the search depth). */
-  total: number;
-  offset: number;
-  limit: number;
-  /** Lowest score kept by the adaptive cutoff, when one applied. */
-  cutoffScore: number | null;
-  elapsedMs: number;
-}
+/** A page of results; the text search adds the parsed terms (SharedSearchPage.terms). */
+export type SearchPage = Omit<SharedSearchPage, 'terms'>;
 
 export const DEFAULT_LIMIT = 50;
 /** Labels fetched per round before hydration; doubled while filters leave too few photos. */
