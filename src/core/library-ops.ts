@@ -36,7 +36,7 @@ export interface LibraryStatus {
     size: number;
     pending: number;
     generation: number;
-    openedFrom: 'file' | 'rebuild';
+    openedFrom: 'file' | 'rebuild' | 'new';
     reason: string | null;
   };
   thumbnails: { files: number; bytes: number };

@@ -25,7 +25,9 @@ interface IndexRecord {
   deletionSeq: number;
 }
 
-export interface IndexOpenReport extends OpenReport {
+export interface IndexOpenReport extends Omit<OpenReport, 'from'> {
+  /** 'new': a library (or model) with no vectors yet — nothing was rebuilt, there was nothing to load. */
+  from: OpenReport['from'] | 'new';
   /** Vectors added and removed to bring a loaded index up to the catalog. */
   caughtUp: { added: number; removed: number };
 }
@@ -59,6 +61,7 @@ export class Library {
         opts.onIndexProgress,
       );
       const caughtUp = { added: 0, removed: 0 };
+      const fresh = !record && stats.count === 0;
       if (vectors.opened.from === 'file' && record) {
         // The file is the one the catalog recorded; replay what happened after it was saved.
         caughtUp.removed = vectors.remove(
@@ -77,12 +80,10 @@ export class Library {
         catalog,
         vectors,
         new ThumbnailStore(join(opts.dir, 'thumbs')),
-        {
-          ...vectors.opened,
-          caughtUp,
-        },
+        fresh ? { ...vectors.opened, from: 'new', reason: null, caughtUp } : { ...vectors.opened, caughtUp },
       );
-      lib.changedSinceSave = vectors.opened.from === 'rebuild' || caughtUp.added + caughtUp.removed > 0;
+      lib.changedSinceSave =
+        (vectors.opened.from === 'rebuild' && !fresh) || caughtUp.added + caughtUp.removed > 0;
       return lib;
     } catch (e) {
       catalog.close();

@@ -140,7 +140,7 @@ export interface LibraryStatus {
     size: number;
     pending: number;
     generation: number;
-    openedFrom: 'file' | 'rebuild';
+    openedFrom: 'file' | 'rebuild' | 'new';
     reason: string | null;
   };
   thumbnails: { files: number; bytes: number };

@@ -177,6 +177,20 @@ describe('sources that do not match the catalogue', () => {
     );
   });
 
+  it('refuses a source naming a file outside the model folder, before fetching it', async () => {
+    const evil = glimpse.map((f) =>
+      f.path === 'model.json'
+        ? { ...f, bytes: Buffer.from(f.bytes.toString().replace('"tokenizer.json"', '"../../escape.json"')) }
+        : f,
+    );
+    const server = await startModelServer({ files: evil });
+    cleanups.push(() => server.close());
+    const err = await failure(resolveSource(server.plainUrl, {}, { env: {} }));
+    expect(err.message).toBe(
+      `${server.plainUrl} names the file "../../escape.json", which is not a plain path inside the model folder`,
+    );
+  });
+
   it('takes the source from settings.json modelSources', async () => {
     const { manager, home, server } = await managerFor({});
     manager.catalogue.models[0]!.source.baseUrl = `${server.origin}/nowhere/resolve/main/`;

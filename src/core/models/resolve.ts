@@ -78,6 +78,23 @@ export function parseHubUrl(baseUrl: string, env: Env = process.env): HubRepo | 
   return null;
 }
 
+/** A path a source names must stay inside the bundle: it is fetched relative to the base URL and
+ *  written to partial/<path>. Checked before any request for it. */
+function checkPath(path: string, label: string): string {
+  const segments = path.split('/');
+  if (
+    path.startsWith('/') ||
+    path.includes('\\') ||
+    segments.some((s) => s === '' || s === '.' || s === '..')
+  )
+    throw new ModelDownloadError(
+      'BAD_SOURCE',
+      `${label} names the file "${path}", which is not a plain path inside the model folder`,
+      { file: path },
+    );
+  return path;
+}
+
 const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
 const withSlash = (u: string) => (u.endsWith('/') ? u : `${u}/`);
 
@@ -99,13 +116,7 @@ async function getJson(
   try {
     return { json: JSON.parse(text), link: headerValue(res.headers, 'link') };
   } catch {
-    throw new ModelDownloadError(
-      'BAD_SOURCE',
-      `${url}: expected JSON from the Hub's API, got something else`,
-      {
-        url,
-      },
-    );
+    throw new ModelDownloadError('BAD_SOURCE', `${url}: the Hub's API did not answer with JSON`, { url });
   }
 }
 
@@ -189,6 +200,7 @@ export async function resolveHub(
   }
   if (!files.length)
     throw new ModelDownloadError('BAD_SOURCE', `${label}: no files match the model's file patterns`);
+  for (const f of files) checkPath(f.path, label);
   return { label, kind: 'huggingface', files, originHeaders };
 }
 
@@ -230,18 +242,26 @@ async function discoverFiles(base: string, http: HttpOptions): Promise<FileSpec[
   const modelJsonUrl = new URL('model.json', base).href;
   const res = await httpRequest(modelJsonUrl, http);
   if (res.status === 200) {
+    let json: unknown = null;
+    try {
+      json = JSON.parse(await readText(res.body));
+    } catch {
+      // not JSON: reported below as not a Glimpse model.json
+    }
     const parsed = z
       .object({
         visual: z.object({ file: z.string() }),
         textual: z.object({ file: z.string() }),
         text: z.object({ tokenizer: z.string() }),
       })
-      .safeParse(JSON.parse(await readText(res.body).catch(() => 'null')));
+      .safeParse(json);
     if (!parsed.success)
       throw new ModelDownloadError('BAD_SOURCE', `${modelJsonUrl}: not a Glimpse model.json`, {
         url: modelJsonUrl,
       });
-    const named = [parsed.data.visual.file, parsed.data.textual.file, parsed.data.text.tokenizer];
+    const named = [parsed.data.visual.file, parsed.data.textual.file, parsed.data.text.tokenizer].map((p) =>
+      checkPath(p, base),
+    );
     const data = [];
     for (const graph of named.slice(0, 2)) if (await exists(`${graph}.data`)) data.push(`${graph}.data`);
     return ['model.json', ...named, ...data].map((path) => ({ path }));
@@ -273,7 +293,7 @@ export async function resolveWeb(
   const specs = source.files ?? (await discoverFiles(base, http));
   const files: RemoteFile[] = [];
   for (const spec of specs) {
-    const url = new URL(encodePath(spec.path), base).href;
+    const url = new URL(encodePath(checkPath(spec.path, base)), base).href;
     const known = spec.size !== undefined && spec.sha256 !== undefined;
     const stated = known ? { size: spec.size!, sha256: spec.sha256! } : await probe(url, spec.path, http);
     const file: RemoteFile = {
