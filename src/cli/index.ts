@@ -8,6 +8,7 @@ import { parseProviders } from '../core/model/providers';
 import { registerBenchCommands } from './bench-commands';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
+import { registerModelManagerCommands } from './model-manager-commands';
 import { registerModelCommands } from './model-commands';
 
 export interface Io {
@@ -84,6 +85,7 @@ export function buildProgram(
     .showHelpAfterError();
   registerLibraryCommands(program, io, withEngine);
   registerMaintenanceCommands(program, io, withEngine);
+  registerModelManagerCommands(program, io, withEngine);
   registerBenchCommands(program, io, withEngine);
   registerModelCommands(program, io, withEngine);
   return program;

@@ -14,38 +14,11 @@ import { checkLibrary, type CheckOptions, type CheckReport } from './maintenance
 import { findDuplicates, type DuplicateOptions, type DuplicateReport } from './maintenance/duplicates';
 import { pathScope } from './watch/scope';
 import { watchFolders, type WatchOptions, type WatchSummary } from './watch/watcher';
+import type { FailedFile, FolderStatus, LibraryStatus } from '../shared/types';
+export type { FolderStatus, LibraryStatus };
 
 export class FolderError extends Error {
   readonly code = 'BAD_FOLDER';
-}
-
-export interface FolderStatus extends FolderRow {
-  photos: number;
-  failed: number;
-}
-
-export interface LibraryStatus {
-  dir: string;
-  modelId: string;
-  folders: FolderStatus[];
-  photos: number;
-  failed: number;
-  /** Distinct contents with a vector for the active model. */
-  vectors: number;
-  index: {
-    size: number;
-    pending: number;
-    generation: number;
-    openedFrom: 'file' | 'rebuild' | 'new';
-    reason: string | null;
-  };
-  thumbnails: { files: number; bytes: number };
-}
-
-export interface FailureRow {
-  path: string;
-  code: string;
-  reason: string;
 }
 
 /** A folder as the library stores it: absolute, links resolved, no trailing separator. */
@@ -175,12 +148,12 @@ export class LibraryOps {
     return this.searcher.search(embeddings[0].vector, opts);
   }
 
-  failures(limit = 1000): FailureRow[] {
+  failures(limit = 1000): FailedFile[] {
     return this.library.catalog.db
       .prepare(
         `SELECT path, error_code AS code, error AS reason FROM photos WHERE status = 'failed' ORDER BY path LIMIT ?`,
       )
-      .all(limit) as FailureRow[];
+      .all(limit) as FailedFile[];
   }
 
   async status(): Promise<LibraryStatus> {
@@ -209,6 +182,7 @@ export class LibraryOps {
         reason: this.library.indexReport.reason,
       },
       thumbnails: await this.library.thumbnails.usage(),
+      coverage: this.coverage(),
     };
   }
 

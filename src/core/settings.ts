@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Settings } from '../shared/types';
 import { PROVIDERS } from './model/providers';
 
-const schema = z.object({
+// Loose: fields a newer Glimpse (or the model manager) writes survive a save by this version.
+const schema = z.looseObject({
   providers: z.array(z.enum(PROVIDERS)).min(1).optional(),
   batchSize: z.number().int().min(1).max(4096).nullable().optional(),
   excludePatterns: z.array(z.string().min(1)).optional(),
@@ -14,6 +15,8 @@ const schema = z.object({
   modelDir: z.string().min(1).nullable().optional(),
   /** Written by the model manager: the id of the installed model in use (models/<id>). */
   activeModel: z.string().min(1).optional(),
+  /** Download sources overriding the catalogue's, by model id: a mirror or one's own export. */
+  modelSources: z.record(z.string(), z.string().min(1)).optional(),
 });
 export type StoredSettings = z.infer<typeof schema>;
 

@@ -144,6 +144,9 @@ export interface LibraryStatus {
     reason: string | null;
   };
   thumbnails: { files: number; bytes: number };
+  /** Indexed photos, and how many have a vector for the active model: after switching models, search
+   *  sees only the second number until indexing has re-embedded the rest. */
+  coverage: { modelId: string; photos: number; withVector: number };
 }
 
 /** One GPU as nvidia-smi reports it; null where it says [N/A] or [Not Supported]. */

@@ -69,6 +69,7 @@ export function libraryStatus(folders: FolderStatus[]): LibraryStatus {
     vectors: photos,
     index: { size: photos, pending: 0, generation: 3, openedFrom: 'file', reason: null },
     thumbnails: { files: photos, bytes: photos * 11_264 },
+    coverage: { modelId: modelOk.id!, photos, withVector: photos },
   };
 }
 

@@ -1,8 +1,12 @@
 // What every renderer component test needs from jsdom: cleanup between tests (vitest runs without
 // globals, so Testing Library cannot register it itself) and element sizes, because jsdom does no layout
 // and the virtualised grid renders only rows that fit its viewport.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// The whole suite runs on two cores beside native-heavy tests: waiting 1 s (the default) for text to
+// appear fails on a loaded machine even though the app is right. 10 s is generous, never reached when fine.
+configure({ asyncUtilTimeout: 10_000 });
 
 /** A laptop-sized results area: five columns of tiles, four rows on screen. */
 export const VIEWPORT = { width: 1000, height: 800 };
