@@ -5,13 +5,16 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createEngine, type Engine } from '../core/engine';
 import { defaultModelDir, glimpseHome, isInside } from '../core/paths';
+import { readGpuStatus } from '../core/gpu/nvidia-smi';
 import { remakeThumbnail } from '../core/indexer/remake-thumbnail';
+import { ModelManager } from '../core/models/manager';
 import { readSettings, writeSettings } from '../core/settings';
 import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
 import type {
   EmbedderInfo,
   FolderStatus,
   IndexJob,
+  ModelPullJob,
   ModelState,
   PhotoDetails,
   SearchOptions,
@@ -42,6 +45,8 @@ interface EngineExtras {
   /** addFolder with the path main's picker chose. */
   addFolder(path: string): FolderStatus[];
   setModelDir(dir: string): ModelState;
+  /** importModelFolder with the folder main's picker chose. */
+  importModel(dir: string): ModelState;
   /** For main's protocols: a thumbnail or image file of a catalog id, never a path from the renderer. */
   thumbnailFile(photoId: number): string | null;
   imageFile(photoId: number): { path: string; mime: string } | null;
@@ -76,6 +81,9 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   let job: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
   let abort: AbortController | null = null;
   let running: Promise<void> | null = null;
+  const models = new ModelManager({ home });
+  let pullJob: ModelPullJob = { state: 'idle', id: null, progress: null, error: null, installed: null };
+  let pullAbort: AbortController | null = null;
 
   function makeEngine(): Engine {
     return createEngine({
@@ -102,6 +110,39 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   }
 
   const lib = () => engine.library();
+
+  const setPullJob = (next: Partial<ModelPullJob>) => {
+    pullJob = { ...pullJob, ...next };
+    opts.emit('modelPull', pullJob);
+  };
+
+  /** Makes `id` (installed) the model in use: settings.json, then a new engine on it. */
+  async function useModel(id: string): Promise<ModelState> {
+    models.use(id);
+    settings = readSettings(home);
+    await restartEngine();
+    return modelState();
+  }
+
+  function pullModel(id: string): ModelPullJob {
+    if (pullJob.state !== 'idle') {
+      if (pullJob.id === id) return pullJob;
+      throw Object.assign(new Error(`${pullJob.id} is downloading; cancel it first`), { code: 'BUSY' });
+    }
+    const controller = new AbortController();
+    pullAbort = controller;
+    setPullJob({ state: 'running', id, progress: null, error: null });
+    void models
+      .pull(id, { signal: controller.signal, onProgress: (progress) => setPullJob({ progress }) })
+      .then(
+        () => setPullJob({ state: 'idle', installed: id }),
+        (e: Error) => setPullJob({ state: 'idle', error: controller.signal.aborted ? 'download cancelled; pull again to resume' : e.message }),
+      )
+      .finally(() => {
+        if (pullAbort === controller) pullAbort = null;
+      });
+    return pullJob;
+  }
 
   function modelState(): ModelState {
     try {
@@ -218,6 +259,22 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       opts.emit('libraryChanged', status);
       return status.folders;
     },
+    listModels: async () => models.overview(await readGpuStatus(), engine.modelDir),
+    pullModel,
+    cancelModelPull() {
+      if (pullAbort) {
+        pullAbort.abort();
+        setPullJob({ state: 'cancelling' });
+      }
+      return pullJob;
+    },
+    getModelPullJob: () => pullJob,
+    useModel,
+    importModel: async (dir: string) => useModel((await models.import(dir)).id),
+    removeModel: async (id: string) => {
+      await models.remove(id, { activeDir: engine.modelDir });
+      return models.overview(await readGpuStatus(), engine.modelDir);
+    },
     startIndexing,
     cancelIndexing() {
       if (running && abort) {
@@ -299,6 +356,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       };
     },
     async close() {
+      pullAbort?.abort();
       abort?.abort();
       await running;
       await engine.close();

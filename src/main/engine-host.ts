@@ -63,7 +63,7 @@ export class EngineHost {
         }
       });
     });
-    for (const name of ['indexJob', 'indexFinished', 'libraryChanged']) {
+    for (const name of ['indexJob', 'indexFinished', 'libraryChanged', 'modelPull']) {
       client.on(name, (payload) => this.listeners.forEach((l) => l(name, payload)));
     }
     child.on('exit', (code) => this.onExit(child, client, code));

@@ -57,6 +57,10 @@ if (!app.requestSingleInstanceLock()) {
         const dir = await pickFolder('Choose a Glimpse model folder (with model.json)');
         return dir ? engine.call('setModelDir', dir) : engine.call('getModelState');
       },
+      importModelFolder: async () => {
+        const dir = await pickFolder('Choose a CLIP model folder to import (Glimpse or Immich layout)');
+        return dir ? engine.call('importModel', dir) : engine.call('getModelState');
+      },
       addFolder: async (_event, path) => {
         const dir = path ?? (await pickFolder('Add a folder of photos'));
         return dir ? engine.call('addFolder', dir) : (await engine.call('getLibraryStatus')).folders;

@@ -6,6 +6,8 @@ import type { CommandName, Commands } from './contract';
 const id = z.number().int().positive();
 const text = z.string().min(1).max(10_000);
 const path = z.string().min(1).max(4096);
+/** Catalogue and installed model ids: folder names under models/, never a path. */
+const modelId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a model id (letters, digits, . _ -)');
 
 export const searchOptionsSchema = z
   .object({
@@ -61,6 +63,13 @@ export const commandArgs = {
   updateSettings: z.tuple([settingsPatch]),
   clearThumbnailCache: z.tuple([]),
   getGpuPanel: z.tuple([]),
+  listModels: z.tuple([]),
+  pullModel: z.tuple([modelId]),
+  cancelModelPull: z.tuple([]),
+  getModelPullJob: z.tuple([]),
+  useModel: z.tuple([modelId]),
+  importModelFolder: z.tuple([]),
+  removeModel: z.tuple([modelId]),
   getEngineState: z.tuple([]),
   openPhoto: z.tuple([id]),
   showPhotoInFolder: z.tuple([id]),

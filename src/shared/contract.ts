@@ -11,6 +11,8 @@ import type {
   IndexJob,
   IndexSummary,
   LibraryStatus,
+  ModelOverview,
+  ModelPullJob,
   ModelState,
   PhotoDetails,
   SearchOptions,
@@ -44,6 +46,18 @@ export interface Commands {
   updateSettings(patch: Partial<Settings>): Settings;
   clearThumbnailCache(): LibraryStatus;
   getGpuPanel(): GpuPanelState;
+  /** The model catalogue, what is installed, which is active, and which suits this machine. */
+  listModels(): ModelOverview;
+  /** Starts downloading a catalogue model (resuming a partial one); progress comes as modelPull events. */
+  pullModel(id: string): ModelPullJob;
+  /** Stops the download; what arrived is kept, and pulling again resumes. */
+  cancelModelPull(): ModelPullJob;
+  getModelPullJob(): ModelPullJob;
+  /** Makes an installed model the one in use (the library re-embeds for it as it indexes). */
+  useModel(id: string): ModelState;
+  /** Folder picker, then the chosen bundle (ours or Immich's layout) is copied in, checked, and used. */
+  importModelFolder(): ModelState;
+  removeModel(id: string): ModelOverview;
   /** The engine process's state now (the engineState event reports changes). */
   getEngineState(): EngineState;
   openPhoto(photoId: number): void;
@@ -60,6 +74,7 @@ export interface Events {
   gpuPanel: GpuPanelState;
   engineState: EngineState;
   libraryChanged: LibraryStatus;
+  modelPull: ModelPullJob;
 }
 
 export type EventName = keyof Events;
@@ -84,6 +99,13 @@ export const COMMAND_NAMES = Object.keys({
   updateSettings: 1,
   clearThumbnailCache: 1,
   getGpuPanel: 1,
+  listModels: 1,
+  pullModel: 1,
+  cancelModelPull: 1,
+  getModelPullJob: 1,
+  useModel: 1,
+  importModelFolder: 1,
+  removeModel: 1,
   getEngineState: 1,
   openPhoto: 1,
   showPhotoInFolder: 1,
@@ -96,6 +118,7 @@ export const EVENT_NAMES = Object.keys({
   gpuPanel: 1,
   engineState: 1,
   libraryChanged: 1,
+  modelPull: 1,
 } satisfies Record<EventName, 1>) as EventName[];
 
 /** Commands main answers itself (dialogs, the shell, the clipboard); the rest go to the engine. */
@@ -105,6 +128,7 @@ export const MAIN_COMMANDS = [
   'addFolder',
   'getGpuPanel',
   'getEngineState',
+  'importModelFolder',
   'openPhoto',
   'showPhotoInFolder',
   'copyPhotoPath',

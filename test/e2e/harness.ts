@@ -62,6 +62,8 @@ export interface Harness {
   dragFile(type: 'dragenter' | 'dragover' | 'dragleave' | 'drop', name: string): Promise<void>;
   emit<E extends keyof Events>(event: E, payload: Events[E]): Promise<void>;
   setPickedFolder(path: string): void;
+  /** The model folder the import picker "chooses". */
+  setPickedModelFolder(path: string): void;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const calls: Harness['calls'] = [];
   const errors: string[] = [];
   let picked = opts.pickedFolder;
+  let pickedModel: string | undefined;
 
   const gpuPanel = async (): Promise<GpuPanelState> => ({
     at: Date.now(),
@@ -199,6 +202,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       imageBase: '/image/',
     }),
     chooseModelFolder: () => service.getModelState(),
+    importModelFolder: () => (pickedModel ? service.importModel(pickedModel) : service.getModelState()),
     addFolder: (path?: string) => {
       const dir = path ?? picked;
       return dir ? service.addFolder(dir) : [];
@@ -308,6 +312,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     },
     emit,
     setPickedFolder: (path) => void (picked = path),
+    setPickedModelFolder: (path) => void (pickedModel = path),
     async close() {
       clearInterval(poll);
       await Promise.allSettled(pending);

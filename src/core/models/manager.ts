@@ -22,39 +22,8 @@ import {
 import { recommendModel, suitability, type Recommendation } from './recommend';
 import type { Env } from './proxy';
 import { pullModel, type PullOptions, type PullResult, type PullTarget } from './pull';
-
-export interface ModelRow {
-  id: string;
-  name: string;
-  description: string | null;
-  inCatalogue: boolean;
-  installed: boolean;
-  /** Installed and loadBundle accepts it. */
-  valid: boolean;
-  problem: string | null;
-  active: boolean;
-  recommended: boolean;
-  layout: 'glimpse' | 'immich' | null;
-  precision: 'fp16' | 'fp32' | null;
-  embedDim: number | null;
-  /** On disk when installed, else the catalogue's approximate download. */
-  sizeBytes: number | null;
-  speed: CatalogueEntry['speed'] | null;
-  /** Whether it runs well on this machine; null for models outside the catalogue (unknown needs). */
-  suits: boolean | null;
-  suitsWhy: string | null;
-  dir: string | null;
-  /** The id its vectors are stored under. */
-  bundleId: string | null;
-}
-
-export interface ModelOverview {
-  modelsDir: string;
-  /** The model folder commands use now, and the installed id it is (null: a folder outside modelsDir). */
-  active: { dir: string; id: string | null; present: boolean };
-  recommended: Recommendation;
-  models: ModelRow[];
-}
+import type { ModelOverview, ModelRow } from '../../shared/types';
+export type { ModelOverview, ModelRow };
 
 export interface ModelManagerOptions {
   /** The Glimpse folder (settings.json, models/); default glimpseHome(env). */

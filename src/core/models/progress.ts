@@ -1,25 +1,7 @@
 // Download progress as people read it — bytes, speed over the last few seconds, time left — emitted at
 // most ten times a second.
-
-export type PullPhase = 'resolving' | 'checking' | 'downloading' | 'installing' | 'done';
-
-export interface PullProgress {
-  id: string;
-  phase: PullPhase;
-  /** The file in flight (path inside the bundle), or null between files. */
-  file: string | null;
-  filesDone: number;
-  filesTotal: number;
-  /** Bytes on disk and verified or in flight, including bytes kept from an earlier attempt. */
-  bytesDone: number;
-  /** Sum of the file sizes; grows if a server only states a size when the file starts. */
-  bytesTotal: number;
-  /** Bytes that came from an earlier, interrupted download instead of the network. */
-  bytesResumed: number;
-  bytesPerSecond: number;
-  /** Seconds left at the current speed; null until the speed is known. */
-  etaSeconds: number | null;
-}
+import type { PullPhase, PullProgress } from '../../shared/types';
+export type { PullPhase, PullProgress };
 
 /** The UI needs no more than this; a terminal redraw per network chunk would cost more than the chunk. */
 export const PROGRESS_INTERVAL_MS = 100;

@@ -2,14 +2,8 @@
 // smaller model. The CLI's `model list` and the app's first run use this one rule.
 import type { GpuSample, GpuStatus } from '../gpu/nvidia-smi';
 import type { Catalogue, CatalogueEntry } from './catalogue';
-
-export interface Recommendation {
-  id: string;
-  /** In words, for the first-run screen and `glimpse model list`. */
-  reason: string;
-  /** The GPU the choice was made for, or null when none was usable. */
-  gpu: { index: number; name: string; memoryMiB: number } | null;
-}
+import type { Recommendation } from '../../shared/types';
+export type { Recommendation };
 
 export interface Suitability {
   suits: boolean;
