@@ -247,7 +247,9 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
         io.out(`Library   ${s.dir}\nModel     ${s.modelId}\n`);
         io.out(`Photos    ${s.photos} indexed, ${s.failed} skipped; ${s.vectors} distinct vectors\n`);
         if (coverage.withVector < coverage.photos) {
-          io.out(`Vectors   ${coverage.withVector} of ${coverage.photos} photos embedded for ${coverage.modelId}: glimpse index embeds the rest\n`);
+          io.out(
+            `Vectors   ${coverage.withVector} of ${coverage.photos} photos embedded for ${coverage.modelId}: glimpse index embeds the rest\n`,
+          );
         }
         io.out(
           `Index     ${s.index.size} vectors (${s.index.pending} being added), generation ${s.index.generation}, loaded from ${s.index.openedFrom}${s.index.reason ? ` (${s.index.reason})` : ''}\n`,

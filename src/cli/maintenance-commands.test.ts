@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { glimpse as run } from '../../test/helpers/cli';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +7,7 @@ import { writeColourPhotos } from '../../test/helpers/corpus';
 import { writeSolidPhoto } from '../../test/helpers/images';
 import { testModelDir } from '../../test/helpers/test-model';
 import { COLOUR_PROTOTYPES } from '../../tools/test-model/design';
-import { createEngine, type Engine } from '../core/engine';
 import { ThumbnailStore } from '../core/indexer/thumbnails';
-import { buildProgram, engineOptions, UsageError, type GlobalOptions, type Io } from './index';
-import { registerMaintenanceCommands } from './maintenance-commands';
 
 // glimpse watch, duplicates and check, run in process as a user would type them.
 
@@ -18,43 +15,7 @@ let root: string;
 let photos: string;
 let globals: string[];
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** Runs one command line like main() does, with its output; `live` sees the output as it comes. */
-async function glimpse(args: string[], live?: (out: string) => void): Promise<Run> {
-  const run: Run = { code: 0, out: '', err: '' };
-  const io: Io = {
-    out: (t) => {
-      run.out += t;
-      live?.(run.out);
-    },
-    err: (t) => (run.err += t),
-    stdin: process.stdin,
-  };
-  const engines: Engine[] = [];
-  const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = createEngine({ ...engineOptions(g), cpuThreads: 1 });
-    engines.push(engine);
-    return fn(engine);
-  };
-  const program = buildProgram(io, withEngine);
-  // Until src/cli/index.ts registers these commands itself.
-  if (!program.commands.some((c) => c.name() === 'check'))
-    registerMaintenanceCommands(program, io, withEngine);
-  try {
-    await program.parseAsync(['node', 'glimpse', ...globals, ...args]);
-  } catch (e) {
-    run.code = e instanceof CommanderError ? e.exitCode : e instanceof UsageError ? 2 : 1;
-    run.err += `${(e as Error).message}\n`;
-  } finally {
-    await Promise.all(engines.map((e) => e.close()));
-  }
-  return run;
-}
+const glimpse = (args: string[], live?: (out: string) => void) => run([...globals, ...args], { live });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'glimpse-cli-maintenance-'));

@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { glimpse as run } from '../../test/helpers/cli';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -6,9 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeColourPhotos } from '../../test/helpers/corpus';
 import { filesOf, startModelServer, type ModelServer } from '../../test/helpers/model-server';
 import { testModelDir } from '../../test/helpers/test-model';
-import { createEngine, type Engine } from '../core/engine';
-import { buildProgram, engineOptions, UsageError, type GlobalOptions, type Io } from './index';
-import { registerModelManagerCommands } from './model-manager-commands';
 
 // glimpse model list | pull | import | use | remove, run in process as a user would type them, with
 // GLIMPSE_HOME pointing at a fresh folder (a new user, no model) and a loopback server to pull from.
@@ -22,43 +19,7 @@ const saved = {
   PATH: process.env.PATH,
 };
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function glimpse(args: string[]): Promise<Run> {
-  const run: Run = { code: 0, out: '', err: '' };
-  const io: Io = { out: (t) => (run.out += t), err: (t) => (run.err += t), stdin: process.stdin };
-  const engines: Engine[] = [];
-  const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = createEngine({ ...engineOptions(g), cpuThreads: 1 });
-    engines.push(engine);
-    return fn(engine);
-  };
-  const program = buildProgram(io, withEngine);
-  // Until src/cli/index.ts registers these commands itself.
-  if (!program.commands.some((c) => c.name() === 'model'))
-    registerModelManagerCommands(program, io, withEngine);
-  try {
-    await program.parseAsync([
-      'node',
-      'glimpse',
-      '--library',
-      join(root, 'library'),
-      '--providers',
-      'cpu',
-      ...args,
-    ]);
-  } catch (e) {
-    run.code = e instanceof CommanderError ? e.exitCode : e instanceof UsageError ? 2 : 1;
-    run.err += `${(e as Error).message}\n`;
-  } finally {
-    await Promise.all(engines.map((e) => e.close()));
-  }
-  return run;
-}
+const glimpse = (args: string[]) => run(['--library', join(root, 'library'), '--providers', 'cpu', ...args]);
 
 /** An nvidia-smi on PATH that reports `csv` (one GPU per line), or fails like a machine without a driver. */
 function fakeNvidiaSmi(csv: string | null): void {
