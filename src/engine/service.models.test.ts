@@ -17,11 +17,15 @@ import { createService } from './service';
 
 /** Not catalogue ids: settings.json's modelSources gives them their source, as for a user's own export.
  *  (A catalogue id would make the download check the catalogue's layout and embedding size, which the
- *  64-dimension test model does not have.) */
-const TINY = 'glimpse-test-tiny';
-const SPARE = 'glimpse-test-spare';
+ *  64-dimension test model does not have.) Our layout installs under model.json's own id; Immich's
+ *  under any name. */
+const TINY = 'glimpse-test-tiny-fp32';
+const SPARE = 'glimpse-test-immich';
+/** The largest file of the Immich-layout test bundle: faults there leave time to watch and cancel. */
+const SPARE_BIG_FILE = 'textual/tokenizer.json';
 
 let server: ModelServer;
+let spareServer: ModelServer;
 let bundle: ServedFile[];
 let root: string;
 let home: string;
@@ -47,12 +51,13 @@ const row = async (id: string) => (await service.listModels()).models.find((m) =
 beforeAll(async () => {
   bundle = filesOf(await testModelDir('float32'));
   server = await startModelServer({ files: bundle });
+  spareServer = await startModelServer({ files: filesOf(await testModelDir('float32', 'immich')) });
   root = mkdtempSync(join(tmpdir(), 'glimpse-service-models-'));
   home = join(root, 'home');
   mkdirSync(home);
   writeFileSync(
     join(home, 'settings.json'),
-    JSON.stringify({ providers: ['cpu'], modelSources: { [TINY]: server.hubUrl, [SPARE]: server.hubUrl } }),
+    JSON.stringify({ providers: ['cpu'], modelSources: { [TINY]: server.hubUrl, [SPARE]: spareServer.hubUrl } }),
   );
   // The service finds models/<activeModel> through defaultModelDir(), which reads GLIMPSE_HOME rather
   // than its home option: without this a new user's engine would look in this machine's real Glimpse folder.
@@ -69,6 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await server?.close();
+  await spareServer?.close();
   if (savedHome === undefined) delete process.env.GLIMPSE_HOME;
   else process.env.GLIMPSE_HOME = savedHome;
   if (root) rmSync(root, { recursive: true, force: true });
@@ -124,26 +130,26 @@ describe('the engine service’s model commands', () => {
   });
 
   it('ends a download the server refuses with the reason in words, and installs nothing', async () => {
-    server.fault('tokenizer.json', { status: 404 });
+    spareServer.fault(SPARE_BIG_FILE, { status: 404 });
     const ended = pullEnded();
     await service.pullModel(SPARE);
     const job = await ended;
     expect(job.state).toBe('idle');
     expect(job.id).toBe(SPARE);
     expect(job.installed).toBe(TINY); // the last model that did install
-    expect(job.error).toMatch(/^tokenizer\.json: http:\/\/127\.0\.0\.1:\d+\/.+: the server answered 404/);
+    expect(job.error).toMatch(/^textual\/tokenizer\.json: http:\/\/127\.0\.0\.1:\d+\/.+: the server answered 404/);
     expect(job.error).toContain('the file is not there');
     expect(existsSync(join(home, 'models', SPARE))).toBe(false);
     expect(await row(SPARE)).toBeUndefined();
   });
 
   it('stops a download on cancel, says it can resume, and finishes it on the next pull', async () => {
-    server.fault('tokenizer.json', { stallAfter: 300_000 });
+    spareServer.fault(SPARE_BIG_FILE, { stallAfter: 300_000 });
     const ended = pullEnded();
     await service.pullModel(SPARE);
     // Cancel once the stalled file has bytes on disk (they are kept for the resume).
     await expect
-      .poll(() => pulls.at(-1)?.progress?.file === 'tokenizer.json' && pulls.at(-1)!.progress!.bytesDone > 0, {
+      .poll(() => pulls.at(-1)?.progress?.file === SPARE_BIG_FILE && pulls.at(-1)!.progress!.bytesDone > 0, {
         timeout: 10_000,
         interval: 10,
       })
@@ -158,7 +164,7 @@ describe('the engine service’s model commands', () => {
     const resumed = await again;
     expect(resumed).toMatchObject({ error: null, installed: SPARE });
     expect(resumed.progress?.bytesResumed).toBeGreaterThan(0);
-    expect(server.fileRequests('tokenizer.json').at(-1)?.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(spareServer.fileRequests(SPARE_BIG_FILE).at(-1)?.range).toMatch(/^bytes=[1-9]\d*-$/);
   });
 
   it('removes a model that is not in use', async () => {

@@ -27,6 +27,7 @@ const SOURCE_FILES = [
   'src/core/model/types.ts',
   'src/core/model/float16.ts',
   'src/core/model/tokenizer.ts',
+  'src/core/model/clip-vocab.ts',
   'test/helpers/test-model.ts',
 ];
 

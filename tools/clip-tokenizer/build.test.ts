@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanClipText } from '../../src/core/model/tokenizer';
 import { CLIP_EOT, CLIP_SOT } from '../../src/core/model/types';
 import { buildClipTokenizerJson, writeClipTokenizerJson } from './build';
-import { CLIP_MERGE_COUNT } from './vocab';
+import { CLIP_MERGE_COUNT } from '../../src/core/model/clip-vocab';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOLDEN: Array<{ text: string; ids: number[] }> = JSON.parse(

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLIP_EOT, CLIP_SOT } from '../../src/core/model/types';
 import { CLIP_END_TOKEN, CLIP_PRE_TOKENIZER, CLIP_START_TOKEN } from '../../src/core/model/tokenizer';
-import { readClipVocab } from './vocab';
+import { readClipVocab } from '../../src/core/model/clip-vocab';
 
 export const DEFAULT_CLIP_VOCAB_GZ = fileURLToPath(
   new URL('../../resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz', import.meta.url),

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir } from '../../test/helpers/test-model';
 import { toFloat16, toFloat32 } from '../../src/core/model/float16';
 import { CLIP_CONTEXT_LENGTH, CLIP_EOT, CLIP_SOT, VIT_H_14_PREPROCESS } from '../../src/core/model/types';
-import { readClipVocab } from '../clip-tokenizer/vocab';
+import { readClipVocab } from '../../src/core/model/clip-vocab';
 import { CLIP_VOCAB_GZ, buildTestModel } from './build';
 import { COLOURS, PATTERNS, TEST_EMBED_DIM, TEST_IMAGE_SIZE } from './design';
 import type { PatternName } from './design';

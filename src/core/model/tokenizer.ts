@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { BPE, ByteLevelPreTokenizer, SplitPreTokenizer } from '@huggingface/tokenizers';
 import { decodeHTML, replaceCodePoint } from 'entities/decode';
+import { byteChars } from './clip-vocab';
 
 export const CLIP_START_TOKEN = '<|startoftext|>';
 export const CLIP_END_TOKEN = '<|endoftext|>';
@@ -91,14 +92,8 @@ export function cleanClipText(text: string): string {
 const PIECES: RegExp = new SplitPreTokenizer(CLIP_SPLIT).pattern!;
 const BYTES = new ByteLevelPreTokenizer(CLIP_BYTE_LEVEL);
 
-/** GPT-2's printable stand-in for each byte: printable Latin-1 bytes are themselves, the other 68 take
- *  U+0100 onwards in byte order. */
-const BYTE_LEVEL_CHARS: string[] = (() => {
-  const printable = (b: number) =>
-    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-  let next = 0x100;
-  return Array.from({ length: 256 }, (_, b) => String.fromCodePoint(printable(b) ? b : next++));
-})();
+/** GPT-2's printable stand-in for each byte (clip-vocab.ts). */
+const BYTE_LEVEL_CHARS: string[] = byteChars();
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

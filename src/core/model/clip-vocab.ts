@@ -26,6 +26,13 @@ export function bytesToUnicode(): Array<[byte: number, char: string]> {
   return table;
 }
 
+/** The printable stand-in of each byte, indexed by the byte's value. */
+export function byteChars(): string[] {
+  const chars: string[] = [];
+  for (const [byte, char] of bytesToUnicode()) chars[byte] = char;
+  return chars;
+}
+
 export interface ClipVocab {
   /** Token strings by id: index = id. */
   vocab: string[];
