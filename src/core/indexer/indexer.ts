@@ -3,7 +3,6 @@
 // skipped; a crash loses at most the batches in flight; an abort stops within one batch.
 import { cpus } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Catalog, FreedVector, PhotoRow, PhotoWrite } from '../catalog/catalog';
 import { decodeForModel, ImageDecodeError, MAX_FILE_BYTES } from '../model/decode';
 import type { Embedder, ImageBatch } from '../model/embedder';
@@ -11,11 +10,11 @@ import { writeTensor } from '../model/preprocess';
 import { contentHash } from './content';
 import { readExif } from './exif';
 import { ProgressTracker, type IndexProgress } from './progress';
-import { scanFolder, type ScannedFile, type ScanProblem } from './scan';
-import { describeScanProblem, isWorthReporting } from './scan-problems';
+import { diffFolders, type IndexFolder, type IndexScope, type WorkItem } from './diff';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';
 import type { FailedFile, IndexSummary } from '../../shared/types';
 export type { FailedFile, IndexSummary };
+export type { IndexFolder, IndexScope };
 
 /** Where vectors go once committed: the vector index follows the catalog. */
 export interface VectorSink {
@@ -30,21 +29,6 @@ export interface IndexerDeps {
   thumbnails: ThumbnailStore;
 }
 
-export interface IndexFolder {
-  id: number;
-  path: string;
-  exclude: string[];
-}
-
-/** Part of the folders to look at instead of all of them (watch mode's changed paths): a run over a
- *  scope costs what changed, not what the library holds. */
-export interface IndexScope {
-  /** The folder's image files the run looks at, instead of a full scan. */
-  files(folder: IndexFolder, signal?: AbortSignal): AsyncIterable<ScannedFile>;
-  /** The folder's catalog rows the scope covers: those whose files were not listed moved or are gone. */
-  rows(folder: IndexFolder): Iterable<PhotoRow>;
-}
-
 export interface IndexOptions {
   signal?: AbortSignal;
   /** Look only at this part of the folders; default: all of each folder. */
@@ -52,15 +36,6 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Files decoded at once; default: one per core (sharp decodes each on one libuv thread). */
   decodeConcurrency?: number;
-}
-
-/** Failures worth retrying on the next run even if the file did not change: the cause may be gone. */
-const TRANSIENT_ERRORS = new Set(['not-found', 'unreadable']);
-
-interface WorkItem extends ScannedFile {
-  folderId: number;
-  /** The row this path had, when its size or mtime changed. */
-  previous?: PhotoRow;
 }
 
 interface Decoded {
@@ -113,59 +88,12 @@ export async function runIndex(
   const started = performance.now();
 
   // ---- scan + diff -------------------------------------------------------------------------------
-  const work: WorkItem[] = [];
-  const seen = new Set<number>();
-  // Paths the scan could not read. What lies under them is unknown, not gone: an unplugged drive or a
-  // folder without permission must not sweep away its photos and their vectors.
-  const unread = new Set<string>();
-  const onProblem = (problem: ScanProblem) => {
-    unread.add(problem.path);
-    if (isWorthReporting(problem)) failed.push({ path: problem.path, ...describeScanProblem(problem) });
-  };
-  try {
-    for (const folder of folders) {
-      const files = opts.scope
-        ? opts.scope.files(folder, signal)
-        : scanFolder(folder.path, { exclude: folder.exclude, signal, onProblem });
-      for await (const file of files) {
-        p.found++;
-        const existing = catalog.photoByPath(file.path);
-        if (existing) seen.add(existing.id);
-        const same = existing && existing.size === file.size && existing.mtimeMs === file.mtimeMs;
-        const settled =
-          same &&
-          (existing.status === 'indexed'
-            ? existing.hash !== null && catalog.labelFor(modelId, existing.hash) !== undefined
-            : !TRANSIENT_ERRORS.has(existing.errorCode ?? ''));
-        if (settled) p.unchanged++;
-        else work.push({ ...file, folderId: folder.id, previous: existing });
-        p.currentFile = file.path;
-        progress.emit();
-      }
-    }
-  } catch (e) {
-    // Cancelled during the scan: a cancelled summary like any other, not an AbortError.
-    if (!signal?.aborted) throw e;
-  }
-  /** The path or a folder above it could not be read: a walk up the path, not a scan of the set. */
-  const isUnread = (path: string): boolean => {
-    if (!unread.size) return false;
-    for (let at = path; ; at = dirname(at)) {
-      if (unread.has(at)) return true;
-      if (dirname(at) === at) return false;
-    }
-  };
-  // Rows whose files the scan did not find: moved (matched by content below) or deleted (swept at the end).
-  const missing = new Map<string, PhotoRow[]>();
-  const missingIds = new Set<number>();
-  for (const folder of folders) {
-    for (const row of opts.scope ? opts.scope.rows(folder) : catalog.photosInFolder(folder.id)) {
-      if (seen.has(row.id) || isUnread(row.path)) continue;
-      missingIds.add(row.id);
-      if (row.hash && row.status === 'indexed')
-        missing.set(row.hash, [...(missing.get(row.hash) ?? []), row]);
-    }
-  }
+  const { work, missing, missingIds, unread } = await diffFolders(catalog, modelId, folders, {
+    scope: opts.scope,
+    signal,
+    progress,
+    failed,
+  });
   p.toProcess = work.length;
   p.phase = 'indexing';
   progress.emit(true);
