@@ -7,8 +7,27 @@ import { join } from 'node:path';
 /** Longest side of a grid thumbnail: sharp on a 2× display at ~128 px tiles, ~10 KB each. */
 export const THUMBNAIL_SIZE = 256;
 
+export interface ThumbnailUsage {
+  files: number;
+  bytes: number;
+}
+
 export class ThumbnailStore {
+  /** Counted once (a walk of up to a million files), then kept current by put/remove/clear. */
+  private counted: Promise<ThumbnailUsage> | null = null;
+
   constructor(readonly dir: string) {}
+
+  private async adjust(files: number, bytes: number): Promise<void> {
+    if (!this.counted) return;
+    const u = await this.counted;
+    u.files += files;
+    u.bytes += bytes;
+  }
+
+  private async sizeOf(path: string): Promise<number | null> {
+    return (await stat(path).catch(() => null))?.size ?? null;
+  }
 
   /** thumbs/ab/abcdef….webp: 256 subfolders keep directory listings short at a million photos. */
   pathFor(hash: string): string {
@@ -24,15 +43,25 @@ export class ThumbnailStore {
     await mkdir(join(this.dir, hash.slice(0, 2)), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
     await writeFile(tmp, webp);
+    const before = await this.sizeOf(path);
     await rename(tmp, path);
+    await this.adjust(before === null ? 1 : 0, webp.length - (before ?? 0));
   }
 
   async remove(hash: string): Promise<void> {
-    await rm(this.pathFor(hash), { force: true });
+    const path = this.pathFor(hash);
+    const before = await this.sizeOf(path);
+    await rm(path, { force: true });
+    if (before !== null) await this.adjust(-1, -before);
   }
 
-  /** Bytes and files in the cache (for the settings panel). */
-  async usage(): Promise<{ files: number; bytes: number }> {
+  /** Bytes and files in the cache (for the settings panel and glimpse status). */
+  usage(): Promise<ThumbnailUsage> {
+    this.counted ??= this.count();
+    return this.counted.then((u) => ({ ...u }));
+  }
+
+  private async count(): Promise<ThumbnailUsage> {
     let files = 0;
     let bytes = 0;
     if (!existsSync(this.dir)) return { files, bytes };
@@ -50,5 +79,6 @@ export class ThumbnailStore {
 
   async clear(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+    this.counted = Promise.resolve({ files: 0, bytes: 0 });
   }
 }

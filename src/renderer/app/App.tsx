@@ -1,6 +1,6 @@
 // The app root: reads what the app needs before anything else (app info, the model, settings), then
-// shows first run while there is no usable model and the shell once there is. The engine banner and
-// notices sit above both.
+// shows first run while there is no usable model — until first run has also asked for the first folder —
+// and the shell after. The engine banner and notices sit above both.
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, useEvent } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
@@ -9,6 +9,7 @@ import { NoticeProvider } from '../components/Notices';
 import { FirstRun } from '../features/first-run/FirstRun';
 import type { AppInfo, ModelState, Settings } from '../../shared/types';
 import { EngineBanner } from './EngineBanner';
+import type { View } from './Nav';
 import { Shell } from './Shell';
 import { useTheme } from './useTheme';
 
@@ -21,6 +22,9 @@ interface Boot {
 export function App() {
   const [boot, setBoot] = useState<Boot | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** First run stays up after its model loads, for the first-folder step; it says when it is done. */
+  const [firstRun, setFirstRun] = useState(false);
+  const [firstView, setFirstView] = useState<View>('search');
   const load = useCallback(() => {
     setError(null);
     Promise.all([api.getAppInfo(), api.getModelState(), api.getSettings()]).then(
@@ -29,6 +33,9 @@ export function App() {
     );
   }, []);
   useEffect(load, [load]);
+  useEffect(() => {
+    if (boot && !boot.model.ok) setFirstRun(true);
+  }, [boot]);
   useTheme(boot?.settings.theme ?? 'system');
 
   const setModel = useCallback((model: ModelState) => setBoot((b) => b && { ...b, model }), []);
@@ -49,10 +56,19 @@ export function App() {
         <main className="boot">
           <Loading label="Starting Glimpse…" />
         </main>
-      ) : !boot.model.ok ? (
-        <FirstRun model={boot.model} onModel={setModel} />
+      ) : firstRun || !boot.model.ok ? (
+        <FirstRun
+          model={boot.model}
+          onModel={setModel}
+          onDone={(model, view) => {
+            setFirstView(view);
+            setModel(model);
+            setFirstRun(false);
+          }}
+        />
       ) : (
         <Shell
+          initialView={firstView}
           appInfo={boot.appInfo}
           model={boot.model}
           settings={boot.settings}

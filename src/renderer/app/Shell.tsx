@@ -21,12 +21,15 @@ const MemoSearchView = memo(SearchView);
 const MemoGpuView = memo(GpuView);
 
 export function Shell({
+  initialView = 'search',
   appInfo,
   model,
   settings,
   onSettings,
   onModel,
 }: {
+  /** Where the app opens: first run sends a new user to the library, where indexing shows its progress. */
+  initialView?: View;
   appInfo: AppInfo;
   model: ModelState;
   settings: Settings;
@@ -34,7 +37,7 @@ export function Shell({
   onModel: (m: ModelState) => void;
 }) {
   const notify = useNotify();
-  const [view, setView] = useState<View>('search');
+  const [view, setView] = useState<View>(initialView);
   const [focusTick, setFocusTick] = useState(0);
   const search = useRef<SearchViewHandle>(null);
   const library = useLibrary();
@@ -90,6 +93,7 @@ export function Shell({
             ref={search}
             appInfo={appInfo}
             library={library.status}
+            modelName={model.name}
             onAddFolder={addFirstFolder}
           />
         </div>

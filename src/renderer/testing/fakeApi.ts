@@ -1,7 +1,14 @@
 // A fake window.api for component tests: every command answers from canned data (or an override), each
 // call is recorded with its arguments, and tests push events as main would.
 import { COMMAND_NAMES, type Api, type EventName, type Events } from '../../shared/contract';
-import type { QueryTerm, SearchOptions, SearchPage } from '../../shared/types';
+import type {
+  FolderStatus,
+  ModelOverview,
+  ModelPullJob,
+  QueryTerm,
+  SearchOptions,
+  SearchPage,
+} from '../../shared/types';
 import * as data from './fixtures';
 
 export interface FakeApi {
@@ -17,6 +24,10 @@ export interface FakeOptions {
   /** Results every search has (the fake library's relevant set). */
   results?: number;
   overrides?: Partial<Api>;
+  /** The library's folders at the start (default: two folders, 10,000 photos). */
+  folders?: FolderStatus[];
+  /** What listModels answers at the start; useModel, removeModel and finished downloads change it. */
+  models?: ModelOverview;
 }
 
 /** Terms the way the engine reports them for "beach + sunset - people" and "2*dog": enough for a fake. */
@@ -32,11 +43,23 @@ function fakeTerms(query: string): QueryTerm[] {
     }, []);
 }
 
-export function createFakeApi({ results = 1000, overrides = {} }: FakeOptions = {}): FakeApi {
+export function createFakeApi({
+  results = 1000,
+  overrides = {},
+  folders: startFolders = data.twoFolders,
+  models: startModels,
+}: FakeOptions = {}): FakeApi {
   const recorded = new Map<string, unknown[][]>();
   const handlers = new Map<EventName, Set<(payload: never) => void>>();
   let settings = data.settings;
-  let folders = data.twoFolders;
+  let folders = startFolders;
+  let models = startModels ?? data.modelOverview(true);
+  let pull: ModelPullJob = data.idlePull;
+  const row = (id: string) => {
+    const found = models.models.find((m) => m.id === id);
+    if (!found) throw { code: 'UNKNOWN_MODEL', message: `${id} is not in the catalogue` };
+    return found;
+  };
 
   const page = (options: SearchOptions, terms: QueryTerm[]): SearchPage => {
     const offset = options.offset ?? 0;
@@ -91,6 +114,35 @@ export function createFakeApi({ results = 1000, overrides = {} }: FakeOptions = 
     updateSettings: async (patch) => (settings = { ...settings, ...patch }),
     clearThumbnailCache: async () => ({ ...data.libraryStatus(folders), thumbnails: { files: 0, bytes: 0 } }),
     getGpuPanel: async () => data.h100Panel(),
+    listModels: async () => models,
+    // The download itself is the test's to play, with emit('modelPull', …).
+    pullModel: async (id) => {
+      row(id);
+      return (pull = { ...pull, state: 'running', id, progress: null, error: null });
+    },
+    cancelModelPull: async () => (pull = pull.state === 'running' ? { ...pull, state: 'cancelling' } : pull),
+    getModelPullJob: async () => pull,
+    useModel: async (id) => {
+      const chosen = row(id);
+      if (!chosen.installed) throw { code: 'UNKNOWN_MODEL', message: `${id} is not installed` };
+      models = {
+        ...models,
+        active: { dir: chosen.dir!, id, present: true },
+        models: models.models.map((m) => ({ ...m, active: m.id === id })),
+      };
+      return data.modelStateOf(chosen);
+    },
+    importModelFolder: async () => data.modelOk,
+    removeModel: async (id) => {
+      if (row(id).active) throw { code: 'BUSY', message: `${id} is the active model` };
+      models = {
+        ...models,
+        models: models.models.flatMap((m) =>
+          m.id !== id ? [m] : m.inCatalogue ? [{ ...m, installed: false, valid: false, dir: null }] : [],
+        ),
+      };
+      return models;
+    },
     getEngineState: async () => ({ state: 'ready', message: null }),
     openPhoto: async () => {},
     showPhotoInFolder: async () => {},
@@ -116,8 +168,18 @@ export function createFakeApi({ results = 1000, overrides = {} }: FakeOptions = 
   return {
     api: api as unknown as Api,
     calls: (name) => recorded.get(name) ?? [],
-    emit: (event, payload) =>
-      handlers.get(event)?.forEach((fn) => (fn as (p: typeof payload) => void)(payload)),
+    emit: (event, payload) => {
+      // The engine's own bookkeeping, so later calls answer as it would.
+      if (event === 'modelPull') {
+        pull = payload as ModelPullJob;
+        if (pull.state === 'idle' && !pull.error && pull.installed === pull.id)
+          models = {
+            ...models,
+            models: models.models.map((m) => (m.id === pull.id ? data.installed(m, m.active) : m)),
+          };
+      }
+      handlers.get(event)?.forEach((fn) => (fn as (p: typeof payload) => void)(payload));
+    },
     listeners: (event) => handlers.get(event)?.size ?? 0,
   };
 }

@@ -10,7 +10,11 @@ import type {
   IndexJob,
   IndexProgress,
   LibraryStatus,
+  ModelOverview,
+  ModelPullJob,
+  ModelRow,
   ModelState,
+  PullProgress,
   SearchHit,
   Settings,
 } from '../../shared/types';
@@ -186,5 +190,123 @@ export function noGpuPanel(): GpuPanelState {
     embedder: embedderOnCpu,
     batchSize: 16,
     indexing: null,
+  };
+}
+
+// ---- model manager ---------------------------------------------------------------------------------
+
+const MODELS_DIR = '/home/ana/.glimpse/models';
+
+/** A catalogue row as the engine lists it, not installed and not recommended unless patched. */
+export function modelRow(patch: Partial<ModelRow> & Pick<ModelRow, 'id' | 'name'>): ModelRow {
+  return {
+    description: null,
+    inCatalogue: true,
+    installed: false,
+    valid: false,
+    problem: null,
+    active: false,
+    recommended: false,
+    layout: 'immich',
+    precision: 'fp32',
+    embedDim: 512,
+    sizeBytes: 610_000_000,
+    speed: { gpu: 'fast', cpu: 'fast' },
+    suits: true,
+    suitsWhy: 'runs well on the CPU',
+    dir: null,
+    bundleId: null,
+    ...patch,
+  };
+}
+
+/** resources/models.json as a machine sees it: `gpu` true is the H100 of h100Panel (ViT-H/14 suits and
+ *  is recommended), false a laptop without an NVIDIA GPU (ViT-B/32 is). */
+export function modelOverview(gpu: boolean): ModelOverview {
+  const noGpu = 'nvidia-smi was not found: no NVIDIA driver is installed';
+  const h100 = 'NVIDIA H100 80GB HBM3 has 79.6 GiB';
+  const rows = [
+    modelRow({
+      id: 'vit-h-14-laion2b-s32b-b79k-fp16',
+      name: 'OpenCLIP ViT-H/14 (LAION-2B), FP16',
+      description: 'The model Glimpse is built around: best search quality, made for NVIDIA GPUs.',
+      layout: 'glimpse',
+      precision: 'fp16',
+      embedDim: 1024,
+      sizeBytes: 1_975_000_000,
+      speed: { gpu: 'fast', cpu: 'very-slow' },
+      suits: gpu,
+      suitsWhy: gpu
+        ? `${h100}; it needs 6 GiB`
+        : `needs an NVIDIA GPU with at least 6 GiB of memory (2 GB of weights plus batches of 64 images); ${noGpu}`,
+    }),
+    modelRow({
+      id: 'ViT-L-14__openai',
+      name: 'OpenAI CLIP ViT-L/14, FP32, Immich export',
+      description: 'A mid-sized model: good quality at a third of ViT-H/14’s compute.',
+      embedDim: 768,
+      sizeBytes: 1_720_000_000,
+      speed: { gpu: 'fast', cpu: 'slow' },
+      suits: gpu,
+      suitsWhy: gpu ? `${h100}; it needs 3 GiB` : `needs an NVIDIA GPU with at least 3 GiB of memory; ${noGpu}`,
+    }),
+    modelRow({
+      id: 'ViT-B-32__openai',
+      name: 'OpenAI CLIP ViT-B/32, FP32, Immich export',
+      description: 'The small, fast model for machines without a suitable GPU: a 0.6 GB download.',
+      suitsWhy: gpu ? 'runs on any machine (NVIDIA H100 80GB HBM3 makes it faster)' : 'runs well on the CPU',
+    }),
+  ];
+  const recommended = gpu
+    ? {
+        id: rows[0]!.id,
+        reason: `${rows[0]!.name}: ${h100}; it needs 6 GiB`,
+        gpu: { index: 0, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81_559 },
+      }
+    : {
+        id: rows[2]!.id,
+        reason: `${rows[2]!.name}: ${noGpu}, and it runs well on the CPU`,
+        gpu: null,
+      };
+  return {
+    modelsDir: MODELS_DIR,
+    active: { dir: `${MODELS_DIR}/${rows[0]!.id}`, id: null, present: false },
+    recommended,
+    models: rows.map((r) => ({ ...r, recommended: r.id === recommended.id })),
+  };
+}
+
+/** What the engine reports once `row` is installed (and, with `active`, in use). */
+export function installed(row: ModelRow, active = false): ModelRow {
+  return { ...row, installed: true, valid: true, active, dir: `${MODELS_DIR}/${row.id}`, bundleId: row.id };
+}
+
+export function pullProgress(patch: Partial<PullProgress> & Pick<PullProgress, 'id'>): PullProgress {
+  return {
+    phase: 'downloading',
+    file: null,
+    filesDone: 0,
+    filesTotal: 4,
+    bytesDone: 0,
+    bytesTotal: 610_000_000,
+    bytesResumed: 0,
+    bytesPerSecond: 0,
+    etaSeconds: null,
+    ...patch,
+  };
+}
+
+export const idlePull: ModelPullJob = { state: 'idle', id: null, progress: null, error: null, installed: null };
+
+/** The ModelState useModel answers for an installed catalogue row. */
+export function modelStateOf(row: ModelRow): ModelState {
+  return {
+    dir: `${MODELS_DIR}/${row.id}`,
+    ok: true,
+    problem: null,
+    id: row.layout === 'immich' ? `immich-${row.id}` : row.id,
+    name: row.name,
+    precision: row.precision,
+    embedDim: row.embedDim,
   };
 }

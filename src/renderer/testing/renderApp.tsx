@@ -1,5 +1,5 @@
 // Renders the whole app against a fake window.api and waits until it has booted, as a user would see it.
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../app/App';
 import { installFakeApi, type FakeOptions } from './fakeApi';
@@ -8,6 +8,10 @@ export async function renderApp(options?: FakeOptions) {
   const fake = installFakeApi(options);
   const user = userEvent.setup();
   const view = render(<App />);
-  await screen.findByRole('navigation', { name: 'Views' }).catch(() => screen.findByTestId('first-run'));
+  // Either screen means booted: waiting for one and then the other would spend a whole timeout.
+  await waitFor(() => {
+    if (!screen.queryByRole('navigation', { name: 'Views' }) && !screen.queryByTestId('first-run'))
+      throw new Error('the app has not booted');
+  });
   return { fake, user, ...view };
 }

@@ -7,6 +7,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { Loading } from '../../components/Loading';
 import { formatCount } from '../../format';
 import type { AppInfo, LibraryStatus } from '../../../shared/types';
+import { CoverageNote } from '../models/CoverageNote';
 import { Filters } from './Filters';
 import { usePhotoActions } from './photoActions';
 import { Preview } from './Preview';
@@ -35,11 +36,14 @@ export interface SearchViewHandle {
 export function SearchView({
   appInfo,
   library,
+  modelName = null,
   onAddFolder,
   ref,
 }: {
   appInfo: AppInfo;
   library: LibraryStatus | null;
+  /** The active model's name, for the note while its vectors cover only part of the library. */
+  modelName?: string | null;
   onAddFolder: () => void;
   ref?: Ref<SearchViewHandle>;
 }) {
@@ -138,6 +142,7 @@ export function SearchView({
           arithmetic={query?.kind === 'text' && looksLikeArithmetic(query.text)}
         />
         <Filters controls={controls} folders={library?.folders ?? []} onChange={setControls} />
+        <CoverageNote library={library} modelName={modelName} />
       </div>
 
       {query && (

@@ -1,4 +1,4 @@
-// Settings: the model, execution-provider order, batch size, excluded patterns, the thumbnail cache
+// Settings: the model in use and the model manager, execution-provider order, batch size, excluded patterns, the thumbnail cache
 // and the theme. The theme applies and saves at once; the rest is saved together, because changing the
 // providers or batch size reloads the model.
 import { useEffect, useState, type FormEvent } from 'react';
@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useNotify } from '../../components/Notices';
 import { formatBytes, formatCount } from '../../format';
 import type { LibraryStatus, ModelState, Settings, Theme } from '../../../shared/types';
+import { ModelsPanel } from '../models/ModelsPanel';
 import { ModelSection } from './ModelSection';
 import { ProviderOrder, rowsFrom, type ProviderRow } from './ProviderOrder';
 import './settings.css';
@@ -118,6 +119,7 @@ export function SettingsView({
         <h1>Settings</h1>
       </header>
       <ModelSection model={model} choosing={choosing} onChoose={chooseModel} />
+      <ModelsPanel model={model} library={library} onModel={onModel} onLibraryChanged={onLibraryChanged} />
 
       <form className="panel" aria-label="Indexing and model runtime" onSubmit={save}>
         <h2>Execution</h2>
