@@ -13,6 +13,7 @@ import { COLOURS, COLOUR_PROTOTYPES } from '../../tools/test-model/design';
 import { bundleChild, killHard, startChild, type Child } from './child';
 import { openTestLibrary, searchPaths } from './harness';
 import { catalogProblems, indexProblems } from './invariants';
+import { mulberry32 } from '../../src/core/random';
 
 // kill -9 of an indexing process, again and again at random points — while it opens the library and
 // catches the index up, while it scans, between and inside batch commits, while it saves the index —
@@ -28,18 +29,6 @@ const BATCH = 2;
 const NEW_PER_ROUND = 4;
 /** Seed of the kill points and file changes: a failure can be replayed. */
 const SEED = 20_261_127;
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -148,7 +137,7 @@ async function changeFiles(rand: () => number, round: number): Promise<void> {
 
 describe('kill -9 during indexing', () => {
   it('never leaves a library that cannot open or whose index disagrees with its catalog', async () => {
-    const rand = random(SEED);
+    const rand = mulberry32(SEED);
     const log: string[] = [];
     let killedMidRun = 0;
     for (let round = 0; round < KILLS; round++) {

@@ -40,7 +40,11 @@ const MIME: Record<string, string> = {
 };
 
 export interface HarnessOptions {
-  modelDir: string;
+  /** The model folder settings.json names; omitted, none is named and the engine looks where a new
+   *  user's would: <home>/models/<the default model id>. */
+  modelDir?: string;
+  /** More settings.json fields, e.g. modelSources pointing a catalogue id at a loopback server. */
+  settings?: Record<string, unknown>;
   /** The folder api.addFolder() "picks" when the renderer asks for the OS picker. */
   pickedFolder?: string;
   colorScheme?: 'light' | 'dark';
@@ -49,6 +53,8 @@ export interface HarnessOptions {
 }
 
 export interface Harness {
+  /** The Glimpse folder (settings.json, models/) the service runs with. */
+  home: string;
   page: Page;
   browser: Browser;
   /** Native calls the renderer made (openPhoto, showPhotoInFolder, copyPhotoPath, startDrag). */
@@ -162,8 +168,12 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   mkdirSync(home);
   writeFileSync(
     join(home, 'settings.json'),
-    JSON.stringify({ modelDir: opts.modelDir, providers: opts.providers ?? ['cpu'] }),
+    JSON.stringify({ modelDir: opts.modelDir, providers: opts.providers ?? ['cpu'], ...opts.settings }),
   );
+  // The service finds installed models through defaultModelDir(), which reads GLIMPSE_HOME rather than
+  // its home option: point it here, or a new user's engine would look in this machine's own Glimpse folder.
+  const savedHome = process.env.GLIMPSE_HOME;
+  process.env.GLIMPSE_HOME = home;
 
   let page: Page | null = null;
   const pending: Array<Promise<unknown>> = [];
@@ -284,6 +294,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   await page.goto(`http://127.0.0.1:${port}/index.html`);
 
   return {
+    home,
     page,
     browser,
     calls,
@@ -319,6 +330,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       await browser.close();
       await new Promise((r) => server.close(r));
       await service.close();
+      if (savedHome === undefined) delete process.env.GLIMPSE_HOME;
+      else process.env.GLIMPSE_HOME = savedHome;
     },
   };
 }

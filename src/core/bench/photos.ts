@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { mulberry32 } from '../random';
 
 export interface PhotoSetOptions {
   out: string;
@@ -16,18 +17,6 @@ export interface PhotoSetOptions {
   seed?: number;
 }
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same photos on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Pixels are drawn at 1/8 scale and enlarged with a smooth kernel (cheap, and photo-like), then
  *  fine noise is added at full size so the JPEG has real high-frequency content to encode. */
 async function makePhoto(
@@ -38,7 +27,7 @@ async function makePhoto(
   progressive: boolean,
   noise: Buffer,
 ): Promise<void> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const w = Math.ceil(width / 8);
   const h = Math.ceil(height / 8);
   const small = Buffer.alloc(w * h * 3);

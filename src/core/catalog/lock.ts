@@ -31,7 +31,8 @@ function mtimeMs(file: string): number {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** True while process `pid` exists (on this machine). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

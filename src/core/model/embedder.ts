@@ -2,7 +2,7 @@
 // loads lazily, once, in its own worker thread, so text queries are answered while an image batch runs.
 import { cpus } from 'node:os';
 import { readGpuStatus } from '../gpu/nvidia-smi';
-import type { ProviderFallback, ProviderName } from './providers';
+import type { ProviderName } from './providers';
 import { defaultProviders } from './providers';
 import { ClipTokenizer } from './tokenizer';
 import { Tower, type TowerRun } from './tower';

@@ -19,7 +19,7 @@ import {
   type ImportOptions,
   type InstalledModel,
 } from './install';
-import { recommendModel, suitability, type Recommendation } from './recommend';
+import { recommendModel, suitability } from './recommend';
 import type { Env } from './proxy';
 import { pullModel, type PullOptions, type PullResult, type PullTarget } from './pull';
 import type { ModelOverview, ModelRow } from '../../shared/types';

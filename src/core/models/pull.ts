@@ -13,6 +13,7 @@ import { checkModelId, commitInstall, importBundle, PARTIAL_DIR, type InstalledM
 import { PullMeter, type PullProgress } from './progress';
 import type { Env } from './proxy';
 import { resolveSource, type RemoteFile } from './resolve';
+import { isAlive } from '../catalog/lock';
 
 /** What to fetch: a catalogue entry, or a model known only by the id and URL the user gave. */
 export interface PullTarget {
@@ -75,15 +76,6 @@ function takeLock(file: string, id: string): () => void {
     }
   }
   throw new ModelDownloadError('BUSY', `${id}: could not take the download lock ${file}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function rmQuiet(file: string): void {

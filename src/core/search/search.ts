@@ -2,18 +2,17 @@
 // vector index finds the nearest labels; the catalog turns them into photos, filtered and sorted.
 import type { Catalog, PhotoRow } from '../catalog/catalog';
 import type { VectorIndex } from '../vectors/vector-index';
-import { applyCutoff, type CutoffMode } from './cutoff';
-import type { SearchFilters, SearchHit, SearchPage as SharedSearchPage } from '../../shared/types';
+import { applyCutoff } from './cutoff';
+import type {
+  SearchFilters,
+  SearchHit,
+  SearchOptions as SharedSearchOptions,
+  SearchPage as SharedSearchPage,
+} from '../../shared/types';
 export type { SearchFilters, SearchHit };
 
-export interface SearchOptions {
-  filters?: SearchFilters;
-  sort?: 'relevance' | 'date';
-  /** Results per page (default 50) and where the page starts. */
-  limit?: number;
-  offset?: number;
-  cutoff?: CutoffMode;
-  /** Photo ids to leave out (the query photo itself for "more like this"). */
+/** The app's search options, plus photos to leave out (the query photo itself for "more like this"). */
+export interface SearchOptions extends SharedSearchOptions {
   exclude?: number[];
 }
 

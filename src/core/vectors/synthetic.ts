@@ -1,5 +1,6 @@
 // Seeded stand-ins for CLIP image vectors (Gaussian clusters on the unit sphere), for the index's tests
 // and benchmark where real photo embeddings are not at hand; the same seed gives the same vectors.
+import { mulberry32 } from '../random';
 
 export interface ClusteredOptions {
   dim: number;
@@ -12,18 +13,6 @@ export interface ClusteredOptions {
    * for photos of one scene; points of different clusters are near-orthogonal.
    */
   spread?: number;
-}
-
-/** mulberry32: a small, fast 32-bit PRNG, good enough for test data and reproducible across platforms. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class ClusteredVectors {

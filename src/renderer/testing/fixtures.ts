@@ -6,7 +6,6 @@ import type {
   EmbedderInfo,
   FolderStatus,
   GpuPanelState,
-  GpuSample,
   IndexJob,
   IndexProgress,
   LibraryStatus,
@@ -18,6 +17,7 @@ import type {
   SearchHit,
   Settings,
 } from '../../shared/types';
+import { parseGpuQuery } from '../../shared/nvidia-smi-csv';
 
 export const appInfo: AppInfo = {
   version: '0.1.0',
@@ -117,31 +117,8 @@ export function progress(patch: Partial<IndexProgress>): IndexProgress {
 
 export const idleJob: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
 
-/** GPU samples from nvidia-smi --query-gpu CSV, in the field order the app queries (see src/core/gpu). */
-export function parseSmi(csv: string): GpuSample[] {
-  const num = (s: string | undefined) =>
-    s !== undefined && Number.isFinite(Number.parseFloat(s)) ? Number.parseFloat(s) : null;
-  return csv
-    .trim()
-    .split(/\r?\n/)
-    .map((line) => {
-      const f = line.split(',').map((s) => s.trim());
-      return {
-        index: Number(f[0]),
-        name: f[1]!,
-        uuid: f[2]!,
-        driverVersion: f[3]!,
-        utilizationPct: num(f[4]),
-        memoryUsedMiB: num(f[5]),
-        memoryTotalMiB: num(f[6]),
-        temperatureC: num(f[7]),
-        powerDrawW: num(f[8]),
-        powerLimitW: num(f[9]),
-        smClockMHz: num(f[10]),
-        smClockMaxMHz: num(f[11]),
-      };
-    });
-}
+/** GPU samples from nvidia-smi --query-gpu CSV, parsed as the app parses them. */
+export const parseSmi = parseGpuQuery;
 
 export const embedderOnCpu: EmbedderInfo = {
   modelId: modelOk.id!,
@@ -248,7 +225,9 @@ export function modelOverview(gpu: boolean): ModelOverview {
       sizeBytes: 1_720_000_000,
       speed: { gpu: 'fast', cpu: 'slow' },
       suits: gpu,
-      suitsWhy: gpu ? `${h100}; it needs 3 GiB` : `needs an NVIDIA GPU with at least 3 GiB of memory; ${noGpu}`,
+      suitsWhy: gpu
+        ? `${h100}; it needs 3 GiB`
+        : `needs an NVIDIA GPU with at least 3 GiB of memory; ${noGpu}`,
     }),
     modelRow({
       id: 'ViT-B-32__openai',
@@ -296,7 +275,13 @@ export function pullProgress(patch: Partial<PullProgress> & Pick<PullProgress, '
   };
 }
 
-export const idlePull: ModelPullJob = { state: 'idle', id: null, progress: null, error: null, installed: null };
+export const idlePull: ModelPullJob = {
+  state: 'idle',
+  id: null,
+  progress: null,
+  error: null,
+  installed: null,
+};
 
 /** The ModelState useModel answers for an installed catalogue row. */
 export function modelStateOf(row: ModelRow): ModelState {

@@ -130,8 +130,8 @@ export function FirstRun({
     <main className="first-run" aria-labelledby="first-run-title" data-testid="first-run">
       <h1 id="first-run-title">Welcome to Glimpse</h1>
       <p className="lead">
-        Glimpse finds your photos by what is in them — “dog on a beach”, “red car at night” — with a CLIP model
-        that runs on this computer. Nothing is uploaded. First it needs that model: a one-time download.
+        Glimpse finds your photos by what is in them — “dog on a beach”, “red car at night” — with a CLIP
+        model that runs on this computer. Nothing is uploaded. First it needs that model: a one-time download.
       </p>
       <Steps current={step} />
 
@@ -150,7 +150,11 @@ export function FirstRun({
 
       {stage.kind === 'choose' &&
         (models.error && !overview ? (
-          <ErrorNote title="The model list could not be read" message={models.error} onRetry={models.reload} />
+          <ErrorNote
+            title="The model list could not be read"
+            message={models.error}
+            onRetry={models.reload}
+          />
         ) : !overview ? (
           <Loading label="Looking at this computer…" />
         ) : (

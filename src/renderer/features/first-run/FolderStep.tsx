@@ -42,8 +42,8 @@ export function FolderStep({
       <h2 id="folder-step-title">Add your first folder of photos</h2>
       <p>
         Glimpse looks at every photo in it once, subfolders included, and then finds them by description.
-        Indexing runs in the background: search works while it does, and more folders can be added later
-        from Library.
+        Indexing runs in the background: search works while it does, and more folders can be added later from
+        Library.
       </p>
       {error && <ErrorNote message={error} />}
       <div className="first-run-actions">

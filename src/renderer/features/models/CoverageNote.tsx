@@ -10,7 +10,13 @@ import type { LibraryStatus } from '../../../shared/types';
 /** libraryChanged comes only when a run ends; while re-embedding, the share is read again this often. */
 const REFRESH_MS = 5 * 1000;
 
-export function CoverageNote({ library, modelName }: { library: LibraryStatus | null; modelName: string | null }) {
+export function CoverageNote({
+  library,
+  modelName,
+}: {
+  library: LibraryStatus | null;
+  modelName: string | null;
+}) {
   const notify = useNotify();
   const job = useIndexJob();
   const running = job !== null && job.state !== 'idle';
@@ -19,7 +25,11 @@ export function CoverageNote({ library, modelName }: { library: LibraryStatus | 
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(
-      () => api.getLibraryStatus().then((s) => setCoverage(s.coverage), () => {}),
+      () =>
+        api.getLibraryStatus().then(
+          (s) => setCoverage(s.coverage),
+          () => {},
+        ),
       REFRESH_MS,
     );
     return () => clearInterval(timer);

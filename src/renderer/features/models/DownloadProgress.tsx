@@ -13,7 +13,9 @@ export function DownloadProgress({ job, onCancel }: { job: ModelPullJob; onCance
   return (
     <section className="download-progress" aria-label="Model download" data-testid="download-progress">
       <div className="download-head">
-        <strong data-testid="download-phase">{cancelling ? 'Cancelling' : p ? PHASES[p.phase] : 'Starting'}</strong>
+        <strong data-testid="download-phase">
+          {cancelling ? 'Cancelling' : p ? PHASES[p.phase] : 'Starting'}
+        </strong>
         {known && (
           <span data-testid="download-bytes">
             {formatBytes(p.bytesDone)} of {formatBytes(p.bytesTotal)} ({pct}%)

@@ -18,7 +18,11 @@ export function DownloadStopped({
 }) {
   const kept = job.progress?.bytesDone ?? 0;
   return (
-    <div className={`download-stopped${cancelled ? '' : ' failed'}`} role="alert" data-testid="download-stopped">
+    <div
+      className={`download-stopped${cancelled ? '' : ' failed'}`}
+      role="alert"
+      data-testid="download-stopped"
+    >
       <strong>{cancelled ? 'Download cancelled' : 'The download stopped'}</strong>
       {!cancelled && job.error && (
         <p className="download-error" data-testid="download-error">

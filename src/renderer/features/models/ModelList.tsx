@@ -102,9 +102,15 @@ export function ModelList({
             <ModelSuits row={row} />
             {row.description && <p className="muted small model-description">{row.description}</p>}
             {row.problem && <p className="error-text small">{row.problem}</p>}
-            {mine && job.state !== 'idle' && <DownloadProgress job={job} onCancel={() => void pull.cancel()} />}
+            {mine && job.state !== 'idle' && (
+              <DownloadProgress job={job} onCancel={() => void pull.cancel()} />
+            )}
             {stopped && (
-              <DownloadStopped job={job} cancelled={pull.cancelled} onRetry={() => actions.download(row.id)} />
+              <DownloadStopped
+                job={job}
+                cancelled={pull.cancelled}
+                onRetry={() => actions.download(row.id)}
+              />
             )}
           </li>
         );
