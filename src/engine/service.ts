@@ -7,6 +7,7 @@ import { createEngine, type Engine } from '../core/engine';
 import { defaultModelDir, glimpseHome, isInside } from '../core/paths';
 import { readGpuStatus } from '../core/gpu/nvidia-smi';
 import { remakeThumbnail } from '../core/indexer/remake-thumbnail';
+import type { Catalogue } from '../core/models/catalogue';
 import { ModelManager } from '../core/models/manager';
 import { readSettings, writeSettings } from '../core/settings';
 import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   libraryDir?: string;
   /** better-sqlite3 built for Electron's ABI. */
   sqliteBinding?: string;
+  /** The model catalogue; default: resources/models.json (tests serve their own models). */
+  catalogue?: Catalogue;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
 }
 
@@ -81,13 +84,13 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   let job: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
   let abort: AbortController | null = null;
   let running: Promise<void> | null = null;
-  const models = new ModelManager({ home });
+  const models = new ModelManager({ home, catalogue: opts.catalogue });
   let pullJob: ModelPullJob = { state: 'idle', id: null, progress: null, error: null, installed: null };
   let pullAbort: AbortController | null = null;
 
   function makeEngine(): Engine {
     return createEngine({
-      modelDir: settings.modelDir ?? defaultModelDir(),
+      modelDir: settings.modelDir ?? defaultModelDir({ ...process.env, GLIMPSE_HOME: home }),
       libraryDir: opts.libraryDir,
       sqliteBinding: opts.sqliteBinding,
       providers: settings.providers.length ? settings.providers : undefined,
@@ -136,7 +139,11 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       .pull(id, { signal: controller.signal, onProgress: (progress) => setPullJob({ progress }) })
       .then(
         () => setPullJob({ state: 'idle', installed: id }),
-        (e: Error) => setPullJob({ state: 'idle', error: controller.signal.aborted ? 'download cancelled; pull again to resume' : e.message }),
+        (e: Error) =>
+          setPullJob({
+            state: 'idle',
+            error: controller.signal.aborted ? 'download cancelled; pull again to resume' : e.message,
+          }),
       )
       .finally(() => {
         if (pullAbort === controller) pullAbort = null;
@@ -344,8 +351,8 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       const p = job.state !== 'idle' ? job.progress : null;
       return {
         embedder,
-        batchSize:
-          settings.batchSize ?? (embedder?.visual ? (embedder.visual.active === 'cpu' ? 16 : 64) : null),
+        // Known once the image tower has loaded (the first indexing run); until then what settings ask.
+        batchSize: batchSize ?? settings.batchSize,
         indexing: p
           ? {
               imagesPerSecond: p.imagesPerSecond,

@@ -2,7 +2,7 @@
 // service and the test model (harness.ts), driven only through what a user sees and window.api. It adds a
 // folder, watches it index, searches it every way the app offers, and looks at the GPU and settings
 // views, saving screenshots (light and dark) to test-results/e2e/ for a person to look at.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -136,9 +136,10 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
       { colour: 'yellow' },
       { width: 300, height: 200 },
     );
-    // Only this run's pictures: an old one left beside them would be taken for today's.
-    rmSync(SHOTS, { recursive: true, force: true });
+    // Only this run's pictures: an old one left beside them would be taken for today's. The first-run
+    // test writes first-run-*.png into the same folder; those are its own to replace.
     mkdirSync(SHOTS, { recursive: true });
+    for (const name of readdirSync(SHOTS)) if (/^\d\d-.*\.png$/.test(name)) rmSync(join(SHOTS, name));
     h = await startHarness({
       modelDir: await testModelDir('float32'),
       pickedFolder: photos.dir,

@@ -23,6 +23,7 @@ import { createService } from '../../src/engine/service';
 import type { Api, CommandName, Events } from '../../src/shared/contract';
 import { parseArgs } from '../../src/shared/contract-schemas';
 import type { GpuPanelState, ProviderName } from '../../src/shared/types';
+import type { Catalogue } from '../../src/core/models/catalogue';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RENDERER = resolve('out/renderer');
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   colorScheme?: 'light' | 'dark';
   /** Execution providers in settings.json; default CPU only. */
   providers?: ProviderName[];
+  /** The model catalogue the service offers; default the built-in one. */
+  catalogue?: Catalogue;
 }
 
 export interface Harness {
@@ -189,7 +192,12 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     pending.push(p);
     await p;
   };
-  const service = createService({ home, libraryDir: join(root, 'library'), emit: (e, p) => void emit(e, p) });
+  const service = createService({
+    home,
+    libraryDir: join(root, 'library'),
+    catalogue: opts.catalogue,
+    emit: (e, p) => void emit(e, p),
+  });
   const calls: Harness['calls'] = [];
   const errors: string[] = [];
   let picked = opts.pickedFolder;

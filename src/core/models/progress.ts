@@ -10,6 +10,7 @@ const SPEED_WINDOW_MS = 5 * 1000;
 
 export class PullMeter {
   readonly state: PullProgress;
+  private trailing: ReturnType<typeof setTimeout> | null = null;
   private samples: Array<{ at: number; bytes: number }> = [];
   private networkBytes = 0;
   private lastEmit = 0;
@@ -68,7 +69,17 @@ export class PullMeter {
 
   emit(force = false): void {
     const at = this.now();
-    if (!force && at - this.lastEmit < PROGRESS_INTERVAL_MS) return;
+    if (!force && at - this.lastEmit < PROGRESS_INTERVAL_MS) {
+      // Throttled, but not lost: the last bytes before a pause (a stalled server) still get shown.
+      this.trailing ??= setTimeout(() => {
+        this.trailing = null;
+        this.emit(true);
+      }, PROGRESS_INTERVAL_MS);
+      this.trailing.unref?.();
+      return;
+    }
+    if (this.trailing) clearTimeout(this.trailing);
+    this.trailing = null;
     this.lastEmit = at;
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];

@@ -90,6 +90,7 @@ describe('first run', () => {
 
   it('downloads another chosen model with progress from modelPull events', async () => {
     const { fake, user } = await firstRun();
+    await user.click(screen.getByText('Other models (2)'));
     await user.click(screen.getByRole('radio', { name: /OpenAI CLIP ViT-L\/14/ }));
     await user.click(screen.getByRole('button', { name: 'Download OpenAI CLIP ViT-L/14 (about 1.6 GB)' }));
     expect(fake.calls('pullModel')).toEqual([[L14]]);
@@ -150,7 +151,7 @@ describe('first run', () => {
     });
     const stopped = screen.getByTestId('download-stopped');
     expect(stopped.textContent).toContain('Download cancelled');
-    expect(stopped.textContent).toContain('120 MB already downloaded is kept');
+    expect(stopped.textContent).toContain('What has arrived is kept');
     await user.click(within(stopped).getByRole('button', { name: 'Resume download' }));
     expect(fake.calls('pullModel')).toEqual([[B32], [B32]]);
     running(fake, { id: B32, bytesDone: 130 * MB, bytesResumed: 120 * MB });
@@ -185,7 +186,7 @@ describe('first run', () => {
     expect(within(step).getByTestId('model-ready').textContent).toBe(
       '✓ OpenAI CLIP ViT-B/32, FP32, Immich export is ready (FP32, 512 dimensions).',
     );
-    expect(screen.getByRole('listitem', { current: 'step' }).textContent).toContain('Add photos');
+    expect(screen.getByRole('listitem', { current: 'step' }).textContent).toContain('First folder');
 
     await user.click(within(step).getByRole('button', { name: 'Add folder…' }));
     expect(fake.calls('addFolder')).toEqual([[]]);

@@ -20,9 +20,10 @@ type Stage =
   | { kind: 'choose' }
   | { kind: 'download'; id: string }
   | { kind: 'activating' }
-  | { kind: 'folder'; model: ModelState };
+  /** `from`: the catalogue model it came from, whose name people chose it by. */
+  | { kind: 'folder'; model: ModelState; from: string | null };
 
-const STEPS = ['Choose a model', 'Download it', 'Add photos'];
+const STEPS = ['Model', 'Download', 'First folder'];
 
 function Steps({ current }: { current: number }) {
   return (
@@ -61,9 +62,9 @@ export function FirstRun({
   const [error, setError] = useState<string | null>(null);
 
   /** A usable model: on to the first folder, or, for a library that has folders, straight to the app. */
-  const ready = async (state: ModelState) => {
+  const ready = async (state: ModelState, from: string | null = null) => {
     const status = await api.getLibraryStatus().catch(() => null);
-    if (!status || status.folders.length === 0) return setStage({ kind: 'folder', model: state });
+    if (!status || status.folders.length === 0) return setStage({ kind: 'folder', model: state, from });
     const partial = status.coverage.withVector < status.coverage.photos;
     // Photos indexed with another model need vectors for this one before search sees them.
     if (partial) await api.startIndexing([]).catch(() => {});
@@ -75,7 +76,7 @@ export function FirstRun({
     setError(null);
     api.useModel(id).then(
       (state) => {
-        if (state.ok) return ready(state);
+        if (state.ok) return ready(state, id);
         onModel(state);
         setStage({ kind: 'choose' });
       },
@@ -138,7 +139,9 @@ export function FirstRun({
       {model.problem && stage.kind === 'choose' && (
         <div className={fresh ? 'model-problem quiet' : 'model-problem'} data-testid="model-problem">
           {fresh ? (
-            <span className="muted small">No model is installed yet ({model.problem}).</span>
+            <span className="muted small" title={model.problem}>
+              No model is installed yet.
+            </span>
           ) : (
             <span role="alert">
               <strong>The model in use cannot be loaded:</strong> {model.problem}
@@ -182,16 +185,22 @@ export function FirstRun({
           ) : (
             <Loading label="Starting the download…" />
           )}
-          <p className="muted small">
-            Cancel any time: what has arrived is kept, and downloading again continues from there.
-          </p>
+          {job?.state !== 'idle' && (
+            <p className="muted small">
+              Cancel any time: what has arrived is kept, and downloading again continues from there.
+            </p>
+          )}
         </section>
       )}
 
       {stage.kind === 'activating' && <Loading label="Loading the model…" />}
 
       {stage.kind === 'folder' && (
-        <FolderStep model={stage.model} onDone={(view) => onDone(stage.model, view)} />
+        <FolderStep
+          model={stage.model}
+          name={(stage.from && nameOf(stage.from)) || stage.model.name}
+          onDone={(view) => onDone(stage.model, view)}
+        />
       )}
 
       {stage.kind === 'choose' && <OwnModel onModel={ownFolder} onError={setError} />}

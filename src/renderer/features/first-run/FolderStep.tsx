@@ -7,9 +7,12 @@ import type { ModelState } from '../../../shared/types';
 
 export function FolderStep({
   model,
+  name,
   onDone,
 }: {
   model: ModelState;
+  /** What to call it: the catalogue's name where it came from there. */
+  name: string | null;
   onDone: (view: 'search' | 'library') => void;
 }) {
   const [adding, setAdding] = useState(false);
@@ -30,7 +33,7 @@ export function FolderStep({
     <section className="folder-step" aria-labelledby="folder-step-title" data-testid="folder-step">
       <p className="model-ready" data-testid="model-ready">
         <span aria-hidden="true">✓ </span>
-        {model.name} is ready
+        {name ?? 'The model'} is ready
         {model.precision && model.embedDim && (
           <span className="muted">
             {' '}

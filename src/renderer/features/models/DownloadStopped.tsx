@@ -1,7 +1,6 @@
 // A download that ended without installing: cancelled by the user, or failed in the engine's own words;
 // either way what arrived is kept, so the one button resumes.
 import type { ReactNode } from 'react';
-import { formatBytes } from '../../format';
 import type { ModelPullJob } from '../../../shared/types';
 
 export function DownloadStopped({
@@ -16,7 +15,8 @@ export function DownloadStopped({
   /** More ways on (first run: choose another model). */
   children?: ReactNode;
 }) {
-  const kept = job.progress?.bytesDone ?? 0;
+  // The last progress may be a moment old, so the kept amount is not stated as a number.
+  const kept = cancelled || (job.progress?.bytesDone ?? 0) > 0;
   return (
     <div
       className={`download-stopped${cancelled ? '' : ' failed'}`}
@@ -29,10 +29,8 @@ export function DownloadStopped({
           {job.error}
         </p>
       )}
-      {kept > 0 && (
-        <p className="muted small">
-          {formatBytes(kept)} already downloaded is kept: downloading again continues from there.
-        </p>
+      {kept && (
+        <p className="muted small">What has arrived is kept: downloading again continues from there.</p>
       )}
       <div className="download-actions">
         <button type="button" className="primary" onClick={onRetry}>

@@ -40,6 +40,15 @@ function Specs({ row }: { row: ModelRow }) {
   );
 }
 
+/** The model in use first, then the installed ones, then the rest of the catalogue, each in its order. */
+function ordered(rows: ModelRow[]): ModelRow[] {
+  const rank = (m: ModelRow) => (m.active ? 0 : m.installed ? 1 : 2);
+  return rows
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => rank(a.m) - rank(b.m) || a.i - b.i)
+    .map((x) => x.m);
+}
+
 export function ModelList({
   overview,
   pull,
@@ -56,7 +65,7 @@ export function ModelList({
   const downloading = job !== null && job.state !== 'idle' ? job.id : null;
   return (
     <ul className="model-list" aria-label="Models">
-      {overview.models.map((row) => {
+      {ordered(overview.models).map((row) => {
         const mine = job?.id === row.id;
         const stopped = mine && job.state === 'idle' && job.error !== null && !row.installed;
         return (

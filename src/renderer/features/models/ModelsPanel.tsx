@@ -1,6 +1,6 @@
 // Settings → Models: the same actions as `glimpse model list | pull | use | remove | import`, wired to the
 // engine — a switch re-embeds the library for the new model, a removal asks first, one download at a time.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -32,6 +32,14 @@ export function ModelsPanel({
   const [confirm, setConfirm] = useState<ModelRow | null>(null);
   const report = (e: unknown) => notify(errorMessage(e), 'error');
   const nameOf = (id: string | null) => models.overview?.models.find((m) => m.id === id)?.name ?? id;
+
+  // Another model folder chosen above (Model in use) changes which row is active.
+  const { reload } = models;
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) reload();
+    mounted.current = true;
+  }, [model.dir, model.id, reload]);
 
   const pull = usePullJob((job) => {
     models.reload();

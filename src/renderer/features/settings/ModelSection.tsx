@@ -12,8 +12,8 @@ export function ModelSection({
   onChoose: () => void;
 }) {
   return (
-    <section className="panel" aria-label="Model">
-      <h2>Model</h2>
+    <section className="panel" aria-label="Model in use">
+      <h2>Model in use</h2>
       {model.ok ? (
         <dl className="facts" data-testid="model-facts">
           <div>
