@@ -96,15 +96,32 @@ export class LibraryOps {
       .filter((f) => !wanted || wanted.has(f.path) || [...wanted].some((w) => isInside(w, f.path)))
       .map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }));
     if (!folders.length) throw new FolderError('the library has no folders yet: name one to index');
-    try {
-      return await runIndex(
-        { catalog, embedder: this.embedder, vectors: this.library.sink, thumbnails: this.library.thumbnails },
-        folders,
-        opts,
-      );
-    } finally {
-      await this.library.saveIndex();
-    }
+    return this.oneAtATime(async () => {
+      try {
+        return await runIndex(
+          {
+            catalog,
+            embedder: this.embedder,
+            vectors: this.library.sink,
+            thumbnails: this.library.thumbnails,
+          },
+          folders,
+          opts,
+        );
+      } finally {
+        await this.library.saveIndex();
+      }
+    });
+  }
+
+  private running: Promise<unknown> = Promise.resolve();
+
+  /** Indexing runs of one library never overlap (a full run and a watch run would diff against each
+   *  other's half-written state): each waits for the one before. */
+  private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.running.then(run, run);
+    this.running = next.catch(() => {});
+    return next;
   }
 
   /** A text query (with arithmetic) as one normalised vector. */
@@ -200,10 +217,12 @@ export class LibraryOps {
       .folders()
       .filter((f) => wanted.some((p) => isInside(p, f.path)))
       .map((f) => ({ id: f.id, path: f.path, exclude: f.exclude }));
-    return runIndex(
-      { catalog, embedder: this.embedder, vectors: this.library.sink, thumbnails: this.library.thumbnails },
-      folders,
-      { ...opts, scope: pathScope(catalog, wanted) },
+    return this.oneAtATime(() =>
+      runIndex(
+        { catalog, embedder: this.embedder, vectors: this.library.sink, thumbnails: this.library.thumbnails },
+        folders,
+        { ...opts, scope: pathScope(catalog, wanted) },
+      ),
     );
   }
 
