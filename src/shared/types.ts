@@ -87,18 +87,25 @@ export interface SearchOptions {
   cutoff?: CutoffMode;
 }
 
-export interface SearchHit {
+/** What the catalog knows of a photo, as results and the preview show it. */
+export interface PhotoFacts {
   photoId: number;
   path: string;
-  /** Cosine similarity between the query and the photo, -1..1. */
-  score: number;
+  /** Bytes. */
   size: number;
+  /** Pixels, after EXIF orientation; null when the file could not be decoded. */
   width: number | null;
   height: number | null;
   format: string | null;
+  /** EXIF capture time, ms since epoch (wall clock read as UTC); null when the photo has none. */
   takenAt: number | null;
   mtimeMs: number;
   camera: string | null;
+}
+
+export interface SearchHit extends PhotoFacts {
+  /** Cosine similarity between the query and the photo, -1..1. */
+  score: number;
   /** Content hash: the thumbnail's id. */
   hash: string;
 }
@@ -210,17 +217,9 @@ export interface ModelState {
   embedDim: number | null;
 }
 
-export interface PhotoDetails {
-  photoId: number;
-  path: string;
+export interface PhotoDetails extends PhotoFacts {
+  /** The library folder it belongs to. */
   folder: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  format: string | null;
-  takenAt: number | null;
-  mtimeMs: number;
-  camera: string | null;
   status: 'indexed' | 'failed';
   error: string | null;
 }

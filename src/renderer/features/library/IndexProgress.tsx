@@ -4,6 +4,7 @@ import { formatCount, formatDuration } from '../../format';
 import { ProgressBar } from '../../components/ProgressBar';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { IndexJob, IndexPhase } from '../../../shared/types';
+import { CurrentFile } from '../../components/CurrentFile';
 
 const PHASES: Record<IndexPhase, string> = {
   scanning: 'Looking for photos',
@@ -81,14 +82,7 @@ export function IndexProgress({
           {p.reused > 0 && <span>{formatCount(p.reused)} reused</span>}
         </div>
       )}
-      {p?.currentFile && (
-        // Right-to-left block, left-to-right text: a long path loses its start, not its file name.
-        <p className="current-file muted" title={p.currentFile}>
-          <span dir="ltr" data-testid="index-current-file">
-            {p.currentFile}
-          </span>
-        </p>
-      )}
+      {p?.currentFile && <CurrentFile path={p.currentFile} testId="index-current-file" />}
       <p className="muted small">
         {cancelling
           ? 'Stopping after the batch in flight. Everything indexed so far is kept.'

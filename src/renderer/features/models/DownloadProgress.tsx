@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatDuration } from '../../format';
 import type { ModelPullJob } from '../../../shared/types';
 import { PHASES } from './modelWords';
+import { CurrentFile } from '../../components/CurrentFile';
 
 export function DownloadProgress({ job, onCancel }: { job: ModelPullJob; onCancel: () => void }) {
   const p = job.progress;
@@ -46,13 +47,7 @@ export function DownloadProgress({ job, onCancel }: { job: ModelPullJob; onCance
           )}
         </div>
       )}
-      {p?.file && (
-        <p className="current-file muted" title={p.file}>
-          <span dir="ltr" data-testid="download-file">
-            {p.file}
-          </span>
-        </p>
-      )}
+      {p?.file && <CurrentFile path={p.file} testId="download-file" />}
       {p && p.bytesResumed > 0 && (
         <p className="download-resumed" data-testid="download-resumed">
           Resumed: {formatBytes(p.bytesResumed)} came from the earlier, interrupted download.
