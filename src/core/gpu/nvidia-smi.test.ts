@@ -40,6 +40,7 @@ describe('parsing nvidia-smi', () => {
   });
 
   it('lists several GPUs and turns [N/A] and [Not Supported] into unknowns', () => {
+    // The second line is written by hand (no A100 capture exists yet), in nvidia-smi's format.
     const csv = `${H100_IDLE.trim()}\r\n1, NVIDIA A100-SXM4-40GB, GPU-1, 535.104.05, [N/A], 1024, 40960, 38, [Not Supported], 400.00, 1410, 1410\n\n`;
     const gpus = parseGpuQuery(csv);
     expect(gpus.map((g) => g.name)).toEqual(['NVIDIA H100 80GB HBM3', 'NVIDIA A100-SXM4-40GB']);
