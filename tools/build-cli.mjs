@@ -1,4 +1,4 @@
-// Bundles the CLI (and the model worker it starts) into out/cli/ so `glimpse` runs on plain node with
+// Bundles the CLI (and the worker scripts it starts) into out/cli/ so `glimpse` runs on plain node with
 // no TypeScript tooling. Native modules stay external: they load from node_modules at run time.
 //
 // usage: node tools/build-cli.mjs [--outdir DIR] [--entry NAME=FILE ...]

@@ -1,13 +1,12 @@
+// A library whose index file is older than its catalog — saved, then photos added and deleted by a
+// process killed before it saved the index again — opens from that file and catches up from the
+// catalog (vectors added after the save, the deletion journal replayed) instead of rebuilding.
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeColourPhotos, type ColourPhoto } from '../helpers/corpus';
 import { killHard, startChild } from './child';
 import { openTestLibrary, searchPaths, TEST_BATCH, type TestLibrary } from './harness';
 import { catalogProblems, indexProblems } from './invariants';
-
-// A library whose index file is older than its catalog — saved, then photos added and deleted by a
-// process killed before it saved the index again — opens from that file and catches up from the
-// catalog (vectors added after the save, the deletion journal replayed) instead of rebuilding.
 
 const FIRST = 20;
 const ADDED = 6;

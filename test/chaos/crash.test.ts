@@ -1,3 +1,8 @@
+// kill -9 of an indexing process, again and again at random points — while it opens the library and
+// catches the index up, while it scans, between and inside batch commits, while it saves the index —
+// with files renamed, moved, copied, edited, added and deleted between the kills. After every kill
+// the library opens and the catalog and the vector index agree; after a final complete run every
+// file is indexed exactly once.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
@@ -14,12 +19,6 @@ import { bundleChild, killHard, startChild, type Child } from './child';
 import { openTestLibrary, searchPaths } from './harness';
 import { catalogProblems, indexProblems } from './invariants';
 import { mulberry32 } from '../../src/core/random';
-
-// kill -9 of an indexing process, again and again at random points — while it opens the library and
-// catches the index up, while it scans, between and inside batch commits, while it saves the index —
-// with files renamed, moved, copied, edited, added and deleted between the kills. After every kill
-// the library opens and the catalog and the vector index agree; after a final complete run every
-// file is indexed exactly once.
 
 const PHOTOS = 120;
 const KILLS = 18;

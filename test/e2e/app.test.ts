@@ -2,7 +2,7 @@
 // service and the test model (harness.ts), driven only through what a user sees and window.api. It adds a
 // folder, watches it index, searches it every way the app offers, and looks at the GPU and settings
 // views, saving screenshots (light and dark) to test-results/e2e/ for a person to look at.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -10,19 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
 import { DEFAULT_CPU_BATCH } from '../../src/core/model/embedder';
 import { testModelDir } from '../helpers/test-model';
-import { CHROMIUM, startHarness, type Harness, type PageElement, type PageWindow } from './harness';
+import { chromiumMissing, startHarness, type Harness, type PageElement, type PageWindow } from './harness';
 import { writePhotoFolder, writeSyntheticPhoto, type FixturePhoto, type PhotoFolder } from './photos';
+import * as read from './reading';
+import { INDEX_TIMEOUT_MS, STEP_TIMEOUT_MS } from './reading';
 
 const SHOTS = resolve('test-results/e2e');
-/** Generous for a loaded two-core machine: indexing ~150 photos takes a few seconds there. */
-const INDEX_TIMEOUT_MS = 90_000;
-const STEP_TIMEOUT_MS = 15_000;
-
-const missing = existsSync(CHROMIUM) ? null : `Chromium is not installed at ${CHROMIUM} (set CHROMIUM_PATH)`;
-// CI installs Chromium, so there a missing browser is a broken setup, never a reason to skip.
-if (missing && process.env.CI && process.env.CI !== 'false')
-  throw new Error(`${missing}: CI must install it (apt-get install chromium)`);
-if (missing) console.warn(`desktop e2e skipped: ${missing}`);
+const missing = chromiumMissing('desktop e2e');
 
 let h: Harness;
 let page: Page;
@@ -37,78 +31,18 @@ const region = (name: string) => page.getByRole('region', { name, exact: true })
 const nav = (name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
 const searchBox = () => page.getByRole('searchbox', { name: 'Search photos' });
 const grid = () => page.getByRole('grid', { name: 'Results' });
-const byTest = (id: string, within: Page | Locator = page) => within.locator(`[data-testid="${id}"]`);
-const hasFocus = (l: Locator) =>
-  l.evaluate((el) => el === (globalThis as unknown as PageWindow).document.activeElement);
+const byTest = (id: string, within: Page | Locator = page) => read.byTest(within, id);
+const shownTiles = () => read.shownTiles(page);
+const results = (described: string, count?: number) => read.results(page, described, count);
+const indexingDone = () => read.indexingDone(page);
 const colourOf = (name: string) => byName.get(name)?.colour;
 
-interface ShownTile {
-  index: number;
-  name: string;
-  photoId: number;
-  path: string;
-  score: number;
-  thumbnail: 'loading' | 'loaded' | 'failed';
-}
-
-/** The result tiles in the DOM (the virtualised grid renders only rows near the viewport), in rank order. */
-async function shownTiles(): Promise<ShownTile[]> {
-  const tiles = await byTest('result-tile').evaluateAll((els: PageElement[]) =>
-    els.map((el) => ({
-      index: Number(el.id.replace('result-', '')),
-      label: el.getAttribute('aria-label') ?? '',
-      photoId: Number(el.dataset.photoId),
-      path: el.getAttribute('title') ?? '',
-      score: Number(el.querySelector('[data-testid="tile-score"]')?.textContent),
-      image: el.querySelector('img')?.className ?? '',
-    })),
-  );
-  return tiles
-    .map((t) => ({
-      index: t.index,
-      name: t.label.replace(/, score .*$/, ''),
-      photoId: t.photoId,
-      path: t.path,
-      score: t.score,
-      thumbnail: (['loaded', 'failed'].find((s) => t.image.includes(s)) ??
-        'loading') as ShownTile['thumbnail'],
-    }))
-    .sort((a, b) => a.index - b.index);
-}
-
-/** Waits until the header reports a finished search for `described` ("“red”", "photos like x.jpg") with
- *  `count` results when given: a filter change keeps the query, so only the count tells old from new. */
-async function results(described: string, count?: number): Promise<{ count: number; tiles: ShownTile[] }> {
-  const escaped = described.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await expect
-    .poll(() => byTest('results-header').textContent(), { timeout: STEP_TIMEOUT_MS })
-    .toMatch(new RegExp(`^${count ?? '[\\d,]+'} results? for ${escaped}(?!.*Searching)`));
-  await expect.poll(async () => (await shownTiles()).length, { timeout: STEP_TIMEOUT_MS }).toBeGreaterThan(0);
-  return {
-    count: Number((await byTest('result-count').textContent())!.replace(/\D/g, '')),
-    tiles: await shownTiles(),
-  };
-}
-
-async function search(text: string): Promise<{ count: number; tiles: ShownTile[] }> {
+async function search(text: string) {
   await searchBox().fill(text);
   return results(`“${text}”`);
 }
 
 const photosOf = (colour: string) => [...photos.photos, ...holiday.photos].filter((p) => p.colour === colour);
-
-/** Waits for the indexing job to end (the renderer's own view of it: window.api). */
-async function indexingDone(): Promise<void> {
-  await expect
-    .poll(
-      () => page.evaluate(async () => (await (globalThis as unknown as PageWindow).api.getIndexJob()).state),
-      {
-        timeout: INDEX_TIMEOUT_MS,
-        interval: 250,
-      },
-    )
-    .toBe('idle');
-}
 
 describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
   beforeAll(async () => {
@@ -147,7 +81,6 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
       providers: ['cuda', 'cpu'],
     });
     page = h.page;
-    // Fail a step in seconds, not Playwright's default half-minute, so one broken step leaves time for the rest.
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
   });
 
@@ -166,40 +99,16 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
 
   it('indexes an added folder with live progress, then lists it with its count and skipped files', async () => {
     await nav('Library').click();
-    // Record every state of the progress region: the run may be quicker than any poll.
-    await page.evaluate(() => {
-      const w = globalThis as unknown as PageWindow;
-      const seen: string[] = [];
-      w.__testProgress = seen;
-      new w.MutationObserver(() => {
-        const p = w.document.querySelector('[data-testid="index-progress"]');
-        if (!p) return;
-        const text = (id: string) => p.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
-        const bar = p.querySelector('[role="progressbar"]');
-        seen.push(
-          [
-            text('index-phase'),
-            text('index-counts'),
-            text('index-rate'),
-            bar?.getAttribute('aria-valuenow'),
-          ].join('|'),
-        );
-      }).observe(w.document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
+    const progress = await read.recordIndexProgress(page);
     await region('Library').getByRole('button', { name: 'Add folder…' }).first().click();
     await region('Indexing progress').waitFor({ timeout: STEP_TIMEOUT_MS });
-    // The picture is worth more with a few photos done; a machine fast enough to finish first still passes.
-    await page
-      .locator('[data-testid="index-counts"]', { hasText: /^[1-9]/ })
-      .or(byTest('index-summary'))
-      .first()
-      .waitFor({ timeout: INDEX_TIMEOUT_MS });
+    await read.someIndexed(page);
     await shot('02-library-indexing');
     await indexingDone();
     await byTest('index-summary').waitFor();
     await shot('03-library-indexed');
 
-    const seen = await page.evaluate(() => (globalThis as unknown as PageWindow).__testProgress as string[]);
+    const seen = await progress();
     const toProcess = photos.photos.length + photos.broken.length;
     const counting = seen.filter((s) => s.startsWith('Indexing|'));
     expect(counting.length, seen.join('\n')).toBeGreaterThan(0);
@@ -306,20 +215,21 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
   it('moves through results and the preview with the keyboard', async () => {
     await byTest('results-header').click(); // focus leaves the search box
     await page.keyboard.press('/');
-    expect(await hasFocus(searchBox())).toBe(true);
+    expect(await read.hasFocus(searchBox())).toBe(true);
     await page.keyboard.press('ArrowDown');
-    expect(await hasFocus(grid())).toBe(true);
+    expect(await read.hasFocus(grid())).toBe(true);
     const columns = Number(await grid().getAttribute('aria-colcount'));
     expect(columns).toBeGreaterThan(1);
-    // The selection is the grid's active descendant; it has stayed on the first result while the mouse
-    // scrolled the grid, and the first move brings its row back into view.
-    expect(await grid().getAttribute('aria-activedescendant')).toBe('result-0');
+    // The selection stayed on the first result while the mouse scrolled the grid away from it: its row is
+    // not rendered, so the grid names no active descendant until the first move brings that row back.
+    expect(await grid().getAttribute('aria-activedescendant')).toBeNull();
     const selected = () =>
       page
         .locator('[role="gridcell"][aria-selected="true"]')
         .evaluateAll((els: PageElement[]) => els.map((e) => e.id).join());
     await page.keyboard.press('ArrowRight');
     await expect.poll(selected).toBe('result-1');
+    expect(await grid().getAttribute('aria-activedescendant')).toBe('result-1');
     await page.keyboard.press('ArrowDown');
     await expect.poll(selected).toBe(`result-${1 + columns}`);
     await page.keyboard.press('ArrowLeft');
@@ -347,7 +257,7 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
     await page.getByRole('dialog', { name: `Preview: ${nameAt(columns)}` }).waitFor();
     await page.keyboard.press('Escape');
     await byTest('preview').waitFor({ state: 'detached' });
-    expect(await hasFocus(grid())).toBe(true);
+    expect(await read.hasFocus(grid())).toBe(true);
     await expect.poll(selected).toBe(`result-${columns}`);
   });
 

@@ -2,7 +2,7 @@
 // machine is recommended downloaded from a loopback server that behaves like Hugging Face (cancelled and
 // resumed on the way), then the first folder, indexing, and a search that finds the right photos.
 // Screenshots go to test-results/e2e/first-run-*.png for a person to look at.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -12,8 +12,10 @@ import { builtInCatalogue, type CatalogueEntry } from '../../src/core/models/cat
 import { recommendModel } from '../../src/core/models/recommend';
 import { filesOf, startModelServer, type ModelServer, type ServedFile } from '../helpers/model-server';
 import { testModelDir } from '../helpers/test-model';
-import { CHROMIUM, startHarness, type Harness, type PageElement, type PageWindow } from './harness';
+import { chromiumMissing, startHarness, type Harness, type PageWindow } from './harness';
 import { writePhotoFolder, type PhotoFolder } from './photos';
+import * as read from './reading';
+import { STEP_TIMEOUT_MS } from './reading';
 import { TEST_EMBED_DIM } from '../../tools/test-model/design';
 
 // The real catalogue, but each model's embedding size is the test model's: the download checks a bundle
@@ -24,17 +26,11 @@ const catalogue = (() => {
 })();
 
 const SHOTS = resolve('test-results/e2e');
-const INDEX_TIMEOUT_MS = 90_000;
-const STEP_TIMEOUT_MS = 15_000;
 /** Where the download holds still long enough to be seen (bytes of the bundle's largest file). */
 const FIRST_STALL_BYTES = 500_000;
 const SECOND_STALL_BYTES = 300_000;
 
-const missing = existsSync(CHROMIUM) ? null : `Chromium is not installed at ${CHROMIUM} (set CHROMIUM_PATH)`;
-// CI installs Chromium, so there a missing browser is a broken setup, never a reason to skip.
-if (missing && process.env.CI && process.env.CI !== 'false')
-  throw new Error(`${missing}: CI must install it (apt-get install chromium)`);
-if (missing) console.warn(`first-run e2e skipped: ${missing}`);
+const missing = chromiumMissing('first-run e2e');
 
 let h: Harness;
 let page: Page;
@@ -50,18 +46,10 @@ const shot = (name: string, of: Page | Locator = page) =>
   of === page
     ? page.screenshot({ path: join(SHOTS, `first-run-${name}.png`), animations: 'disabled', fullPage: true })
     : of.screenshot({ path: join(SHOTS, `first-run-${name}.png`), animations: 'disabled' });
-const byTest = (id: string, within: Page | Locator = page) => within.locator(`[data-testid="${id}"]`);
+const byTest = (id: string, within: Page | Locator = page) => read.byTest(within, id);
 
 /** Paths of the first `n` result tiles, in rank order. */
-async function topPaths(n: number): Promise<string[]> {
-  const tiles = await byTest('result-tile').evaluateAll((els: PageElement[]) =>
-    els.map((el) => ({ index: Number(el.id.replace('result-', '')), path: el.getAttribute('title') ?? '' })),
-  );
-  return tiles
-    .sort((a, b) => a.index - b.index)
-    .slice(0, n)
-    .map((t) => t.path);
-}
+const topPaths = async (n: number) => (await read.shownTiles(page)).slice(0, n).map((t) => t.path);
 
 /** The bundle served as `e` would be: its layout and precision; our layout carries its id in model.json. */
 async function bundleFor(e: CatalogueEntry): Promise<ServedFile[]> {
@@ -177,29 +165,16 @@ describe.skipIf(missing !== null)('a new user’s first run in Chromium', () => 
     const nav = page.getByRole('navigation', { name: 'Views' });
     await nav.waitFor();
     expect(await nav.getByRole('button', { name: 'Library' }).getAttribute('aria-current')).toBe('page');
-    // The picture is worth more with a few photos done; a machine fast enough to finish first still passes.
-    await page
-      .locator('[data-testid="index-counts"]', { hasText: /^[1-9]/ })
-      .or(byTest('index-summary'))
-      .first()
-      .waitFor({ timeout: INDEX_TIMEOUT_MS });
+    await read.someIndexed(page);
     await shot('06-indexing');
-    await expect
-      .poll(
-        () =>
-          page.evaluate(async () => (await (globalThis as unknown as PageWindow).api.getIndexJob()).state),
-        { timeout: INDEX_TIMEOUT_MS, interval: 250 },
-      )
-      .toBe('idle');
+    await read.indexingDone(page);
     const status = await page.evaluate(() => (globalThis as unknown as PageWindow).api.getLibraryStatus());
     expect(status.photos).toBe(photos.photos.length);
     expect(status.coverage).toMatchObject({ photos: photos.photos.length, withVector: photos.photos.length });
 
     await nav.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('searchbox', { name: 'Search photos' }).fill('red');
-    await expect
-      .poll(() => byTest('results-header').textContent(), { timeout: STEP_TIMEOUT_MS })
-      .toMatch(/^\d+ results? for “red”(?!.*Searching)/);
+    await read.results(page, '“red”');
     const reds = photos.photos.filter((p) => p.colour === 'red');
     await expect
       .poll(() => byTest('result-tile').count(), { timeout: STEP_TIMEOUT_MS })
@@ -239,13 +214,7 @@ describe.skipIf(missing !== null)('a new user’s first run in Chromium', () => 
     await expect
       .poll(() => byTest('model-facts').textContent(), { timeout: STEP_TIMEOUT_MS })
       .toContain('glimpse-test-tiny-fp32');
-    await expect
-      .poll(
-        () =>
-          page.evaluate(async () => (await (globalThis as unknown as PageWindow).api.getIndexJob()).state),
-        { timeout: INDEX_TIMEOUT_MS, interval: 250 },
-      )
-      .toBe('idle');
+    await read.indexingDone(page);
     const notes = (await page.evaluate(
       () => (globalThis as unknown as PageWindow).__testCoverage,
     )) as string[];
@@ -268,9 +237,7 @@ describe.skipIf(missing !== null)('a new user’s first run in Chromium', () => 
 
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Search' }).click();
     await page.getByRole('searchbox', { name: 'Search photos' }).fill('blue');
-    await expect
-      .poll(() => byTest('results-header').textContent(), { timeout: STEP_TIMEOUT_MS })
-      .toMatch(/^\d+ results? for “blue”(?!.*Searching)/);
+    await read.results(page, '“blue”');
     const blues = photos.photos.filter((p) => p.colour === 'blue');
     await expect.poll(() => byTest('result-tile').count()).toBeGreaterThanOrEqual(blues.length);
     expect(new Set(await topPaths(blues.length))).toEqual(new Set(blues.map((p) => p.path)));

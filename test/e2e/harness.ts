@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -26,6 +27,17 @@ import type { GpuPanelState, ProviderName } from '../../src/shared/types';
 import type { Catalogue } from '../../src/core/models/catalogue';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here, or null. A developer's machine without Chromium skips them with
+ *  a warning; CI installs it, so there a missing browser is a broken setup, never a reason to skip. */
+export function chromiumMissing(suite: string): string | null {
+  if (existsSync(CHROMIUM)) return null;
+  const missing = `Chromium is not installed at ${CHROMIUM} (set CHROMIUM_PATH)`;
+  if (process.env.CI && process.env.CI !== 'false')
+    throw new Error(`${missing}: CI must install it (apt-get install chromium)`);
+  console.warn(`${suite} skipped: ${missing}`);
+  return missing;
+}
 const RENDERER = resolve('out/renderer');
 const RENDERER_SOURCES = ['src/renderer', 'src/shared'];
 /** What the Electron app's window would be: big enough for a 5-column grid and the side panels. */
@@ -56,7 +68,7 @@ export interface HarnessOptions {
 }
 
 export interface Harness {
-  /** The Glimpse folder (settings.json, models/) the service runs with. */
+  /** The Glimpse folder (settings.json, models/) the service runs with; removed by close(). */
   home: string;
   page: Page;
   browser: Browser;
@@ -179,7 +191,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   process.env.GLIMPSE_HOME = home;
 
   let page: Page | null = null;
-  const pending: Array<Promise<unknown>> = [];
+  /** Events still being delivered, so close() can wait for them (not the thousands already delivered). */
+  const pending = new Set<Promise<unknown>>();
   const emit = async <E extends keyof Events>(event: E, payload: Events[E]) => {
     if (!page || page.isClosed()) return;
     const p = page
@@ -189,8 +202,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         [event, payload] as const,
       )
       .catch(() => {});
-    pending.push(p);
+    pending.add(p);
     await p;
+    pending.delete(p);
   };
   const service = createService({
     home,
@@ -334,12 +348,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     setPickedModelFolder: (path) => void (pickedModel = path),
     async close() {
       clearInterval(poll);
-      await Promise.allSettled(pending);
+      await Promise.allSettled([...pending]);
       await browser.close();
       await new Promise((r) => server.close(r));
       await service.close();
       if (savedHome === undefined) delete process.env.GLIMPSE_HOME;
       else process.env.GLIMPSE_HOME = savedHome;
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

@@ -2,9 +2,9 @@
 // holding every kind of file an indexer meets in the wild, each with the outcome it must have.
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
 import { COLOURS, COLOUR_PROTOTYPES, type ColourName } from '../../tools/test-model/design';
 import { solidPhoto, stripedPhoto, writeSolidPhoto } from './images';
+import { pixelBombPng } from './pixel-bomb';
 
 export interface ColourPhoto {
   path: string;
@@ -46,31 +46,6 @@ export interface HostileCorpus {
   vanishing: string;
   /** A photo nobody may read (chmod 000), or null where the test runs as root and chmod denies nothing. */
   denied: string | null;
-}
-
-/** A PNG chunk: length, type, data, CRC over type and data. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
-  return Buffer.concat([head, data, crc]);
-}
-
-/** A well-formed PNG header claiming 100 000 × 100 000 RGB pixels (30 GB decoded) over 64 bytes of data. */
-function pixelBombPng(): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(100_000, 0);
-  ihdr.writeUInt32BE(100_000, 4);
-  ihdr[8] = 8; // bits per sample
-  ihdr[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.alloc(64))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 /** Bytes from a fixed linear congruential sequence: corrupt data that is the same on every run. */

@@ -25,10 +25,13 @@ export function useDialog(ref: RefObject<HTMLElement | null>, onClose: () => voi
         const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)];
         if (items.length === 0) return;
         const [head, tail] = [items[0]!, items[items.length - 1]!];
-        if (e.shiftKey && document.activeElement === head) {
+        // The dialog itself holds the focus when it opens with no initial control (the preview): Shift+Tab
+        // from there would leave it for the page behind.
+        const active = document.activeElement;
+        if (e.shiftKey && (active === head || active === dialog)) {
           e.preventDefault();
           tail.focus();
-        } else if (!e.shiftKey && document.activeElement === tail) {
+        } else if (!e.shiftKey && active === tail) {
           e.preventDefault();
           head.focus();
         }

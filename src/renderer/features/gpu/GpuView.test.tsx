@@ -2,8 +2,9 @@
 import '../../testing/setup';
 import { act, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { installFakeApi } from '../../testing/fakeApi';
+import { deferred, installFakeApi } from '../../testing/fakeApi';
 import { embedderOnCpu, h100Panel, noGpuPanel } from '../../testing/fixtures';
+import type { GpuPanelState } from '../../../shared/types';
 import { GpuView } from './GpuView';
 
 describe('the GPU panel', () => {
@@ -55,6 +56,18 @@ describe('the GPU panel', () => {
     expect(screen.getByText('20 s')).toBeTruthy();
     const chart = screen.getByRole('img', { name: 'Images per second over the last two minutes' });
     expect(chart.querySelector('polyline')!.getAttribute('points')!.split(' ')).toHaveLength(3);
+  });
+
+  it('keeps an event that arrives before the answer to its first read', async () => {
+    const first = deferred<GpuPanelState>();
+    const fake = installFakeApi({ overrides: { getGpuPanel: () => first.promise } });
+    render(<GpuView />);
+    act(() =>
+      fake.emit('gpuPanel', h100Panel({ indexing: { imagesPerSecond: 180, queued: 40, etaSeconds: 1 } })),
+    );
+    await act(async () => first.resolve(h100Panel()));
+    expect(screen.getByTestId('images-per-second').textContent).toBe('180.0images/s');
+    expect(screen.getByTestId('queue-depth').textContent).toBe('40');
   });
 
   it('keeps two minutes of samples, no more', async () => {

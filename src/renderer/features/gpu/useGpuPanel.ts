@@ -1,6 +1,6 @@
 // The GPU panel's state from getGpuPanel and the gpuPanel event (about once a second), plus a rolling
 // history of indexing throughput for the sparkline.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage, useEvent } from '../../api';
 import type { GpuPanelState } from '../../../shared/types';
 
@@ -18,6 +18,8 @@ export function useGpuPanel(): GpuPanelData {
   const [panel, setPanel] = useState<GpuPanelState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rates, setRates] = useState<number[]>([]);
+  /** An event came: the first read's answer is older than what is shown, and must not add a sample. */
+  const heard = useRef(false);
   const take = (p: GpuPanelState) => {
     setPanel(p);
     setError(null);
@@ -26,13 +28,16 @@ export function useGpuPanel(): GpuPanelData {
   useEffect(() => {
     let live = true;
     api.getGpuPanel().then(
-      (p) => live && take(p),
-      (e: unknown) => live && setError(errorMessage(e)),
+      (p) => live && !heard.current && take(p),
+      (e: unknown) => live && !heard.current && setError(errorMessage(e)),
     );
     return () => {
       live = false;
     };
   }, []);
-  useEvent('gpuPanel', take);
+  useEvent('gpuPanel', (p) => {
+    heard.current = true;
+    take(p);
+  });
   return { panel, error, rates };
 }

@@ -2,8 +2,22 @@
 import '../../testing/setup';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { folder, idleJob, libraryStatus, progress } from '../../testing/fixtures';
+import { deferred } from '../../testing/fakeApi';
+import { folder, idleJob, libraryStatus, progress, twoFolders } from '../../testing/fixtures';
 import { renderApp } from '../../testing/renderApp';
+import type { IndexSummary, LibraryStatus } from '../../../shared/types';
+
+/** A run cancelled after 7 s with 1,300 of 5,000 photos embedded. */
+const summary: IndexSummary = {
+  found: 5000,
+  embedded: 1300,
+  reused: 0,
+  unchanged: 0,
+  removed: 0,
+  failed: [],
+  cancelled: true,
+  seconds: 7,
+};
 
 async function openLibrary(options?: Parameters<typeof renderApp>[0]) {
   const app = await renderApp(options);
@@ -52,21 +66,7 @@ describe('the library view', () => {
     );
     expect(screen.getByRole('button', { name: 'Cancelling…' })).toHaveProperty('disabled', true);
 
-    act(() =>
-      fake.emit('indexJob', {
-        ...idleJob,
-        lastSummary: {
-          found: 5000,
-          embedded: 1300,
-          reused: 0,
-          unchanged: 0,
-          removed: 0,
-          failed: [],
-          cancelled: true,
-          seconds: 7,
-        },
-      }),
-    );
+    act(() => fake.emit('indexJob', { ...idleJob, lastSummary: summary }));
     expect(screen.getByTestId('index-summary').textContent).toContain('Everything indexed so far is kept');
     await user.click(screen.getByRole('button', { name: 'Resume indexing' }));
     expect(fake.calls('startIndexing')).toEqual([[[]]]);
@@ -118,6 +118,22 @@ describe('the library view', () => {
   it('follows libraryChanged events', async () => {
     const { fake } = await openLibrary();
     act(() => fake.emit('libraryChanged', libraryStatus([folder(7, '/mnt/nas/scans', 42, 0)])));
+    expect(screen.getAllByTestId('folder-row').map((r) => r.dataset.path)).toEqual(['/mnt/nas/scans']);
+  });
+
+  it('keeps a libraryChanged event that overtakes the answer to an earlier read', async () => {
+    const older = deferred<LibraryStatus>();
+    let held = false;
+    const { fake } = await openLibrary({
+      overrides: {
+        getLibraryStatus: () => (held ? older.promise : Promise.resolve(libraryStatus(twoFolders))),
+      },
+    });
+    held = true;
+    act(() => fake.emit('indexFinished', summary));
+    expect(fake.calls('getLibraryStatus')).toHaveLength(2);
+    act(() => fake.emit('libraryChanged', libraryStatus([folder(7, '/mnt/nas/scans', 42, 0)])));
+    await act(async () => older.resolve(libraryStatus(twoFolders)));
     expect(screen.getAllByTestId('folder-row').map((r) => r.dataset.path)).toEqual(['/mnt/nas/scans']);
   });
 

@@ -1,7 +1,8 @@
 // The library's folders and counts, kept current from the libraryChanged event, with the two actions
 // several views offer (add a folder: search's empty state, the library view, a folder dropped on it).
-import { useCallback, useEffect, useState } from 'react';
-import { api, errorCode, errorMessage, useEvent } from '../../api';
+import { useCallback } from 'react';
+import { api, errorCode, useEvent } from '../../api';
+import { useEngineValue } from '../../useEngineValue';
 import type { LibraryStatus } from '../../../shared/types';
 
 export interface LibraryHandle {
@@ -13,23 +14,11 @@ export interface LibraryHandle {
   removeFolder(path: string): Promise<void>;
 }
 
+const readStatus = () => api.getLibraryStatus();
+
 export function useLibrary(): LibraryHandle {
-  const [status, setStatus] = useState<LibraryStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(() => {
-    api.getLibraryStatus().then(
-      (s) => {
-        setStatus(s);
-        setError(null);
-      },
-      (e: unknown) => setError(errorMessage(e)),
-    );
-  }, []);
-  useEffect(reload, [reload]);
-  useEvent('libraryChanged', (s) => {
-    setStatus(s);
-    setError(null);
-  });
+  const { value: status, error, reload, set } = useEngineValue(readStatus);
+  useEvent('libraryChanged', set);
   useEvent('indexFinished', reload);
   useEvent('engineState', (s) => s.state === 'ready' && reload());
 

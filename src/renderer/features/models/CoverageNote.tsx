@@ -24,15 +24,20 @@ export function CoverageNote({
   useEffect(() => setCoverage(library?.coverage ?? null), [library]);
   useEffect(() => {
     if (!running) return;
+    // A read still on its way when the run ends must not overwrite the final status libraryChanged brings.
+    let live = true;
     const timer = setInterval(
       () =>
         api.getLibraryStatus().then(
-          (s) => setCoverage(s.coverage),
+          (s) => live && setCoverage(s.coverage),
           () => {},
         ),
       REFRESH_MS,
     );
-    return () => clearInterval(timer);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
   }, [running]);
 
   if (!coverage || coverage.photos === 0 || coverage.withVector >= coverage.photos) return null;

@@ -1,7 +1,7 @@
 // The model overview (catalogue, installed, active, recommended) read from the engine, with reload for
 // after a download, a switch, an import or a removal.
-import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage } from '../../api';
+import { api } from '../../api';
+import { useEngineValue } from '../../useEngineValue';
 import type { ModelOverview } from '../../../shared/types';
 
 export interface ModelsHandle {
@@ -12,18 +12,9 @@ export interface ModelsHandle {
   set(overview: ModelOverview): void;
 }
 
+const readModels = () => api.listModels();
+
 export function useModels(): ModelsHandle {
-  const [overview, setOverview] = useState<ModelOverview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(() => {
-    api.listModels().then(
-      (o) => {
-        setOverview(o);
-        setError(null);
-      },
-      (e: unknown) => setError(errorMessage(e)),
-    );
-  }, []);
-  useEffect(reload, [reload]);
-  return { overview, error, reload, set: setOverview };
+  const { value: overview, error, reload, set } = useEngineValue(readModels);
+  return { overview, error, reload, set };
 }

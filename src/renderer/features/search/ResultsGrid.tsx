@@ -61,6 +61,10 @@ export function ResultsGrid({
   const items = virtualizer.getVirtualItems();
   const firstRow = items[0]?.index ?? 0;
   const lastRow = items[items.length - 1]?.index ?? -1;
+  // The active descendant must be an element in the DOM: a selected tile scrolled out of the rendered rows
+  // is none, until a key moves the selection and brings its row back.
+  const selectedRow = Math.floor(selected / columns);
+  const selectionShown = total > 0 && items.some((row) => row.index === selectedRow);
   useEffect(() => {
     if (lastRow >= 0) pager.ensure(firstRow * columns, (lastRow + 1) * columns - 1);
   }, [pager, firstRow, lastRow, columns, version]);
@@ -73,7 +77,7 @@ export function ResultsGrid({
   useEffect(() => {
     if (shownSelection.current === selected) return;
     shownSelection.current = selected;
-    virtualizer.scrollToIndex(Math.floor(selected / columns), { align: 'auto' });
+    virtualizer.scrollToIndex(selectedRow, { align: 'auto' });
   });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -109,7 +113,7 @@ export function ResultsGrid({
       aria-label="Results"
       aria-rowcount={rows}
       aria-colcount={columns}
-      aria-activedescendant={total > 0 ? tileId(selected) : undefined}
+      aria-activedescendant={selectionShown ? tileId(selected) : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
       data-testid="results-grid"

@@ -138,6 +138,34 @@ describe('moving through results with the keyboard', () => {
     expect(screen.getByRole('gridcell', { selected: true }).dataset.photoId).toBe('1008');
   });
 
+  it('keeps Tab and Shift+Tab inside the preview', async () => {
+    const { user } = await renderApp();
+    await user.type(searchBox(), 'red{Enter}');
+    await screen.findByText('1,000');
+    await user.keyboard('{ArrowDown}{Enter}');
+    const preview = screen.getByRole('dialog', { name: /Preview: IMG_00000\.jpg/ });
+    expect(document.activeElement).toBe(preview);
+    await user.keyboard('{Shift>}{Tab}{/Shift}');
+    expect(document.activeElement).toBe(within(preview).getByRole('button', { name: 'More like this' }));
+    await user.keyboard('{Tab}');
+    expect(preview.contains(document.activeElement)).toBe(true);
+  });
+
+  it('names the selected tile as the active descendant only while its row is rendered', async () => {
+    const { user } = await renderApp();
+    await user.type(searchBox(), 'red{Enter}');
+    await screen.findByText('1,000');
+    const scroller = grid();
+    expect(scroller.getAttribute('aria-activedescendant')).toBe('result-0');
+    scroller.scrollTop = 100 * 197;
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(screen.queryByRole('gridcell', { selected: true })).toBeNull());
+    expect(scroller.hasAttribute('aria-activedescendant')).toBe(false);
+    scroller.scrollTop = 0;
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(scroller.getAttribute('aria-activedescendant')).toBe('result-0'));
+  });
+
   it('goes back to the search box with Escape from the grid', async () => {
     const { user } = await renderApp();
     await user.type(searchBox(), 'red{Enter}');

@@ -67,6 +67,26 @@ describe('the result pager', () => {
     expect(pager.hit(0)).toBeUndefined();
   });
 
+  it('asks for no more pages once closed, though its results may still be on screen', async () => {
+    const asked: number[] = [];
+    const pager = new ResultPager(
+      async (offset, limit) => {
+        asked.push(offset);
+        return pageOf(offset, limit, 1000);
+      },
+      () => {},
+      String,
+      200,
+    );
+    pager.start();
+    await flush();
+    pager.close();
+    pager.ensure(0, 999);
+    await flush();
+    expect(asked).toEqual([0]);
+    expect(pager.hit(5)?.photoId).toBe(hit(5).photoId);
+  });
+
   it('reports a failed first page as an error in words', async () => {
     const pager = new ResultPager(
       () => Promise.reject({ code: 'BAD_QUERY', message: 'at least one term must be added' }),

@@ -36,7 +36,9 @@ export class ResultPager {
     this.load(0);
   }
 
-  /** Stops delivering answers: the query this pager serves is no longer the current one. */
+  /** Stops asking and delivering answers: the query this pager serves is no longer the current one (its
+   *  results may stay on screen until the new query's first page arrives, but scrolling them asks for
+   *  nothing more). */
   close(): void {
     this.closed = true;
   }
@@ -55,7 +57,8 @@ export class ResultPager {
   }
 
   private load(page: number): void {
-    if (this.pages.has(page) || this.inFlight.has(page) || page * this.pageSize >= MAX_RESULTS) return;
+    if (this.closed || this.pages.has(page) || this.inFlight.has(page) || page * this.pageSize >= MAX_RESULTS)
+      return;
     this.inFlight.add(page);
     const offset = page * this.pageSize;
     const limit = Math.min(this.pageSize, MAX_RESULTS - offset);

@@ -70,6 +70,20 @@ describe('settings', () => {
     expect(fake.calls('updateSettings')).toEqual([[{ theme: 'dark' }]]);
   });
 
+  it('keeps unsaved edits when the theme changes, and saves them later', async () => {
+    const { fake, user } = await openSettings();
+    await user.type(screen.getByRole('textbox', { name: 'Excluded patterns' }), '{Enter}**/tmp/**');
+    await user.click(screen.getByRole('radio', { name: 'Dark' }));
+    await waitFor(() => expect(fake.calls('updateSettings')).toEqual([[{ theme: 'dark' }]]));
+    expect((screen.getByRole('textbox', { name: 'Excluded patterns' }) as HTMLTextAreaElement).value).toBe(
+      '**/.thumbnails/**\n**/tmp/**',
+    );
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(fake.calls('updateSettings')[1]![0]).toMatchObject({
+      excludePatterns: ['**/.thumbnails/**', '**/tmp/**'],
+    });
+  });
+
   it('shows the thumbnail cache size and clears it after confirmation', async () => {
     const { fake, user } = await openSettings();
     expect(screen.getByTestId('thumbnail-usage').textContent).toBe('10,000 thumbnails, 107 MB');

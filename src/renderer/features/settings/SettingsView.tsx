@@ -1,7 +1,7 @@
 // Settings: the model in use and the model manager, execution-provider order, batch size, excluded patterns, the thumbnail cache
 // and the theme. The theme applies and saves at once; the rest is saved together, because changing the
 // providers or batch size reloads the model.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useNotify } from '../../components/Notices';
@@ -57,7 +57,14 @@ export function SettingsView({
   const [choosing, setChoosing] = useState(false);
   const [clearing, setClearing] = useState(false);
   const [confirmClear, setConfirmClear] = useState(false);
-  useEffect(() => setDraft(draftFrom(settings)), [settings]);
+  // The draft follows the saved settings it edits, not the settings object: a theme change (saved at once)
+  // must not throw away unsaved edits to the providers, batch size or patterns.
+  const saved = JSON.stringify([settings.providers, settings.batchSize, settings.excludePatterns]);
+  const [draftOf, setDraftOf] = useState(saved);
+  if (saved !== draftOf) {
+    setDraftOf(saved);
+    setDraft(draftFrom(settings));
+  }
 
   const batch = Number(draft.batchSize);
   const batchValid = draft.batchAuto || (Number.isInteger(batch) && batch >= 1 && batch <= MAX_BATCH);
