@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Engine } from '../core/engine';
 import type { IndexProgress } from '../core/indexer/progress';
+import type { LibraryOps } from '../core/library-ops';
 import type { SearchOptions, SearchPage } from '../core/search/search';
 import type { GlobalOptions, Io } from './index';
 import { UsageError } from './index';
@@ -25,6 +26,16 @@ interface SearchCliOptions {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The library for a command that only reads it; says so on stderr when another Glimpse holds it. */
+export async function readLibrary(engine: Engine, io: Io): Promise<LibraryOps> {
+  const lib = await engine.reader();
+  if (lib.heldBy !== null)
+    io.err(
+      `glimpse: ${lib.library.dir} is in use by PID ${lib.heldBy}; reading what it has committed so far\n`,
+    );
+  return lib;
+}
 
 function positive(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -211,7 +222,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
       .argument('<text>', 'what the photo shows'),
   ).action(async (text: string, opts: SearchCliOptions) => {
     await withEngine(globals(), async (engine) => {
-      const page = await (await engine.library()).searchText(text, searchOptions(opts));
+      const page = await (await readLibrary(engine, io)).searchText(text, searchOptions(opts));
       const { terms, ...rest } = page;
       printPage(io, rest, opts.json, { query: text, terms });
     });
@@ -224,7 +235,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
       .argument('<image-or-id>', 'photo id (from --json results) or an image file'),
   ).action(async (target: string, opts: SearchCliOptions) => {
     await withEngine(globals(), async (engine) => {
-      const lib = await engine.library();
+      const lib = await readLibrary(engine, io);
       const page = /^\d+$/.test(target)
         ? await lib.searchPhoto(Number(target), searchOptions(opts))
         : await lib.searchImage(target, searchOptions(opts));
@@ -238,7 +249,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
       await withEngine(globals(), async (engine) => {
-        const s = await (await engine.library()).status();
+        const s = await (await readLibrary(engine, io)).status();
         const { coverage } = s;
         if (opts.json) {
           io.out(`${JSON.stringify(s)}\n`);
@@ -270,7 +281,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .option('--json', 'one {path, code, reason} object per line')
     .action(async (opts: { json?: boolean }) => {
       await withEngine(globals(), async (engine) => {
-        for (const f of (await engine.library()).failures(100_000)) {
+        for (const f of (await readLibrary(engine, io)).failures(100_000)) {
           io.out(opts.json ? `${JSON.stringify(f)}\n` : `${f.path}\t${f.code}\t${f.reason}\n`);
         }
       });

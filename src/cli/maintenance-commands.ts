@@ -9,6 +9,7 @@ import { DEFAULT_NEIGHBOURS, DEFAULT_THRESHOLD, type DuplicateReport } from '../
 import type { WatchEvent } from '../core/watch/watcher';
 import type { GlobalOptions, Io } from './index';
 import { UsageError } from './index';
+import { readLibrary } from './library-commands';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -208,7 +209,7 @@ export function registerMaintenanceCommands(program: Command, io: Io, withEngine
       const threshold = similarity(opts.threshold);
       const neighbours = whole(opts.neighbours, '--neighbours', DEFAULT_NEIGHBOURS);
       await withEngine(globals(), async (engine) => {
-        const lib = await engine.library();
+        const lib = await readLibrary(engine, io);
         const progress = counter(io, 'comparing', !!opts.json);
         try {
           const report = await untilInterrupted(io, 'stopping', (signal) =>

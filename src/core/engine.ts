@@ -13,6 +13,7 @@ import { Embedder, type EmbedderInfo, type EmbedderOptions } from './model/embed
 import { defaultProviders, type ProviderName } from './model/providers';
 import { ClipTokenizer } from './model/tokenizer';
 import type { ModelBundle } from './model/types';
+import { isAlive, LibraryInUseError } from './catalog/lock';
 import { Library } from './library';
 import { LibraryOps } from './library-ops';
 import { defaultLibraryDir, defaultModelDir, glimpseHome } from './paths';
@@ -56,6 +57,11 @@ export interface Engine {
   readonly libraryDir: string;
   /** The library, opened (and its index checked against the catalog) on first use. */
   library(): Promise<LibraryOps>;
+  /**
+   * The library for reading (search, status): the one library() opens when this process can take it;
+   * when another Glimpse holds it, a read-only view beside that one (LibraryOps.heldBy names it).
+   */
+  reader(): Promise<LibraryOps>;
   /** The model bundle, read and checked on first use. Throws BundleError naming the file and field. */
   bundle(): ModelBundle;
   embedder(): Embedder;
@@ -75,6 +81,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const libraryDir = options.libraryDir ?? defaultLibraryDir();
   let bundle: ModelBundle | null = null;
   let library: Promise<{ lib: Library; ops: LibraryOps }> | null = null;
+  let readOnly: Promise<{ lib: Library; ops: LibraryOps }> | null = null;
   let embedder: Embedder | null = null;
   let tokenizer: Promise<ClipTokenizer> | null = null;
 
@@ -146,26 +153,49 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return report;
   }
 
+  const open = (readOnlyBeside: number | null) => {
+    const b = getBundle();
+    return Library.open({
+      dir: libraryDir,
+      modelId: b.id,
+      dim: b.embedDim,
+      nativeBinding: options.sqliteBinding,
+      onIndexProgress: options.onIndexProgress,
+      readOnly: readOnlyBeside !== null,
+    }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder(), readOnlyBeside) }));
+  };
   const openLibrary = () =>
-    (library ??= (async () => {
-      const b = getBundle();
-      const lib = await Library.open({
-        dir: libraryDir,
-        modelId: b.id,
-        dim: b.embedDim,
-        nativeBinding: options.sqliteBinding,
-        onIndexProgress: options.onIndexProgress,
-      });
-      return { lib, ops: new LibraryOps(lib, getEmbedder()) };
-    })().catch((e: unknown) => {
+    (library ??= open(null).catch((e: unknown) => {
       library = null; // a failed open (library in use, broken model) may succeed on a later try
       throw e;
     }));
+  const openReader = async (): Promise<{ lib: Library; ops: LibraryOps }> => {
+    if (library) return library;
+    const view = readOnly && (await readOnly.catch(() => null));
+    if (view?.ops.heldBy != null && isAlive(view.ops.heldBy)) return view;
+    try {
+      const writer = await openLibrary();
+      if (view) {
+        // The Glimpse that held the library has let go, and this process holds it now.
+        readOnly = null;
+        await view.lib.close();
+      }
+      return writer;
+    } catch (e) {
+      if (!(e instanceof LibraryInUseError)) throw e;
+      if (view) return view; // still held (by a process on another machine, if its PID looked gone here)
+      return (readOnly ??= open(e.pid).catch((e2: unknown) => {
+        readOnly = null;
+        throw e2;
+      }));
+    }
+  };
 
   return {
     modelDir,
     libraryDir,
     library: async () => (await openLibrary()).ops,
+    reader: async () => (await openReader()).ops,
     bundle: getBundle,
     embedder: getEmbedder,
     async tokenize(texts) {
@@ -178,10 +208,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     doctor,
     bench: (opts) => runBenchSuite(getBundle(), { deviceId: options.deviceId, ...opts }),
     async close() {
-      const opened = library && (await library.catch(() => null));
-      library = null;
+      const opened = await Promise.all([library, readOnly].map((p) => p?.catch(() => null)));
+      library = readOnly = null;
       try {
-        await opened?.lib.close();
+        const closed = await Promise.allSettled(opened.map((o) => o?.lib.close()));
+        const failed = closed.find((c) => c.status === 'rejected');
+        if (failed) throw failed.reason;
       } finally {
         await embedder?.close();
         embedder = null;

@@ -21,6 +21,11 @@ export class FolderError extends Error {
   readonly code = 'BAD_FOLDER';
 }
 
+/** A change asked of a library opened read-only beside the Glimpse that holds it. */
+export class ReadOnlyLibraryError extends Error {
+  readonly code = 'LIBRARY_READ_ONLY';
+}
+
 /** A folder as the library stores it: absolute, links resolved, no trailing separator. */
 export function canonicalFolder(path: string): string {
   const abs = resolve(path);
@@ -36,8 +41,18 @@ export class LibraryOps {
   constructor(
     readonly library: Library,
     readonly embedder: Embedder,
+    /** PID of the Glimpse holding the library, when this one was opened read-only beside it. */
+    readonly heldBy: number | null = null,
   ) {
     this.searcher = new Searcher(library.catalog, library.vectors, library.modelId);
+  }
+
+  private writable(): void {
+    if (!this.library.readOnly) return;
+    const who = this.heldBy === null ? 'another Glimpse' : `PID ${this.heldBy}`;
+    throw new ReadOnlyLibraryError(
+      `library ${this.library.dir} is in use by ${who}: it is open read-only here; close that Glimpse to change it`,
+    );
   }
 
   /**
@@ -45,6 +60,7 @@ export class LibraryOps {
    * a folder that contains library folders absorbs them, keeping their photos and vectors.
    */
   addFolders(paths: string[], exclude: string[] = []): FolderRow[] {
+    this.writable();
     const { catalog } = this.library;
     const added: number[] = [];
     for (const raw of paths) {
@@ -66,6 +82,7 @@ export class LibraryOps {
 
   /** Forgets a folder and its photos (the files are untouched). */
   removeFolder(raw: string): { photos: number } {
+    this.writable();
     const { catalog } = this.library;
     const path = resolve(raw);
     const folder = catalog
@@ -83,6 +100,7 @@ export class LibraryOps {
 
   /** Indexes the given folders (registering new ones), or every library folder when none are given. */
   async index(paths: string[], opts: IndexOptions & { exclude?: string[] } = {}): Promise<IndexSummary> {
+    this.writable();
     const { catalog } = this.library;
     if (paths.length) {
       const known = catalog.folders().map((f) => f.path);
@@ -140,12 +158,14 @@ export class LibraryOps {
 
   async searchText(query: string, opts: SearchOptions = {}): Promise<SearchPage & { terms: QueryTerm[] }> {
     const { vector, terms } = await this.textVector(query);
+    this.library.refresh();
     return { ...(await this.searcher.search(vector, opts)), terms };
   }
 
   /** "More like this": the photo's own vector as the query, the photo itself left out. */
   async searchPhoto(photoId: number, opts: SearchOptions = {}): Promise<SearchPage> {
     const { catalog } = this.library;
+    this.library.refresh();
     const photo = catalog.photo(photoId);
     if (!photo) throw new FolderError(`no photo with id ${photoId}`);
     const label = photo.hash ? catalog.labelFor(this.library.modelId, photo.hash) : undefined;
@@ -162,6 +182,7 @@ export class LibraryOps {
     const { embeddings, failures } = await embedImageFiles(this.embedder, [resolve(file)]);
     if (!embeddings[0])
       throw new FolderError(`${failures[0]?.file ?? file}: ${failures[0]?.reason ?? 'could not be read'}`);
+    this.library.refresh();
     return this.searcher.search(embeddings[0].vector, opts);
   }
 
@@ -175,6 +196,7 @@ export class LibraryOps {
 
   async status(): Promise<LibraryStatus> {
     const { catalog, vectors } = this.library;
+    this.library.refresh();
     const counts = catalog.db
       .prepare(
         `SELECT folder_id AS id, SUM(status = 'indexed') AS photos, SUM(status = 'failed') AS failed FROM photos GROUP BY folder_id`,
@@ -200,6 +222,7 @@ export class LibraryOps {
       },
       thumbnails: await this.library.thumbnails.usage(),
       coverage: this.coverage(),
+      ...(this.heldBy !== null && { readOnly: { heldBy: this.heldBy } }),
     };
   }
 
@@ -211,6 +234,7 @@ export class LibraryOps {
    * every library folder are ignored. Does not save the index file (see SAVE_EVERY_MS in watcher.ts).
    */
   async indexPaths(paths: string[], opts: IndexOptions = {}): Promise<IndexSummary> {
+    this.writable();
     const { catalog } = this.library;
     const wanted = paths.map((p) => resolve(p));
     const folders: IndexFolder[] = catalog
@@ -231,6 +255,7 @@ export class LibraryOps {
    * (registered if new) or every library folder, indexed in full first unless `catchUp` is false.
    */
   async watch(dirs: string[], opts: WatchOptions & { exclude?: string[] }): Promise<WatchSummary> {
+    this.writable();
     const { catalog } = this.library;
     const wanted = dirs.map(canonicalFolder);
     const known = new Set(catalog.folders().map((f) => f.path));
@@ -248,11 +273,13 @@ export class LibraryOps {
 
   /** Groups of near-identical photos (and exact copies) by their vectors. */
   duplicates(opts: DuplicateOptions = {}): Promise<DuplicateReport> {
+    this.library.refresh();
     return findDuplicates(this.library.catalog, this.library.vectors, this.library.modelId, opts);
   }
 
   /** Checks that the catalog, vector index, files and thumbnails agree; `repair` fixes what is safe. */
   check(opts: CheckOptions = {}): Promise<CheckReport> {
+    if (opts.repair) this.writable();
     return checkLibrary(
       {
         library: this.library,

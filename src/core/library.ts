@@ -11,6 +11,9 @@ export interface LibraryOptions {
   modelId: string;
   dim: number;
   nativeBinding?: string;
+  /** Beside the Glimpse that holds the library (app or CLI): no lock, nothing written. Sees what that
+   *  writer has committed: its last saved index file, brought up to the catalog in memory. */
+  readOnly?: boolean;
   /** Rebuild or catch-up progress of the vector index. */
   onIndexProgress?: (done: number, total: number) => void;
 }
@@ -38,6 +41,8 @@ const indexName = (modelId: string) => `vectors-${modelId.replace(/[^A-Za-z0-9_.
 
 export class Library {
   private changedSinceSave = false;
+  /** Read-only views: the highest label and deletion-journal position taken in from the catalog. */
+  private seen = { maxLabel: 0, deletionSeq: 0 };
 
   private constructor(
     readonly dir: string,
@@ -48,14 +53,21 @@ export class Library {
     readonly indexReport: IndexOpenReport,
   ) {}
 
+  get readOnly(): boolean {
+    return this.vectors.readOnly;
+  }
+
   static async open(opts: LibraryOptions): Promise<Library> {
-    const catalog = Catalog.open(opts.dir, { nativeBinding: opts.nativeBinding });
+    const readOnly = opts.readOnly ?? false;
+    const catalog = Catalog.open(opts.dir, { nativeBinding: opts.nativeBinding, readonly: readOnly });
     try {
       const raw = catalog.getMeta(recordKey(opts.modelId));
       const record = raw ? (JSON.parse(raw) as IndexRecord) : null;
       const stats = catalog.vectorStats(opts.modelId);
+      // Taken before the index reads anything: a read-only view's refresh() goes on from here.
+      const seen = { maxLabel: stats.maxLabel, deletionSeq: catalog.lastDeletionSeq() };
       const vectors = await VectorIndex.open(
-        { dir: opts.dir, dim: opts.dim, modelId: opts.modelId, name: indexName(opts.modelId) },
+        { dir: opts.dir, dim: opts.dim, modelId: opts.modelId, name: indexName(opts.modelId), readOnly },
         record && { generation: record.generation, count: record.count },
         { count: stats.count, items: () => catalog.vectorsAfter(opts.modelId, 0) },
         opts.onIndexProgress,
@@ -84,6 +96,7 @@ export class Library {
       );
       lib.changedSinceSave =
         (vectors.opened.from === 'rebuild' && !fresh) || caughtUp.added + caughtUp.removed > 0;
+      lib.seen = seen;
       return lib;
     } catch (e) {
       catalog.close();
@@ -93,6 +106,8 @@ export class Library {
 
   /** The indexer's view of the vector index. */
   get sink(): VectorSink {
+    if (this.readOnly)
+      throw new Error(`library ${this.dir} is open read-only: it cannot be changed from here`);
     return {
       add: (items) => {
         if (!items.length) return;
@@ -105,10 +120,54 @@ export class Library {
     };
   }
 
+  /**
+   * Read-only views: takes in what the writer has committed since the last look — vectors above the
+   * highest label seen, then the deletion journal — in one read transaction. If the counts then differ
+   * (the writer pruned journal entries this view had not read yet), the labels are reconciled with the
+   * catalog's. Returns how many labels were added and removed; a writer's view is always current.
+   */
+  refresh(): { added: number; removed: number } {
+    const changes = { added: 0, removed: 0 };
+    if (!this.readOnly) return changes;
+    const { catalog, vectors, modelId } = this;
+    catalog.transaction(() => {
+      const stats = catalog.vectorStats(modelId);
+      if (stats.maxLabel > this.seen.maxLabel) {
+        const batch: Array<{ label: number; vector: Float32Array }> = [];
+        for (const v of catalog.vectorsAfter(modelId, this.seen.maxLabel)) {
+          batch.push(v);
+          if (batch.length === 1024) changes.added += flush(vectors, batch);
+        }
+        changes.added += flush(vectors, batch);
+        this.seen.maxLabel = stats.maxLabel;
+      }
+      const deletions = catalog.deletionsAfter(modelId, this.seen.deletionSeq);
+      if (deletions.length) {
+        changes.removed += vectors.remove(deletions.map((d) => d.label));
+        this.seen.deletionSeq = deletions[deletions.length - 1]!.seq;
+      }
+      if (vectors.size !== stats.count) {
+        const inCatalog = new Set(catalog.labels(modelId));
+        changes.removed += vectors.remove([...vectors.labels()].filter((l) => !inCatalog.has(l)));
+        const missing = [...inCatalog].filter((l) => !vectors.has(l));
+        for (const v of missing.map((l) => catalog.vector(l))) {
+          if (!v) continue;
+          try {
+            vectors.add([v]);
+            changes.added++;
+          } catch {
+            // A malformed stored vector (glimpse check reports it); the rebuild skipped it too.
+          }
+        }
+      }
+    });
+    return changes;
+  }
+
   /** Writes the index file and records it in the catalog, so the next open loads it instead of
    *  rebuilding. The catalog is the truth: the record is written only after the file is safe. */
   async saveIndex(): Promise<void> {
-    if (!this.changedSinceSave) return;
+    if (!this.changedSinceSave || this.readOnly) return;
     const { maxLabel } = this.catalog.vectorStats(this.modelId);
     const deletionSeq = this.catalog.lastDeletionSeq();
     const saved = await this.vectors.save();

@@ -113,6 +113,9 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   }
 
   const lib = () => engine.library();
+  /** For what only reads: beside another Glimpse that holds the library (a `glimpse watch`), a
+   *  read-only view of what it has committed; LibraryStatus.readOnly tells the renderer. */
+  const read = () => engine.reader();
 
   const setPullJob = (next: Partial<ModelPullJob>) => {
     pullJob = { ...pullJob, ...next };
@@ -178,7 +181,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   }
 
   async function photo(photoId: number): Promise<PhotoDetails> {
-    const l = await lib();
+    const l = await read();
     const row = l.library.catalog.photo(photoId);
     if (!row) throw Object.assign(new Error(`no photo with id ${photoId}`), { code: 'NOT_FOUND' });
     const folder = l.library.catalog.folders().find((f) => f.id === row.folderId);
@@ -228,7 +231,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   const search = async (
     run: (l: Ops) => Promise<Omit<SearchPage, 'terms'> & Partial<Pick<SearchPage, 'terms'>>>,
   ): Promise<SearchPage> => {
-    const page = await run(await lib());
+    const page = await run(await read());
     return { ...page, terms: page.terms ?? [] };
   };
 
@@ -244,7 +247,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       search((l) => l.searchPhoto(photoId, options)),
     searchImageFile: (path: string, options: SearchOptions) => search((l) => l.searchImage(path, options)),
     getPhoto: photo,
-    getLibraryStatus: async () => (await lib()).status(),
+    getLibraryStatus: async () => (await read()).status(),
     addFolder: async (path: string) => {
       const l = await lib();
       l.addFolders([path], settings.excludePatterns);
@@ -291,7 +294,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       return job;
     },
     getIndexJob: () => job,
-    listFailures: async (limit: number) => (await lib()).failures(limit),
+    listFailures: async (limit: number) => (await read()).failures(limit),
     getSettings: () => settings,
     updateSettings: async (patch: Partial<Settings>) => {
       const before = settings;
@@ -308,27 +311,28 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       return l.status();
     },
     thumbnailFile: async (photoId: number) => {
-      const l = await lib();
+      const l = await read();
       const row = l.library.catalog.photo(photoId);
       if (!row?.hash || row.status !== 'indexed') return null;
       const { thumbnails, catalog } = l.library;
       const file = thumbnails.pathFor(row.hash);
       if (!isInside(file, thumbnails.dir)) return null;
-      // A cleared cache fills again as thumbnails are shown.
+      // A cleared cache fills again as thumbnails are shown (by the library's writer).
       if (
         !existsSync(file) &&
-        !(await remakeThumbnail(catalog, thumbnails, engine.bundle().preprocess, row.hash))
+        (l.library.readOnly ||
+          !(await remakeThumbnail(catalog, thumbnails, engine.bundle().preprocess, row.hash)))
       )
         return null;
       return file;
     },
     photoFile: async (photoId: number) => {
-      const l = await lib();
+      const l = await read();
       const row = l.library.catalog.photo(photoId);
       return row && l.library.catalog.folders().some((f) => isInside(row.path, f.path)) ? row.path : null;
     },
     imageFile: async (photoId: number) => {
-      const l = await lib();
+      const l = await read();
       const row = l.library.catalog.photo(photoId);
       if (!row) return null;
       const folders = l.library.catalog.folders();

@@ -154,6 +154,9 @@ export interface LibraryStatus {
   /** Indexed photos, and how many have a vector for the active model: after switching models, search
    *  sees only the second number until indexing has re-embedded the rest. */
   coverage: { modelId: string; photos: number; withVector: number };
+  /** Present when this view was opened read-only beside the Glimpse (app or CLI) that holds the
+   *  library: it sees what that process has committed, and changes nothing. */
+  readOnly?: { heldBy: number };
 }
 
 /** One GPU as nvidia-smi reports it; null where it says [N/A] or [Not Supported]. */

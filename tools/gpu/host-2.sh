@@ -11,7 +11,7 @@ t0=$(date +%s)
 stamp() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
 [ -d "$run/model" ] && [ -d "$run/photos" ] || { echo "no /tmp/run from the first call: run host-1.sh first"; exit 2; }
 
-stamp "onnxruntime-node with CUDA"
+stamp "onnxruntime-node for $target"
 if [ "$target" = cuda ]; then
   bash .gpu-kit/on-gpu.sh .gpu-kit >"$out/on-gpu.log" 2>&1 || { stamp "on-gpu.sh failed"; tail -20 "$out/on-gpu.log"; }
   # shellcheck disable=SC1091

@@ -2,10 +2,10 @@
 // the vector index follows. Synchronous by design — one process owns it, every write is a short
 // transaction, and WAL lets readers (a search from another process) run alongside.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireWriterLock } from './lock';
-import { migrate } from './schema';
+import { SCHEMA_VERSION, migrate } from './schema';
 
 export interface CatalogOptions {
   /** Open for reading only: no lock, no migrations, no writes. */
@@ -95,11 +95,26 @@ export class Catalog {
     this.file = join(dir, 'library.db');
     if (opts.readonly) {
       this.release = () => {};
+      if (!existsSync(this.file))
+        throw new Error(`${this.file}: no library here yet (nothing has been indexed)`);
       this.db = new Database(this.file, {
         readonly: true,
         fileMustExist: true,
         nativeBinding: opts.nativeBinding,
       });
+      try {
+        // The writer may be mid-transaction: wait for its lock rather than fail (WAL readers rarely need to).
+        this.db.pragma('busy_timeout = 5000');
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        if (version !== SCHEMA_VERSION) {
+          throw new Error(
+            `${this.file}: catalog schema ${version} is ${version > SCHEMA_VERSION ? 'newer' : 'older'} than this Glimpse's (${SCHEMA_VERSION}); it cannot be read without being upgraded, which needs the library to itself`,
+          );
+        }
+      } catch (e) {
+        this.db.close();
+        throw e;
+      }
     } else {
       mkdirSync(dir, { recursive: true });
       this.release = acquireWriterLock(join(dir, 'library.lock'), dir);
@@ -139,6 +154,7 @@ export class Catalog {
       ),
       embeddingByHash: db.prepare(`SELECT label FROM embeddings WHERE model_id = ? AND hash = ?`),
       vectorByLabel: db.prepare(`SELECT label, hash, vector FROM embeddings WHERE label = ?`),
+      labels: db.prepare(`SELECT label FROM embeddings WHERE model_id = ?`).pluck(),
       vectorsAfter: db.prepare(
         `SELECT label, hash, vector FROM embeddings WHERE model_id = ? AND label > ? ORDER BY label`,
       ),
@@ -332,6 +348,11 @@ export class Catalog {
     const row = this.stmt.vectorByLabel.get(label) as
       { label: number; hash: string; vector: Buffer } | undefined;
     return row && { label: row.label, hash: row.hash, vector: blobToVector(row.vector) };
+  }
+
+  /** Every label of a model's vectors. */
+  labels(modelId: string): number[] {
+    return this.stmt.labels.all(modelId) as number[];
   }
 
   /** Vectors of a model with labels above `after`, in label order, streamed from SQLite. */

@@ -28,6 +28,9 @@ export interface VectorIndexOptions {
   efConstruction?: number;
   /** Candidate list size for searches (≥ k is enforced by hnswlib). */
   efSearch?: number;
+  /** Beside another process that owns the files: load the saved graph if it matches, never write or
+   *  discard a file; a mismatch rebuilds in memory only, and save() is refused. */
+  readOnly?: boolean;
 }
 
 export interface VectorItem {
@@ -91,6 +94,7 @@ export class VectorIndex {
     readonly modelId: string,
     private readonly params: { M: number; efConstruction: number; efSearch: number },
     private readonly files: IndexFiles,
+    readonly readOnly: boolean,
   ) {
     this.worker = new IndexClient({ dim, ...params, displayName: files.sidecarPath }, (seq) =>
       this.onApplied(seq),
@@ -121,8 +125,9 @@ export class VectorIndex {
         throw new RangeError(`${files.sidecarPath}: ${field} ${value} is not a positive integer`);
     }
     if (!opts.modelId) throw new RangeError(`${files.sidecarPath}: modelId is empty`);
-    await mkdir(opts.dir, { recursive: true });
-    const index = new VectorIndex(opts.dim, opts.modelId, params, files);
+    const readOnly = opts.readOnly ?? false;
+    if (!readOnly) await mkdir(opts.dir, { recursive: true });
+    const index = new VectorIndex(opts.dim, opts.modelId, params, files, readOnly);
     try {
       const read = await files.readSidecar();
       let reason = 'problem' in read ? read.problem : null;
@@ -158,7 +163,7 @@ export class VectorIndex {
       index.opened.from = reason ? 'rebuild' : 'file';
       index.opened.reason = reason;
       if (reason) {
-        await files.discard();
+        if (!readOnly) await files.discard();
         await index.worker.call<'create'>({ op: 'create', capacity: source.count * GROWTH_FACTOR });
         await index.rebuild(source, onProgress);
       }
@@ -241,6 +246,11 @@ export class VectorIndex {
     return this.live.has(label);
   }
 
+  /** Live labels, pending ones included, in no particular order. */
+  labels(): IterableIterator<number> {
+    return this.live.values();
+  }
+
   /**
    * The k labels with the highest inner product with `query`, best first: the graph's answer merged
    * with an exact scan of vectors not yet in it. `allow` restricts results to those labels: labels, not
@@ -308,6 +318,7 @@ export class VectorIndex {
 
   private async saveNow(): Promise<SavedIndex> {
     this.usable();
+    if (this.readOnly) throw new VectorIndexError(`${this.files.sidecarPath}: opened read-only, not saved`);
     const generation = ++this.generationFloor;
     const r = await this.worker.call<'save'>({
       op: 'save',

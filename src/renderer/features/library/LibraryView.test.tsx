@@ -115,6 +115,24 @@ describe('the library view', () => {
     await waitFor(() => expect(fake.calls('addFolder')).toEqual([[undefined], ['/drops/Holidays']]));
   });
 
+  it('says so, and offers no changes, while another Glimpse holds the library', async () => {
+    const { fake, user } = await openLibrary({
+      overrides: {
+        getLibraryStatus: () => Promise.resolve({ ...libraryStatus(twoFolders), readOnly: { heldBy: 4242 } }),
+      },
+    });
+    const view = within(screen.getByRole('region', { name: 'Library' }));
+    const note = view.getByTestId('read-only-note');
+    expect(note.textContent).toContain('another Glimpse (process 4242) is updating this library');
+    for (const name of ['Add folder…', 'Re-index all', 'Re-index /photos/archive'])
+      expect(view.getByRole('button', { name }).hasAttribute('disabled')).toBe(true);
+    // The process lets go: the next status is a writer's, and the actions come back.
+    act(() => fake.emit('libraryChanged', libraryStatus(twoFolders)));
+    expect(screen.queryAllByTestId('read-only-note')).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Re-index all' }));
+    expect(fake.calls('startIndexing')).toEqual([[[]]]);
+  });
+
   it('follows libraryChanged events', async () => {
     const { fake } = await openLibrary();
     act(() => fake.emit('libraryChanged', libraryStatus([folder(7, '/mnt/nas/scans', 42, 0)])));

@@ -10,6 +10,7 @@ import { formatCount } from '../../format';
 import { FailuresPanel } from './FailuresPanel';
 import { FolderList } from './FolderList';
 import { IndexProgress } from './IndexProgress';
+import { ReadOnlyNote } from './ReadOnlyNote';
 import { useIndexJob } from './useIndexJob';
 import type { LibraryHandle } from './useLibrary';
 import './library.css';
@@ -22,6 +23,8 @@ export function LibraryView({ library }: { library: LibraryHandle }) {
   const report = (e: unknown) => notify(errorMessage(e), 'error');
   const index = (paths: string[]) => void api.startIndexing(paths).catch(report);
   const status = library.status;
+  /** Held by another Glimpse: changes would only fail with its PID, so they are not offered. */
+  const readOnly = status?.readOnly !== undefined;
 
   return (
     <section className="library-view" aria-label="Library">
@@ -37,12 +40,17 @@ export function LibraryView({ library }: { library: LibraryHandle }) {
           )}
         </div>
         <div className="view-actions">
-          <button type="button" className="primary" onClick={() => void library.addFolder().catch(report)}>
+          <button
+            type="button"
+            className="primary"
+            disabled={readOnly}
+            onClick={() => void library.addFolder().catch(report)}
+          >
             Add folder…
           </button>
           <button
             type="button"
-            disabled={busy || !status?.folders.length}
+            disabled={busy || readOnly || !status?.folders.length}
             onClick={() => index([])}
             title="Look for new, changed and deleted photos in every folder"
           >
@@ -51,6 +59,7 @@ export function LibraryView({ library }: { library: LibraryHandle }) {
         </div>
       </header>
 
+      <ReadOnlyNote library={status} />
       {job && (
         <IndexProgress
           job={job}
@@ -74,7 +83,7 @@ export function LibraryView({ library }: { library: LibraryHandle }) {
         <>
           <FolderList
             folders={status.folders}
-            busy={busy}
+            busy={busy || readOnly}
             onReindex={(path) => index([path])}
             onRemove={(path) =>
               void library.removeFolder(path).then(() => notify(`Removed ${path} from the library`), report)

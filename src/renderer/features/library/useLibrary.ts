@@ -1,6 +1,6 @@
 // The library's folders and counts, kept current from the libraryChanged event, with the two actions
 // several views offer (add a folder: search's empty state, the library view, a folder dropped on it).
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import { api, errorCode, useEvent } from '../../api';
 import { useEngineValue } from '../../useEngineValue';
 import type { LibraryStatus } from '../../../shared/types';
@@ -15,12 +15,21 @@ export interface LibraryHandle {
 }
 
 const readStatus = () => api.getLibraryStatus();
+/** A read-only view gets no events from the process that holds the library: it reads again this often,
+ *  to follow that process's progress and to notice when it lets go. */
+export const READ_ONLY_REFRESH_MS = 5 * 1000;
 
 export function useLibrary(): LibraryHandle {
   const { value: status, error, reload, set } = useEngineValue(readStatus);
   useEvent('libraryChanged', set);
   useEvent('indexFinished', reload);
   useEvent('engineState', (s) => s.state === 'ready' && reload());
+  const readOnly = status?.readOnly !== undefined;
+  useEffect(() => {
+    if (!readOnly) return;
+    const timer = setInterval(reload, READ_ONLY_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [readOnly, reload]);
 
   const addFolder = useCallback(
     async (path?: string) => {

@@ -7,6 +7,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { Loading } from '../../components/Loading';
 import { formatCount } from '../../format';
 import type { AppInfo, LibraryStatus } from '../../../shared/types';
+import { ReadOnlyNote } from '../library/ReadOnlyNote';
 import { CoverageNote } from '../models/CoverageNote';
 import { Filters } from './Filters';
 import { usePhotoActions } from './photoActions';
@@ -143,6 +144,7 @@ export function SearchView({
         />
         <Filters controls={controls} folders={library?.folders ?? []} onChange={setControls} />
         <CoverageNote library={library} modelName={modelName} />
+        <ReadOnlyNote library={library} />
       </div>
 
       {query && (
