@@ -82,6 +82,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let bundle: ModelBundle | null = null;
   let library: Promise<{ lib: Library; ops: LibraryOps }> | null = null;
   let readOnly: Promise<{ lib: Library; ops: LibraryOps }> | null = null;
+  /** A read-only view being closed because this process became the writer. */
+  let retiring: Promise<void> = Promise.resolve();
   let embedder: Embedder | null = null;
   let tokenizer: Promise<ClipTokenizer> | null = null;
 
@@ -165,22 +167,25 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder(), readOnlyBeside) }));
   };
   const openLibrary = () =>
-    (library ??= open(null).catch((e: unknown) => {
-      library = null; // a failed open (library in use, broken model) may succeed on a later try
-      throw e;
-    }));
+    (library ??= open(null).then(
+      (writer) => {
+        // This process holds the library now: a read-only view kept from before is not needed.
+        const view = readOnly;
+        readOnly = null;
+        if (view) retiring = view.then((v) => v.lib.close()).catch(() => {});
+        return writer;
+      },
+      (e: unknown) => {
+        library = null; // a failed open (library in use, broken model) may succeed on a later try
+        throw e;
+      },
+    ));
   const openReader = async (): Promise<{ lib: Library; ops: LibraryOps }> => {
     if (library) return library;
     const view = readOnly && (await readOnly.catch(() => null));
     if (view?.ops.heldBy != null && isAlive(view.ops.heldBy)) return view;
     try {
-      const writer = await openLibrary();
-      if (view) {
-        // The Glimpse that held the library has let go, and this process holds it now.
-        readOnly = null;
-        await view.lib.close();
-      }
-      return writer;
+      return await openLibrary(); // the Glimpse that held the library has let go
     } catch (e) {
       if (!(e instanceof LibraryInUseError)) throw e;
       if (view) return view; // still held (by a process on another machine, if its PID looked gone here)
@@ -211,6 +216,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const opened = await Promise.all([library, readOnly].map((p) => p?.catch(() => null)));
       library = readOnly = null;
       try {
+        await retiring;
         const closed = await Promise.allSettled(opened.map((o) => o?.lib.close()));
         const failed = closed.find((c) => c.status === 'rejected');
         if (failed) throw failed.reason;
