@@ -8,12 +8,16 @@ import type { FolderStatus } from '../../../shared/types';
 export function FolderList({
   folders,
   busy,
+  readOnly,
   onReindex,
   onRemove,
   onShowSkipped,
 }: {
   folders: FolderStatus[];
+  /** Indexing runs: re-index waits for it (remove says why it must wait). */
   busy: boolean;
+  /** Another Glimpse holds the library: no change can be made from here. */
+  readOnly: boolean;
   onReindex: (path: string) => void;
   onRemove: (path: string) => void;
   onShowSkipped: (path: string) => void;
@@ -64,7 +68,7 @@ export function FolderList({
               <td className="actions">
                 <button
                   type="button"
-                  disabled={busy}
+                  disabled={busy || readOnly}
                   aria-label={`Re-index ${f.path}`}
                   onClick={() => onReindex(f.path)}
                 >
@@ -73,6 +77,7 @@ export function FolderList({
                 <button
                   type="button"
                   className="danger-quiet"
+                  disabled={readOnly}
                   aria-label={`Remove ${f.path}`}
                   onClick={() => setRemoving(f)}
                 >

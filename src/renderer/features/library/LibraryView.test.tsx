@@ -124,7 +124,7 @@ describe('the library view', () => {
     const view = within(screen.getByRole('region', { name: 'Library' }));
     const note = view.getByTestId('read-only-note');
     expect(note.textContent).toContain('another Glimpse (process 4242) is updating this library');
-    for (const name of ['Add folder…', 'Re-index all', 'Re-index /photos/archive'])
+    for (const name of ['Add folder…', 'Re-index all', 'Re-index /photos/archive', 'Remove /photos/archive'])
       expect(view.getByRole('button', { name }).hasAttribute('disabled')).toBe(true);
     // The process lets go: the next status is a writer's, and the actions come back.
     act(() => fake.emit('libraryChanged', libraryStatus(twoFolders)));

@@ -83,7 +83,8 @@ export function LibraryView({ library }: { library: LibraryHandle }) {
         <>
           <FolderList
             folders={status.folders}
-            busy={busy || readOnly}
+            busy={busy}
+            readOnly={readOnly}
             onReindex={(path) => index([path])}
             onRemove={(path) =>
               void library.removeFolder(path).then(() => notify(`Removed ${path} from the library`), report)
