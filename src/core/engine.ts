@@ -13,6 +13,7 @@ import { Embedder, type EmbedderInfo, type EmbedderOptions } from './model/embed
 import { defaultProviders, type ProviderName } from './model/providers';
 import { ClipTokenizer } from './model/tokenizer';
 import type { ModelBundle } from './model/types';
+import { bundlePrecision } from './model/types';
 import { isAlive, LibraryInUseError } from './catalog/lock';
 import { Library } from './library';
 import { LibraryOps } from './library-ops';
@@ -134,7 +135,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         name: b.name,
         layout: b.layout,
         embedDim: b.embedDim,
-        precision: b.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+        precision: bundlePrecision(b),
       };
     } catch (e) {
       const missing = !existsSync(modelDir);

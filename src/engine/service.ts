@@ -9,6 +9,7 @@ import { readGpuStatus } from '../core/gpu/nvidia-smi';
 import { remakeThumbnail } from '../core/indexer/remake-thumbnail';
 import type { Catalogue } from '../core/models/catalogue';
 import { ModelManager } from '../core/models/manager';
+import { bundlePrecision } from '../core/model/types';
 import { readSettings, writeSettings } from '../core/settings';
 import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
 import type {
@@ -163,7 +164,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
         problem: null,
         id: b.id,
         name: b.name,
-        precision: b.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+        precision: bundlePrecision(b),
         embedDim: b.embedDim,
       };
     } catch (e) {

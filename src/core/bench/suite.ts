@@ -6,6 +6,7 @@ import { readGpuStatus } from '../gpu/nvidia-smi';
 import { Embedder } from '../model/embedder';
 import type { ProviderName } from '../model/providers';
 import type { ModelBundle } from '../model/types';
+import { bundlePrecision } from '../model/types';
 import {
   benchDecode,
   benchEndToEnd,
@@ -120,7 +121,7 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
     },
     model: {
       id: bundle.id,
-      precision: bundle.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+      precision: bundlePrecision(bundle),
       embedDim: bundle.embedDim,
     },
     provider: { requested: providers, active: info.active, fallbacks: info.fallbacks },

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireWriterLock } from './lock';
-import { SCHEMA_VERSION, migrate } from './schema';
+import { checkSchema, migrate } from './schema';
 
 export interface CatalogOptions {
   /** Open for reading only: no lock, no migrations, no writes. */
@@ -105,12 +105,7 @@ export class Catalog {
       try {
         // The writer may be mid-transaction: wait for its lock rather than fail (WAL readers rarely need to).
         this.db.pragma('busy_timeout = 5000');
-        const version = this.db.pragma('user_version', { simple: true }) as number;
-        if (version !== SCHEMA_VERSION) {
-          throw new Error(
-            `${this.file}: catalog schema ${version} is ${version > SCHEMA_VERSION ? 'newer' : 'older'} than this Glimpse's (${SCHEMA_VERSION}); it cannot be read without being upgraded, which needs the library to itself`,
-          );
-        }
+        checkSchema(this.db, this.file, false);
       } catch (e) {
         this.db.close();
         throw e;

@@ -76,4 +76,25 @@ describe('catalog migrations', () => {
     // The refusal released the writer lock: the library is not left "in use" by this process.
     expect(existsSync(join(dir, 'library.lock'))).toBe(false);
   });
+
+  it('let a reader beside the writer open only the version this Glimpse writes, and leave the file as it is', () => {
+    Catalog.open(dir).close();
+    const file = join(dir, 'library.db');
+    const reader = Catalog.open(dir, { readonly: true });
+    expect(reader.folders()).toEqual([]);
+    reader.close();
+    for (const version of [SCHEMA_VERSION - 1, SCHEMA_VERSION + 1]) {
+      const db = new Database(file);
+      db.pragma(`user_version = ${version}`);
+      db.close();
+      expect(() => Catalog.open(dir, { readonly: true })).toThrow(
+        version < SCHEMA_VERSION
+          ? `${file}: catalog schema ${version} is older than this Glimpse's (${SCHEMA_VERSION}); only the Glimpse holding the library can upgrade it`
+          : `${file}: catalog schema ${version} is newer than this Glimpse understands (${SCHEMA_VERSION}); update Glimpse`,
+      );
+      const after = new Database(file, { readonly: true });
+      expect(after.pragma('user_version', { simple: true })).toBe(version);
+      after.close();
+    }
+  });
 });

@@ -73,14 +73,28 @@ export const MIGRATIONS: Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** Brings the database up to SCHEMA_VERSION; refuses a newer database than this code knows. */
-export function migrate(db: Database.Database, file: string): void {
+/**
+ * The database's schema version, or an error naming the file when this code cannot use it: newer than it
+ * knows, or — for a reader beside the writer (`canMigrate` false) — older, as only the writer upgrades it.
+ */
+export function checkSchema(db: Database.Database, file: string, canMigrate: boolean): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `${file}: catalog schema ${current} is newer than this Glimpse understands (${SCHEMA_VERSION}); update Glimpse`,
     );
   }
+  if (!canMigrate && current < SCHEMA_VERSION) {
+    throw new Error(
+      `${file}: catalog schema ${current} is older than this Glimpse's (${SCHEMA_VERSION}); only the Glimpse holding the library can upgrade it`,
+    );
+  }
+  return current;
+}
+
+/** Brings the database up to SCHEMA_VERSION; refuses a newer database than this code knows. */
+export function migrate(db: Database.Database, file: string): void {
+  const current = checkSchema(db, file, true);
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     db.transaction(() => {

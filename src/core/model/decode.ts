@@ -230,6 +230,21 @@ function centreRegion(width: number, height: number) {
 type Source = () => Sharp;
 type Size = { width: number; height: number };
 
+/** Decodes `image` straight to width × height packed sRGB bytes with the model's resampling kernel. */
+function decodeResized(
+  image: Sharp,
+  width: number,
+  height: number,
+  spec: PreprocessSpec,
+  fastShrinkOnLoad: boolean,
+) {
+  return image
+    .resize(width, height, { fit: 'fill', kernel: KERNELS[spec.interpolation], fastShrinkOnLoad })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+}
+
 /** One sharp pipeline per output, both reading the same bytes. */
 async function direct(
   source: Source,
@@ -239,15 +254,7 @@ async function direct(
   thumbnailSize: number | undefined,
 ): Promise<{ rgb: Uint8Array; thumbnail?: Buffer }> {
   const plan = planResize(info.width, info.height, spec);
-  const model = source()
-    .resize(plan.resizeWidth, plan.resizeHeight, {
-      fit: 'fill',
-      kernel: KERNELS[spec.interpolation],
-      fastShrinkOnLoad,
-    })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+  const model = decodeResized(source(), plan.resizeWidth, plan.resizeHeight, spec, fastShrinkOnLoad);
   const thumbnail = thumbnailSize ? encodeThumbnail(source(), thumbnailSize) : undefined;
   const { data, info: out } = await model;
   return {
@@ -266,15 +273,13 @@ async function viaIntermediate(
 ): Promise<{ rgb: Uint8Array; thumbnail?: Buffer }> {
   const shortSide = Math.max(intermediateShortSide, spec.imageSize);
   const scale = Math.min(1, shortSide / Math.min(info.width, info.height));
-  const { data, info: mid } = await source()
-    .resize(Math.max(1, Math.round(info.width * scale)), Math.max(1, Math.round(info.height * scale)), {
-      fit: 'fill',
-      kernel: KERNELS[spec.interpolation],
-      fastShrinkOnLoad,
-    })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+  const { data, info: mid } = await decodeResized(
+    source(),
+    Math.max(1, Math.round(info.width * scale)),
+    Math.max(1, Math.round(info.height * scale)),
+    spec,
+    fastShrinkOnLoad,
+  );
   const raw = { raw: { width: mid.width, height: mid.height, channels: mid.channels } } as const;
   const plan = planResize(info.width, info.height, spec);
   const model = sharp(data, raw)

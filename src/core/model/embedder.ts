@@ -8,6 +8,7 @@ import { ClipTokenizer } from './tokenizer';
 import { Tower, type TowerRun } from './tower';
 import type { TowerReady } from './tower-protocol';
 import type { ModelBundle, TowerSpec } from './types';
+import { bundlePrecision } from './types';
 import type { TowerInfo, EmbedderInfo } from '../../shared/types';
 export type { TowerInfo, EmbedderInfo };
 
@@ -119,7 +120,7 @@ export class Embedder {
       modelName: this.bundle.name,
       layout: this.bundle.layout,
       embedDim: this.bundle.embedDim,
-      precision: this.bundle.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+      precision: bundlePrecision(this.bundle),
       requested: this.providers,
       visual: this.visualInfo,
       textual: this.textualInfo,

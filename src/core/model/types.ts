@@ -48,6 +48,11 @@ export interface ModelBundle {
   tokenizer: string;
 }
 
+/** What the app and the reports call a bundle's precision: that of its image tower's input and weights. */
+export function bundlePrecision(bundle: ModelBundle): 'fp16' | 'fp32' {
+  return bundle.visual.dtype === 'float16' ? 'fp16' : 'fp32';
+}
+
 /** OpenCLIP ViT-H/14 laion2b_s32b_b79k, the default model. */
 export const VIT_H_14_PREPROCESS: PreprocessSpec = {
   imageSize: 224,

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { BundleError, loadBundle } from '../model/bundle';
 import type { ModelBundle } from '../model/types';
+import { bundlePrecision } from '../model/types';
 import { MODEL_ID_PATTERN } from './catalogue';
 import { ensureFreeSpace, type StatfsFn } from './disk';
 import { ModelDownloadError } from './errors';
@@ -84,7 +85,7 @@ export function describeInstalled(id: string, dir: string): InstalledModel {
       name: b.name,
       layout: b.layout,
       embedDim: b.embedDim,
-      precision: b.visual.dtype === 'float16' ? 'fp16' : 'fp32',
+      precision: bundlePrecision(b),
     };
   } catch (e) {
     return { ...base, valid: false, problem: (e as Error).message };
