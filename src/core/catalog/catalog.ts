@@ -308,7 +308,11 @@ export class Catalog {
   }
 
   /** Deletes the embeddings of contents no indexed photo shows any more, journaling their labels so
-   *  the vector index drops them too. */
+   *  the vector index drops them too (glimpse check --repair calls it for orphans it found). */
+  releaseUnused(hashes: Iterable<string>): FreedVector[] {
+    return this.transaction(() => this.releaseHashes(hashes));
+  }
+
   private releaseHashes(hashes: Iterable<string>): FreedVector[] {
     if (this.deferredRelease) {
       for (const hash of hashes) this.deferredRelease.add(hash);

@@ -80,16 +80,9 @@ export const orphanEmbeddings: Check = {
       examples: orphans.slice(0, EXAMPLES).map((o) => `label ${o.label} (${o.modelId}, ${short(o.hash)})`),
       // Exactly what the catalog does when the last photo of a content goes: delete and journal.
       repair: async () => {
-        const del = catalog.db.prepare(`DELETE FROM embeddings WHERE label = ?`);
-        const journal = catalog.db.prepare(`INSERT INTO index_deletions (model_id, label) VALUES (?, ?)`);
-        catalog.transaction(() => {
-          for (const o of orphans) {
-            del.run(o.label);
-            journal.run(o.modelId, o.label);
-          }
-        });
-        ctx.sink.remove(orphans.filter((o) => o.modelId === ctx.modelId).map((o) => o.label));
-        await Promise.all(orphans.map((o) => ctx.thumbnails.remove(o.hash)));
+        const freed = catalog.releaseUnused(orphans.map((o) => o.hash));
+        ctx.sink.remove(freed.filter((f) => f.modelId === ctx.modelId).map((f) => f.label));
+        await Promise.all(freed.map((f) => ctx.thumbnails.remove(f.hash)));
       },
     };
   },
