@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 import '../../testing/setup';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deferred } from '../../testing/fakeApi';
 import { folder, idleJob, libraryStatus, progress, twoFolders } from '../../testing/fixtures';
 import { renderApp } from '../../testing/renderApp';
 import type { IndexSummary, LibraryStatus } from '../../../shared/types';
+import { READ_ONLY_REFRESH_MS } from './useLibrary';
 
 /** A run cancelled after 7 s with 1,300 of 5,000 photos embedded. */
 const summary: IndexSummary = {
@@ -131,6 +132,31 @@ describe('the library view', () => {
     expect(screen.queryAllByTestId('read-only-note')).toEqual([]);
     await user.click(screen.getByRole('button', { name: 'Re-index all' }));
     expect(fake.calls('startIndexing')).toEqual([[[]]]);
+  });
+
+  it('reads the status again every few seconds while read-only, and stops once the library is its own', async () => {
+    let held = true;
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { fake } = await openLibrary({
+        overrides: {
+          getLibraryStatus: () =>
+            Promise.resolve({ ...libraryStatus(twoFolders), ...(held && { readOnly: { heldBy: 4242 } }) }),
+        },
+      });
+      await screen.findAllByTestId('read-only-note');
+      const reads = fake.calls('getLibraryStatus').length;
+      await act(async () => vi.advanceTimersByTime(READ_ONLY_REFRESH_MS));
+      expect(fake.calls('getLibraryStatus')).toHaveLength(reads + 1);
+      held = false;
+      await act(async () => vi.advanceTimersByTime(READ_ONLY_REFRESH_MS));
+      expect(fake.calls('getLibraryStatus')).toHaveLength(reads + 2);
+      await waitFor(() => expect(screen.queryAllByTestId('read-only-note')).toEqual([]));
+      await act(async () => vi.advanceTimersByTime(3 * READ_ONLY_REFRESH_MS));
+      expect(fake.calls('getLibraryStatus')).toHaveLength(reads + 2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('follows libraryChanged events', async () => {
