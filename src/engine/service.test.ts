@@ -15,6 +15,7 @@ import { createService } from './service';
 let client: Client;
 let close: () => Promise<void>;
 let photos: string;
+let second: () => ReturnType<typeof createService>;
 const events: Array<{ name: keyof Events; payload: unknown }> = [];
 
 function channelPair(): [Channel, Channel] {
@@ -70,6 +71,8 @@ beforeAll(async () => {
     client.on(name, (payload) => events.push({ name, payload }));
   }
   close = () => service.close();
+  // Another app (or process) on the same home and library, beside this one.
+  second = () => createService({ home, libraryDir: join(root, 'library'), emit: () => {} });
 });
 
 afterAll(async () => {
@@ -105,6 +108,21 @@ describe('the engine service behind the app', () => {
     expect(await client.call('imageFile', id)).toEqual({ path: join(photos, 'red.jpg'), mime: 'image/jpeg' });
     expect(await client.call('thumbnailFile', 999_999)).toBeNull();
     expect(await client.call('imageFile', 999_999)).toBeNull();
+  });
+
+  it('beside the Glimpse that holds the library, searches it read-only and refuses changes', async () => {
+    const beside = second();
+    try {
+      const status = await beside.getLibraryStatus();
+      expect(status).toMatchObject({ photos: 4, readOnly: { heldBy: process.pid } });
+      const page = await beside.searchText('green', { limit: 1 });
+      expect(page.hits[0]!.path).toBe(join(photos, 'green.jpg'));
+      expect(await beside.thumbnailFile(page.hits[0]!.photoId)).toMatch(/\.webp$/);
+      await expect(beside.addFolder(photos)).rejects.toThrow(`is in use by PID ${process.pid}`);
+    } finally {
+      await beside.close();
+    }
+    expect((await client.call<{ readOnly?: unknown }>('getLibraryStatus')).readOnly).toBeUndefined();
   });
 
   it('lists skipped files with their reasons', async () => {
