@@ -20,6 +20,10 @@ const electronOnly = {
   message:
     'Only src/main, src/preload and src/engine may import electron; keep core, shared and cli Electron-free.',
 };
+const sqlInCatalog = {
+  message:
+    'SQL lives in src/core/catalog: ask a named query there (catalog.reports, .search, .maintenance or a Catalog method), or add one.',
+};
 const noAppLayers = {
   group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/engine/**'],
   message: 'core and cli reach the app only through src/shared; the app imports core, never the reverse.',
@@ -55,6 +59,18 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The catalog is the only code that speaks SQL; tests may damage a library on purpose through it.
+    files: ['src/**/*.{ts,tsx}', 'tools/**/*.ts'],
+    ignores: ['src/core/catalog/**', '**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'db', ...sqlInCatalog },
+        { property: 'prepare', ...sqlInCatalog },
+      ],
+    },
   },
   {
     files: ['src/shared/**/*.ts'],

@@ -3,7 +3,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { isInside } from './paths';
-import type { FolderRow } from './catalog/catalog';
+import { releaseFreed, type FolderRow } from './catalog/catalog';
 import { runIndex, type IndexFolder, type IndexOptions, type IndexSummary } from './indexer/indexer';
 import type { Library } from './library';
 import type { Embedder } from './model/embedder';
@@ -70,10 +70,8 @@ export class LibraryOps {
       if (parent) throw new FolderError(`${path} is already in the library as part of ${parent.path}`);
       catalog.transaction(() => {
         const id = catalog.addFolder(path, exclude);
-        for (const child of folders.filter((f) => f.path !== path && isInside(f.path, path))) {
-          catalog.db.prepare(`UPDATE photos SET folder_id = ? WHERE folder_id = ?`).run(id, child.id);
-          catalog.db.prepare(`DELETE FROM folders WHERE id = ?`).run(child.id);
-        }
+        for (const child of folders.filter((f) => f.path !== path && isInside(f.path, path)))
+          catalog.absorbFolder(id, child.id);
         added.push(id);
       });
     }
@@ -89,13 +87,10 @@ export class LibraryOps {
       .folders()
       .find((f) => f.path === path || (existsSync(path) && f.path === canonicalFolder(path)));
     if (!folder) throw new FolderError(`${path} is not a library folder`);
-    const { n } = catalog.db
-      .prepare(`SELECT COUNT(*) AS n FROM photos WHERE folder_id = ?`)
-      .get(folder.id) as { n: number };
-    const freed = catalog.removeFolder(folder.path);
-    this.library.sink.remove(freed.map((f) => f.label));
-    for (const f of freed) void this.library.thumbnails.remove(f.hash).catch(() => {});
-    return { photos: n };
+    const photos = catalog.reports.photoCount([folder.id]);
+    const { sink, thumbnails, modelId } = this.library;
+    void releaseFreed(catalog.removeFolder(folder.path), { modelId, sink, thumbnails }).catch(() => {});
+    return { photos };
   }
 
   /** Indexes the given folders (registering new ones), or every library folder when none are given. */
@@ -187,21 +182,13 @@ export class LibraryOps {
   }
 
   failures(limit = 1000): FailedFile[] {
-    return this.library.catalog.db
-      .prepare(
-        `SELECT path, error_code AS code, error AS reason FROM photos WHERE status = 'failed' ORDER BY path LIMIT ?`,
-      )
-      .all(limit) as FailedFile[];
+    return this.library.catalog.reports.failures(limit);
   }
 
   async status(): Promise<LibraryStatus> {
     const { catalog, vectors } = this.library;
     this.library.refresh();
-    const counts = catalog.db
-      .prepare(
-        `SELECT folder_id AS id, SUM(status = 'indexed') AS photos, SUM(status = 'failed') AS failed FROM photos GROUP BY folder_id`,
-      )
-      .all() as Array<{ id: number; photos: number; failed: number }>;
+    const counts = catalog.reports.folderCounts();
     const byId = new Map(counts.map((c) => [c.id, c]));
     const folders = catalog
       .folders()
@@ -296,14 +283,7 @@ export class LibraryOps {
    * embeds the rest, since a photo counts as settled only with a vector for the active model.
    */
   coverage(): { modelId: string; photos: number; withVector: number } {
-    const row = this.library.catalog.db
-      .prepare(
-        `SELECT COUNT(*) AS photos,
-                COALESCE(SUM(EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.hash = p.hash)), 0)
-                  AS withVector
-           FROM photos p WHERE p.status = 'indexed'`,
-      )
-      .get(this.library.modelId) as { photos: number; withVector: number };
-    return { modelId: this.library.modelId, photos: row.photos, withVector: row.withVector };
+    const { modelId } = this.library;
+    return { modelId, ...this.library.catalog.reports.coverage(modelId) };
   }
 }

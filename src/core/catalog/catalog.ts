@@ -3,9 +3,29 @@
 // transaction, and WAL lets readers (a search from another process) run alongside.
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { prepareEveryday, type EverydayStatements } from './everyday-statements';
 import { acquireWriterLock } from './lock';
+import { MaintenanceQueries } from './maintenance-queries';
+import { CatalogReports } from './reports';
+import {
+  blobToVector,
+  vectorToBlob,
+  type FolderRow,
+  type FreedVector,
+  type PhotoRow,
+  type PhotoWrite,
+  type StoredVector,
+} from './rows';
 import { checkSchema, migrate } from './schema';
+import { SearchQueries } from './search-queries';
+import { Statements } from './statements';
+
+export * from './rows';
+export type { FolderCounts } from './reports';
+export type { LabelledPhoto } from './search-queries';
+export type { OrphanEmbedding, PhotoFileRecord } from './maintenance-queries';
+export { releaseFreed, type FreedTargets } from './release';
 
 export interface CatalogOptions {
   /** Open for reading only: no lock, no migrations, no writes. */
@@ -14,80 +34,22 @@ export interface CatalogOptions {
   nativeBinding?: string;
 }
 
-export interface FolderRow {
-  id: number;
-  path: string;
-  exclude: string[];
-  addedAt: number;
-  lastScanAt: number | null;
-}
-
-export interface PhotoRow {
-  id: number;
-  folderId: number;
-  path: string;
-  size: number;
-  mtimeMs: number;
-  hash: string | null;
-  width: number | null;
-  height: number | null;
-  format: string | null;
-  takenAt: number | null;
-  camera: string | null;
-  status: 'indexed' | 'failed';
-  errorCode: string | null;
-  error: string | null;
-}
-
-/** What the indexer writes for one file. */
-export interface PhotoWrite {
-  folderId: number;
-  path: string;
-  size: number;
-  mtimeMs: number;
-  hash: string | null;
-  width?: number | null;
-  height?: number | null;
-  format?: string | null;
-  takenAt?: number | null;
-  camera?: string | null;
-  status: 'indexed' | 'failed';
-  errorCode?: string | null;
-  error?: string | null;
-}
-
-/** A vector deleted because no photo shows its content any more. */
-export interface FreedVector {
-  label: number;
-  modelId: string;
-  hash: string;
-}
-
-export interface StoredVector {
-  label: number;
-  hash: string;
-  vector: Float32Array;
-}
-
-const photoColumns = `id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, hash, width, height, format,
-  taken_at AS takenAt, camera, status, error_code AS errorCode, error`;
-
-/** A Float32Array over a BLOB, copied so it does not alias SQLite's buffer. */
-export function blobToVector(blob: Buffer): Float32Array {
-  const out = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
-}
-
-export function vectorToBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
+/** The code point after the separator: every path under `dir` sorts in [dir + sep, dir + AFTER_SEP). */
+const AFTER_SEP = String.fromCharCode(sep.charCodeAt(0) + 1);
 
 export class Catalog {
+  /** The connection itself: only src/core/catalog/ and tests that damage a library on purpose use
+   *  it (lint-enforced); everything else asks a named query. */
   readonly db: Database.Database;
   readonly file: string;
+  /** Status and failure-list counts. */
+  readonly reports: CatalogReports;
+  /** The search's hydration and filters. */
+  readonly search: SearchQueries;
+  /** glimpse check's and duplicates' queries. */
+  readonly maintenance: MaintenanceQueries;
   private readonly release: () => void;
-  private readonly stmt: ReturnType<Catalog['prepare']>;
+  private readonly stmt: EverydayStatements;
   /** Contents that lost a photo inside writeBatch(), checked once the batch's writes have all landed. */
   private deferredRelease: Set<string> | null = null;
 
@@ -127,64 +89,15 @@ export class Catalog {
         throw e;
       }
     }
-    this.stmt = this.prepare();
+    this.stmt = prepareEveryday(this.db);
+    const statements = new Statements(this.db);
+    this.reports = new CatalogReports(statements);
+    this.search = new SearchQueries(statements);
+    this.maintenance = new MaintenanceQueries(statements);
   }
 
   static open(dir: string, opts: CatalogOptions = {}): Catalog {
     return new Catalog(dir, opts);
-  }
-
-  private prepare() {
-    const db = this.db;
-    return {
-      folders: db.prepare(
-        `SELECT id, path, exclude, added_at AS addedAt, last_scan_at AS lastScanAt FROM folders ORDER BY path`,
-      ),
-      folderByPath: db.prepare(`SELECT id FROM folders WHERE path = ?`),
-      photosInFolder: db.prepare(`SELECT ${photoColumns} FROM photos WHERE folder_id = ?`),
-      photoById: db.prepare(`SELECT ${photoColumns} FROM photos WHERE id = ?`),
-      photoByPath: db.prepare(`SELECT ${photoColumns} FROM photos WHERE path = ?`),
-      photosByHash: db.prepare(
-        `SELECT ${photoColumns} FROM photos WHERE hash = ? AND status = 'indexed' ORDER BY path`,
-      ),
-      embeddingByHash: db.prepare(`SELECT label FROM embeddings WHERE model_id = ? AND hash = ?`),
-      vectorByLabel: db.prepare(`SELECT label, hash, vector FROM embeddings WHERE label = ?`),
-      labels: db.prepare(`SELECT label FROM embeddings WHERE model_id = ?`).pluck(),
-      vectorsAfter: db.prepare(
-        `SELECT label, hash, vector FROM embeddings WHERE model_id = ? AND label > ? ORDER BY label`,
-      ),
-      vectorCount: db.prepare(
-        `SELECT COUNT(*) AS n, COALESCE(MAX(label), 0) AS maxLabel FROM embeddings WHERE model_id = ?`,
-      ),
-      insertEmbedding: db.prepare(
-        `INSERT INTO embeddings (model_id, hash, vector, created_at) VALUES (?, ?, ?, ?)`,
-      ),
-      upsertPhoto: db.prepare(`
-        INSERT INTO photos (folder_id, path, size, mtime_ms, hash, width, height, format, taken_at, camera, status, error_code, error, updated_at)
-        VALUES (@folderId, @path, @size, @mtimeMs, @hash, @width, @height, @format, @takenAt, @camera, @status, @errorCode, @error, @now)
-        ON CONFLICT(path) DO UPDATE SET folder_id = excluded.folder_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
-          hash = excluded.hash, width = excluded.width, height = excluded.height, format = excluded.format,
-          taken_at = excluded.taken_at, camera = excluded.camera, status = excluded.status,
-          error_code = excluded.error_code, error = excluded.error, updated_at = excluded.updated_at`),
-      movePhoto: db.prepare(
-        `UPDATE photos SET path = ?, folder_id = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?`,
-      ),
-      deletePhoto: db.prepare(`DELETE FROM photos WHERE id = ?`),
-      hashInUse: db.prepare(`SELECT 1 FROM photos WHERE hash = ? AND status = 'indexed' LIMIT 1`),
-      embeddingsOfHash: db.prepare(`SELECT label, model_id AS modelId FROM embeddings WHERE hash = ?`),
-      hashesInFolder: db.prepare(`SELECT DISTINCT hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL`),
-      deleteEmbedding: db.prepare(`DELETE FROM embeddings WHERE label = ?`),
-      journalDeletion: db.prepare(`INSERT INTO index_deletions (model_id, label) VALUES (?, ?)`),
-      deletionsAfter: db.prepare(
-        `SELECT seq, label FROM index_deletions WHERE model_id = ? AND seq > ? ORDER BY seq`,
-      ),
-      lastDeletionSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM index_deletions`),
-      pruneDeletions: db.prepare(`DELETE FROM index_deletions WHERE model_id = ? AND seq <= ?`),
-      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
-      setMeta: db.prepare(
-        `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-      ),
-    };
   }
 
   transaction<T>(fn: () => T): T {
@@ -248,6 +161,14 @@ export class Catalog {
     });
   }
 
+  /** Moves a folder's photos into the folder `intoId` (which contains it) and forgets the folder. */
+  absorbFolder(intoId: number, folderId: number): void {
+    this.transaction(() => {
+      this.db.prepare(`UPDATE photos SET folder_id = ? WHERE folder_id = ?`).run(intoId, folderId);
+      this.db.prepare(`DELETE FROM folders WHERE id = ?`).run(folderId);
+    });
+  }
+
   markScanned(folderId: number, at = Date.now()): void {
     this.db.prepare(`UPDATE folders SET last_scan_at = ? WHERE id = ?`).run(at, folderId);
   }
@@ -264,6 +185,16 @@ export class Catalog {
 
   photoByPath(path: string): PhotoRow | undefined {
     return this.stmt.photoByPath.get(path) as PhotoRow | undefined;
+  }
+
+  /** Ids of a folder's photos at `path` or under it (a file or a folder, present or gone), by path. */
+  photoIdsAtOrUnder(folderId: number, path: string): number[] {
+    return this.stmt.photoIdsUnder.all(folderId, path, path + sep, path + AFTER_SEP) as number[];
+  }
+
+  /** Whether an indexed photo shows this content. */
+  hashInUse(hash: string): boolean {
+    return this.stmt.hashInUse.get(hash) !== undefined;
   }
 
   /** Indexed photos with this content, by path. */
@@ -349,7 +280,7 @@ export class Catalog {
     return row && { label: row.label, hash: row.hash, vector: blobToVector(row.vector) };
   }
 
-  /** Every label of a model's vectors. */
+  /** Every label of a model's vectors, ascending. */
   labels(modelId: string): number[] {
     return this.stmt.labels.all(modelId) as number[];
   }
@@ -363,6 +294,18 @@ export class Catalog {
     }>) {
       yield { label: row.label, hash: row.hash, vector: blobToVector(row.vector) };
     }
+  }
+
+  /** At most `limit` vectors of a model with labels above `after`, in label order: a page read at
+   *  once, for callers that await between pages (a streamed read would hold its statement open). */
+  vectorsPage(modelId: string, after: number, limit: number): StoredVector[] {
+    return (
+      this.stmt.vectorsPage.all(modelId, after, limit) as Array<{
+        label: number;
+        hash: string;
+        vector: Buffer;
+      }>
+    ).map((row) => ({ label: row.label, hash: row.hash, vector: blobToVector(row.vector) }));
   }
 
   vectorStats(modelId: string): { count: number; maxLabel: number } {

@@ -4,6 +4,7 @@
 import { cpus } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import type { Catalog, FreedVector, PhotoRow, PhotoWrite } from '../catalog/catalog';
+import { releaseFreed } from '../catalog/release';
 import { decodeForModel, ImageDecodeError, MAX_FILE_BYTES } from '../model/decode';
 import type { Embedder, ImageBatch } from '../model/embedder';
 import { writeTensor } from '../model/preprocess';
@@ -131,9 +132,7 @@ export async function runIndex(
   /** Content no photo shows any more: its vector leaves the index and its thumbnail the cache. */
   const removals: Array<Promise<void>> = [];
   const release = (freed: FreedVector[]) => {
-    if (!freed.length) return;
-    vectors.remove(freed.map((f) => f.label));
-    for (const f of freed) removals.push(thumbnails.remove(f.hash).catch(() => {}));
+    removals.push(releaseFreed(freed, { modelId, sink: vectors, thumbnails }).catch(() => {}));
   };
 
   const flushSmallWrites = () => {

@@ -34,25 +34,12 @@ async function statAll(ctx: CheckContext): Promise<FileStates> {
     states.missingFolders.push(f.path);
     return false;
   });
-  const total = present.length
-    ? (catalog.db
-        .prepare(`SELECT COUNT(*) FROM photos WHERE folder_id IN (${present.map(() => '?').join(',')})`)
-        .pluck()
-        .get(...present.map((f) => f.id)) as number)
-    : 0;
-  const page = catalog.db.prepare(
-    `SELECT id, path, size, mtime_ms AS mtimeMs FROM photos WHERE folder_id = ? AND id > ? ORDER BY id LIMIT ?`,
-  );
+  const total = catalog.reports.photoCount(present.map((f) => f.id));
   let done = 0;
   for (const folder of present) {
     for (let after = 0; ;) {
       ctx.signal?.throwIfAborted();
-      const rows = page.all(folder.id, after, PAGE) as Array<{
-        id: number;
-        path: string;
-        size: number;
-        mtimeMs: number;
-      }>;
+      const rows = catalog.maintenance.photoFilesPage(folder.id, after, PAGE);
       if (!rows.length) break;
       after = rows[rows.length - 1]!.id;
       for (let i = 0; i < rows.length; i += STAT_CONCURRENCY) {

@@ -15,10 +15,7 @@ export const thumbnailsMissing: Check = {
   id: 'thumbnails-missing',
   title: 'every indexed photo has a thumbnail',
   async find(ctx) {
-    const hashes = ctx.catalog.db
-      .prepare(`SELECT DISTINCT hash FROM photos WHERE status = 'indexed' AND hash IS NOT NULL ORDER BY hash`)
-      .pluck()
-      .all() as string[];
+    const hashes = ctx.catalog.maintenance.indexedHashes();
     const missing: string[] = [];
     hashes.forEach((hash, i) => {
       if (!ctx.thumbnails.has(hash)) missing.push(hash);
@@ -46,9 +43,6 @@ export const thumbnailsOrphan: Check = {
     const dir = ctx.thumbnails.dir;
     const orphans: string[] = [];
     if (existsSync(dir)) {
-      const inUse = ctx.catalog.db
-        .prepare(`SELECT 1 FROM photos WHERE hash = ? AND status = 'indexed' LIMIT 1`)
-        .pluck();
       const subs = await readdir(dir);
       for (const [i, sub] of subs.entries()) {
         const shard = join(dir, sub);
@@ -59,7 +53,7 @@ export const thumbnailsOrphan: Check = {
         for (const name of await readdir(shard).catch(() => [] as string[])) {
           const path = join(shard, name);
           const hash = THUMBNAIL_NAME.exec(name)?.[1];
-          if (hash && hash.startsWith(sub) && inUse.get(hash)) continue;
+          if (hash && hash.startsWith(sub) && ctx.catalog.hashInUse(hash)) continue;
           if (!hash && name.endsWith('.tmp')) {
             const age = Date.now() - ((await stat(path).catch(() => null))?.mtimeMs ?? 0);
             if (age < TMP_GRACE_MS) continue;

@@ -7,18 +7,7 @@ import { EXAMPLES } from './check-types';
 const ADD_BATCH = 1024;
 
 function catalogLabels({ catalog, modelId }: CheckContext): Uint32Array {
-  return Uint32Array.from(
-    catalog.db
-      .prepare(`SELECT label FROM embeddings WHERE model_id = ? ORDER BY label`)
-      .pluck()
-      .all(modelId) as number[],
-  );
-}
-
-/** The highest label the catalog ever issued (AUTOINCREMENT keeps it even after deletes). */
-function highestLabelEver({ catalog }: CheckContext): number {
-  const seq = catalog.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'embeddings'`).pluck().get();
-  return typeof seq === 'number' ? seq : 0;
+  return Uint32Array.from(catalog.labels(modelId));
 }
 
 export const indexMissingLabels: Check = {
@@ -50,7 +39,7 @@ export const indexStrayLabels: Check = {
     // The index cannot list its labels, but every label it was ever given came from the catalog, so
     // asking about each label ever issued finds the strays; any left over were never issued.
     const strays: number[] = [];
-    const top = highestLabelEver(ctx);
+    const top = ctx.catalog.maintenance.highestLabelEver();
     let next = 0;
     let present = 0;
     for (let label = 1; label <= top; label++) {
@@ -80,13 +69,7 @@ export const photosWithoutVector: Check = {
   id: 'photos-without-vector',
   title: 'every indexed photo has a vector for the active model',
   async find({ catalog, modelId }) {
-    const paths = catalog.db
-      .prepare(
-        `SELECT p.path FROM photos p WHERE p.status = 'indexed' AND (p.hash IS NULL OR NOT EXISTS
-           (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.hash = p.hash)) ORDER BY p.path`,
-      )
-      .pluck()
-      .all(modelId) as string[];
+    const paths = catalog.maintenance.pathsWithoutVector(modelId);
     return {
       found: paths.length,
       examples: paths.slice(0, EXAMPLES),

@@ -1,7 +1,7 @@
 // Near-duplicate photos: every vector asks the vector index for its nearest neighbours, pairs above a
 // similarity threshold are linked, and groups are the connected sets of links (union-find). Photos
 // with the same bytes share one vector, so exact copies always group.
-import { blobToVector, type Catalog, type PhotoRow } from '../catalog/catalog';
+import type { Catalog, PhotoRow } from '../catalog/catalog';
 import { PROGRESS_THROTTLE_MS } from '../indexer/progress';
 import type { VectorIndex } from '../vectors/vector-index';
 import { UnionFind } from './union-find';
@@ -101,15 +101,7 @@ export async function findDuplicates(
   if (!Number.isInteger(neighbours) || neighbours < 1)
     throw new RangeError(`duplicates: neighbours ${neighbours} is not a positive whole number`);
 
-  const labels = Uint32Array.from(
-    catalog.db
-      .prepare(`SELECT label FROM embeddings WHERE model_id = ? ORDER BY label`)
-      .pluck()
-      .all(modelId) as number[],
-  );
-  const page = catalog.db.prepare(
-    `SELECT label, vector FROM embeddings WHERE model_id = ? AND label > ? ORDER BY label LIMIT ?`,
-  );
+  const labels = Uint32Array.from(catalog.labels(modelId));
   const links = new UnionFind(labels.length);
   let done = 0;
   let lastReport = 0;
@@ -131,13 +123,11 @@ export async function findDuplicates(
   };
   for (let after = 0; ;) {
     opts.signal?.throwIfAborted();
-    const rows = page.all(modelId, after, PAGE) as Array<{ label: number; vector: Buffer }>;
+    const rows = catalog.vectorsPage(modelId, after, PAGE);
     if (!rows.length) break;
     after = rows[rows.length - 1]!.label;
     for (let i = 0; i < rows.length; i += QUERY_CONCURRENCY) {
-      await Promise.all(
-        rows.slice(i, i + QUERY_CONCURRENCY).map((r) => link(r.label, blobToVector(r.vector))),
-      );
+      await Promise.all(rows.slice(i, i + QUERY_CONCURRENCY).map((r) => link(r.label, r.vector)));
       done += Math.min(QUERY_CONCURRENCY, rows.length - i);
       report();
     }
@@ -145,15 +135,7 @@ export async function findDuplicates(
   report(true);
 
   // Contents shown by two or more photos are groups even with no near neighbour.
-  const copied = new Set(
-    catalog.db
-      .prepare(
-        `SELECT e.label FROM embeddings e JOIN photos p ON p.hash = e.hash AND p.status = 'indexed'
-         WHERE e.model_id = ? GROUP BY e.label HAVING COUNT(*) > 1`,
-      )
-      .pluck()
-      .all(modelId) as number[],
-  );
+  const copied = new Set(catalog.maintenance.labelsShownTwice(modelId));
   const sets = links.sets(2);
   for (const label of copied) {
     const i = indexOf(labels, label);

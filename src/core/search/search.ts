@@ -1,6 +1,6 @@
 // Search: a text (with arithmetic), a photo in the library or an image file becomes a vector; the
 // vector index finds the nearest labels; the catalog turns them into photos, filtered and sorted.
-import type { Catalog, PhotoRow } from '../catalog/catalog';
+import type { Catalog, LabelledPhoto } from '../catalog/catalog';
 import type { VectorIndex } from '../vectors/vector-index';
 import { applyCutoff } from './cutoff';
 import type {
@@ -32,42 +32,7 @@ export const RELEVANT_POOL = 1000;
  *  costs more to pass to the index thread than it saves). */
 const ALLOW_LIST_SHARE = 0.5;
 
-type Row = PhotoRow & { label: number };
-
-function filterSql(f: SearchFilters | undefined): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (f?.folders?.length) {
-    clauses.push(
-      `p.folder_id IN (SELECT id FROM folders WHERE path IN (${f.folders.map(() => '?').join(',')}))`,
-    );
-    params.push(...f.folders);
-  }
-  if (f?.from !== undefined) {
-    clauses.push('COALESCE(p.taken_at, p.mtime_ms) >= ?');
-    params.push(f.from);
-  }
-  if (f?.to !== undefined) {
-    clauses.push('COALESCE(p.taken_at, p.mtime_ms) <= ?');
-    params.push(f.to);
-  }
-  if (f?.formats?.length) {
-    clauses.push(`p.format IN (${f.formats.map(() => '?').join(',')})`);
-    params.push(...f.formats.map((x) => x.toLowerCase().replace(/^jpg$/, 'jpeg')));
-  }
-  if (f?.minWidth) {
-    clauses.push('p.width >= ?');
-    params.push(f.minWidth);
-  }
-  if (f?.minHeight) {
-    clauses.push('p.height >= ?');
-    params.push(f.minHeight);
-  }
-  return { where: clauses.length ? ` AND ${clauses.join(' AND ')}` : '', params };
-}
-
-const rowColumns = `e.label, p.id, p.folder_id AS folderId, p.path, p.size, p.mtime_ms AS mtimeMs, p.hash, p.width, p.height,
-  p.format, p.taken_at AS takenAt, p.camera, p.status`;
+type Row = LabelledPhoto;
 
 export class Searcher {
   constructor(
@@ -76,34 +41,11 @@ export class Searcher {
     private readonly modelId: string,
   ) {}
 
-  /** Photos for these labels that pass the filters (a label has several photos when files are identical). */
-  private hydrate(labels: number[], filters: SearchFilters | undefined): Row[] {
-    if (!labels.length) return [];
-    const { where, params } = filterSql(filters);
-    const out: Row[] = [];
-    // SQLite's default limit is 32766 bound parameters; stay well below it.
-    for (let i = 0; i < labels.length; i += 900) {
-      const chunk = labels.slice(i, i + 900);
-      const sql = `SELECT ${rowColumns} FROM embeddings e JOIN photos p ON p.hash = e.hash AND p.status = 'indexed'
-        WHERE e.label IN (${chunk.map(() => '?').join(',')})${where}`;
-      out.push(...(this.catalog.db.prepare(sql).all(...chunk, ...params) as Row[]));
-    }
-    return out;
-  }
-
   /** Labels whose photos pass the filters, or null when the filter keeps most of the library. */
   private allowList(filters: SearchFilters | undefined): Set<number> | null {
-    const { where, params } = filterSql(filters);
-    if (!where) return null;
-    const base = `FROM embeddings e JOIN photos p ON p.hash = e.hash AND p.status = 'indexed' WHERE e.model_id = ?${where}`;
-    const { n } = this.catalog.db
-      .prepare(`SELECT COUNT(DISTINCT e.label) AS n ${base}`)
-      .get(this.modelId, ...params) as { n: number };
-    if (n > this.vectors.size * ALLOW_LIST_SHARE) return null;
-    const rows = this.catalog.db
-      .prepare(`SELECT DISTINCT e.label AS label ${base}`)
-      .all(this.modelId, ...params) as Array<{ label: number }>;
-    return new Set(rows.map((r) => r.label));
+    const n = this.catalog.search.matchingLabelCount(this.modelId, filters);
+    if (n === null || n > this.vectors.size * ALLOW_LIST_SHARE) return null;
+    return this.catalog.search.matchingLabels(this.modelId, filters);
   }
 
   async search(query: Float32Array, opts: SearchOptions = {}): Promise<SearchPage> {
@@ -124,10 +66,11 @@ export class Searcher {
         allow ?? undefined,
       );
       const score = new Map(hits.map((h) => [h.label, h.score]));
-      rows = this.hydrate(
-        hits.map((h) => h.label),
-        opts.filters,
-      )
+      rows = this.catalog.search
+        .photosOf(
+          hits.map((h) => h.label),
+          opts.filters,
+        )
         .filter((r) => !exclude.has(r.id))
         .map((r) => ({ ...r, score: score.get(r.label)! }));
       const exhausted = hits.length < k || k >= MAX_DEPTH;

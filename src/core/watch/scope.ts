@@ -8,9 +8,6 @@ import { scanFolder, type ScannedFile, type ScanProblem } from '../indexer/scan'
 import { isInside } from '../paths';
 import { FolderRules } from './rules';
 
-/** The code point after the separator: every path under `dir` sorts in [dir + sep, dir + AFTER_SEP). */
-const AFTER_SEP = String.fromCharCode(sep.charCodeAt(0) + 1);
-
 /** `path` is `dir` or inside it; both absolute and resolved (a string test: path.relative is slow). */
 const under = (path: string, dir: string) =>
   path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
@@ -36,10 +33,6 @@ export function normalisePaths(paths: Iterable<string>): string[] {
  */
 export function pathScope(catalog: Catalog, paths: Iterable<string>): IndexScope {
   const scoped = normalisePaths(paths);
-  // Range on the UNIQUE(path) index: rows under a folder cost their number, not the library's.
-  const under = catalog.db.prepare(
-    `SELECT id FROM photos WHERE folder_id = ? AND (path = ? OR (path >= ? AND path < ?)) ORDER BY path`,
-  );
   const inFolder = (folder: IndexFolder) => scoped.filter((p) => isInside(p, folder.path));
   // Paths files() could not read: what lies under them is unknown, not gone, so rows() leaves their
   // rows out (runIndex lists every folder's files before it asks for rows).
@@ -77,8 +70,7 @@ export function pathScope(catalog: Catalog, paths: Iterable<string>): IndexScope
         continue;
       }
       if (isUnread(path)) continue;
-      const ids = under.all(folder.id, path, path + sep, path + AFTER_SEP) as Array<{ id: number }>;
-      for (const { id } of ids) {
+      for (const id of catalog.photoIdsAtOrUnder(folder.id, path)) {
         const row = catalog.photo(id);
         if (row && !isUnread(row.path)) yield row;
       }
