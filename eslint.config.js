@@ -18,8 +18,14 @@ const nodeBuiltins = [
 const electronOnly = {
   name: 'electron',
   message:
-    'Only src/main, src/preload and src/engine may import electron; keep core, shared and cli Electron-free.',
+    'Only src/main and src/preload may import electron; core, shared, cli and the engine run in plain Node too.',
 };
+/** Compiled for Node's ABI (or loading a GPU runtime): only the engine's processes and the CLI load them. */
+const nativeModules = ['better-sqlite3', 'onnxruntime-node', 'hnswlib-node', 'sharp'].map((name) => ({
+  name,
+  message:
+    'main never loads a native module: the engine (src/engine, a utility process) does, and main asks it over RPC.',
+}));
 const sqlInCatalog = {
   message:
     'SQL lives in src/core/catalog: ask a named query there (catalog.reports, .search, .maintenance or a Catalog method), or add one.',
@@ -96,6 +102,71 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [noAppLayers] }] },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nativeModules,
+          patterns: [
+            {
+              group: ['**/renderer/**', '**/preload/**'],
+              message:
+                'main reaches the window only through IPC (src/main/ipc.ts) and src/shared/contract.ts.',
+            },
+            {
+              group: ['**/engine/*', '!**/engine/rpc'],
+              allowTypeImports: true,
+              message:
+                'main starts the engine as a utility process and talks to it over src/engine/rpc.ts: from the rest of src/engine it takes types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnly],
+          patterns: [
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message:
+                'The engine answers the app over RPC (src/engine/rpc.ts) and knows the app only through src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Sandboxed and bundled alone: the contract's name lists and electron's bridge are all it needs.
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!electron$|(\\.\\.?/)+shared/)',
+              message: 'The preload imports only electron and src/shared/contract*.ts.',
+            },
+            {
+              group: ['**/shared/*', '!**/shared/contract', '!**/shared/contract-schemas'],
+              allowTypeImports: true,
+              message:
+                'The preload imports only electron and src/shared/contract*.ts (types from src/shared are fine).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
