@@ -35,6 +35,35 @@ const noAppLayers = {
   message: 'core and cli reach the app only through src/shared; the app imports core, never the reverse.',
 };
 
+/** The core's door: what src/core/index.ts exports is all the engine service and the CLI may use. */
+const coreDoor = {
+  regex: '(^|/)core/',
+  message:
+    "src/engine and src/cli reach the core only through its door, src/core/index.ts: import from '../core' (and export what is missing there).",
+};
+/** Main's door: the part of the core's surface that loads no native module. */
+const hostDoor = {
+  regex: '(^|/)core(/(?!host$).*)?$',
+  message:
+    "main reaches the core only through src/core/host.ts, which loads no native module: import from '../core/host'.",
+};
+
+/**
+ * A layer's import rule. Its door applies to source files only: tests may set up the core's internals.
+ * Each file gets exactly one no-restricted-imports setting, since a later one would replace it.
+ */
+function layer(files, { paths = [], patterns = [], door }) {
+  const rule = (extra) => ['error', { paths, patterns: [...patterns, ...extra] }];
+  if (!door) return [{ files, rules: { 'no-restricted-imports': rule([]) } }];
+  return [
+    { files, ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': rule([door]) } },
+    {
+      files: files.map((f) => f.replace(/\*\.ts$/, '*.test.ts')),
+      rules: { 'no-restricted-imports': rule([]) },
+    },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -99,52 +128,35 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [noAppLayers] }] },
-  },
-  {
-    files: ['src/main/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nativeModules,
-          patterns: [
-            {
-              group: ['**/renderer/**', '**/preload/**'],
-              message:
-                'main reaches the window only through IPC (src/main/ipc.ts) and src/shared/contract.ts.',
-            },
-            {
-              group: ['**/engine/*', '!**/engine/rpc'],
-              allowTypeImports: true,
-              message:
-                'main starts the engine as a utility process and talks to it over src/engine/rpc.ts: from the rest of src/engine it takes types only.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly],
-          patterns: [
-            {
-              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
-              message:
-                'The engine answers the app over RPC (src/engine/rpc.ts) and knows the app only through src/shared.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layer(['src/core/**/*.ts'], { paths: [electronOnly], patterns: [noAppLayers] }),
+  ...layer(['src/cli/**/*.ts'], { paths: [electronOnly], patterns: [noAppLayers], door: coreDoor }),
+  ...layer(['src/main/**/*.ts'], {
+    paths: nativeModules,
+    patterns: [
+      {
+        group: ['**/renderer/**', '**/preload/**'],
+        message: 'main reaches the window only through IPC (src/main/ipc.ts) and src/shared/contract.ts.',
+      },
+      {
+        group: ['**/engine/*', '!**/engine/rpc'],
+        allowTypeImports: true,
+        message:
+          'main starts the engine as a utility process and talks to it over src/engine/rpc.ts: from the rest of src/engine it takes types only.',
+      },
+    ],
+    door: hostDoor,
+  }),
+  ...layer(['src/engine/**/*.ts'], {
+    paths: [electronOnly],
+    patterns: [
+      {
+        group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+        message:
+          'The engine answers the app over RPC (src/engine/rpc.ts) and knows the app only through src/shared.',
+      },
+    ],
+    door: coreDoor,
+  }),
   {
     // Sandboxed and bundled alone: the contract's name lists and electron's bridge are all it needs.
     files: ['src/preload/**/*.ts'],

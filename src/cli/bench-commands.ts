@@ -1,7 +1,7 @@
 // `glimpse bench gpu|cpu` (throughput of each indexing stage, end to end, text latency) and
 // `glimpse bench photos` (photo-like JPEGs to measure with).
 import type { Command } from 'commander';
-import type { Engine } from '../core/engine';
+import type { Engine } from '../core';
 import type { GlobalOptions, Io } from './index';
 import { UsageError } from './index';
 

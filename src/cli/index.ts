@@ -3,8 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { createEngine, type Engine, type EngineOptions } from '../core/engine';
-import { parseProviders } from '../core/model/providers';
+import { createEngine, parseProviders, type Engine, type EngineOptions } from '../core';
 import { registerBenchCommands } from './bench-commands';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';

@@ -2,10 +2,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Engine } from '../core/engine';
-import type { IndexProgress } from '../core/indexer/progress';
-import type { LibraryOps } from '../core/library-ops';
-import type { SearchOptions, SearchPage } from '../core/search/search';
+import type { Engine, IndexProgress, LibraryOps, SearchOptions, SearchPage } from '../core';
 import type { GlobalOptions, Io } from './index';
 import { UsageError } from './index';
 

@@ -2,11 +2,15 @@
 // check (catalog, vector index, files and thumbnails agree; --repair fixes what is safe).
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import type { Engine } from '../core/engine';
-import type { IndexSummary } from '../core/indexer/indexer';
-import type { CheckReport } from '../core/maintenance/check';
-import { DEFAULT_NEIGHBOURS, DEFAULT_THRESHOLD, type DuplicateReport } from '../core/maintenance/duplicates';
-import type { WatchEvent } from '../core/watch/watcher';
+import {
+  DEFAULT_NEIGHBOURS,
+  DEFAULT_THRESHOLD,
+  type CheckReport,
+  type DuplicateReport,
+  type Engine,
+  type IndexSummary,
+  type WatchEvent,
+} from '../core';
 import type { GlobalOptions, Io } from './index';
 import { UsageError } from './index';
 import { readLibrary } from './library-commands';

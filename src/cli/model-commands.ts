@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { DoctorReport, Engine } from '../core/engine';
+import type { DoctorReport, Engine } from '../core';
 import type { GlobalOptions, Io } from './index';
 import { problemsLeft, runCheck } from './maintenance-commands';
 

@@ -4,11 +4,14 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from '../core/engine';
-import { readGpuStatus } from '../core/gpu/nvidia-smi';
-import { formatBytes } from '../core/models/disk';
-import { ModelManager, type ModelOverview } from '../core/models/manager';
-import type { PullProgress } from '../core/models/progress';
+import {
+  formatBytes,
+  ModelManager,
+  readGpuStatus,
+  type Engine,
+  type ModelOverview,
+  type PullProgress,
+} from '../core';
 import type { GlobalOptions, Io } from './index';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;

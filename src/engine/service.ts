@@ -3,14 +3,20 @@
 // Electron-free, so the end-to-end tests run it in the test process exactly as the app does.
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { createEngine, type Engine } from '../core/engine';
-import { defaultModelDir, glimpseHome, isInside } from '../core/paths';
-import { readGpuStatus } from '../core/gpu/nvidia-smi';
-import { remakeThumbnail } from '../core/indexer/remake-thumbnail';
-import type { Catalogue } from '../core/models/catalogue';
-import { ModelManager } from '../core/models/manager';
-import { bundlePrecision } from '../core/model/types';
-import { readSettings, writeSettings } from '../core/settings';
+import {
+  bundlePrecision,
+  createEngine,
+  defaultModelDir,
+  glimpseHome,
+  isInside,
+  ModelManager,
+  readGpuStatus,
+  readSettings,
+  remakeThumbnail,
+  writeSettings,
+  type Catalogue,
+  type Engine,
+} from '../core';
 import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
 import type {
   EmbedderInfo,

@@ -1,7 +1,7 @@
 // The application menu: the platform's standard roles (edit, view, window, help) so copy/paste,
 // zoom, full screen and quitting work as users expect, plus a way to find the data folder.
 import { app, Menu, shell, type MenuItemConstructorOptions } from 'electron';
-import { glimpseHome } from '../core/paths';
+import { glimpseHome } from '../core/host';
 
 export function buildMenu(): Menu {
   const isMac = process.platform === 'darwin';
