@@ -2,8 +2,8 @@
 // `glimpse bench photos` (photo-like JPEGs to measure with).
 import type { Command } from 'commander';
 import type { Engine } from '../core';
-import type { GlobalOptions, Io } from './index';
-import { UsageError } from './index';
+import type { GlobalOptions, Io } from './common';
+import { UsageError } from './common';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 

@@ -9,31 +9,9 @@ import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
 import { registerModelManagerCommands } from './model-manager-commands';
 import { registerModelCommands } from './model-commands';
+import { processIo, UsageError, type GlobalOptions, type Io } from './common';
 
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  stdin: NodeJS.ReadableStream;
-}
-
-export const processIo: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  stdin: process.stdin,
-};
-
-/** A failure the user can fix; printed without a stack trace. */
-export class UsageError extends Error {}
-
-export interface GlobalOptions {
-  model?: string;
-  library?: string;
-  providers?: string;
-  device?: string;
-  batchSize?: string;
-}
-
-export function engineOptions(g: GlobalOptions): EngineOptions {
+function engineOptions(g: GlobalOptions): EngineOptions {
   const num = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -59,7 +37,7 @@ export function engineOptions(g: GlobalOptions): EngineOptions {
   };
 }
 
-export function buildProgram(
+function buildProgram(
   io: Io,
   withEngine: <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>,
 ): Command {

@@ -3,8 +3,8 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Engine, IndexProgress, LibraryOps, SearchOptions, SearchPage } from '../core';
-import type { GlobalOptions, Io } from './index';
-import { UsageError } from './index';
+import type { GlobalOptions, Io } from './common';
+import { UsageError } from './common';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -53,7 +53,7 @@ function date(value: string | undefined, name: string, endOfDay = false): number
   return Date.UTC(y + 1, 0, 1) - 1;
 }
 
-export function searchOptions(o: SearchCliOptions): SearchOptions {
+function searchOptions(o: SearchCliOptions): SearchOptions {
   const cutoff =
     o.cutoff === undefined || o.cutoff === 'none'
       ? 'none'

@@ -11,8 +11,8 @@ import {
   type IndexSummary,
   type WatchEvent,
 } from '../core';
-import type { GlobalOptions, Io } from './index';
-import { UsageError } from './index';
+import type { GlobalOptions, Io } from './common';
+import { UsageError } from './common';
 import { readLibrary } from './library-commands';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -58,7 +58,7 @@ function counter(
 }
 
 /** One line for what a run changed; null when it changed nothing. */
-export function describeRun(s: IndexSummary): string | null {
+function describeRun(s: IndexSummary): string | null {
   const parts = [
     s.embedded && `${s.embedded} new`,
     s.reused && `${s.reused} moved or copied`,
@@ -68,7 +68,7 @@ export function describeRun(s: IndexSummary): string | null {
   return parts.length ? `${parts.join(', ')} (${s.seconds.toFixed(1)} s)` : null;
 }
 
-export function printWatchEvent(io: Io, e: WatchEvent): void {
+function printWatchEvent(io: Io, e: WatchEvent): void {
   const at = new Date().toTimeString().slice(0, 8);
   switch (e.type) {
     case 'watching':

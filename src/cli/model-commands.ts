@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DoctorReport, Engine } from '../core';
-import type { GlobalOptions, Io } from './index';
+import type { GlobalOptions, Io } from './common';
 import { problemsLeft, runCheck } from './maintenance-commands';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -21,7 +21,7 @@ function formatVector(v: Float32Array, shown = 8): string {
   return v.length > shown ? `${head} … (${v.length} dims)` : head;
 }
 
-export function formatDoctor(r: DoctorReport): string {
+function formatDoctor(r: DoctorReport): string {
   const lines: string[] = [];
   const row = (k: string, v: string) => lines.push(`${k.padEnd(14)} ${v}`);
   row('Node', `${r.node} (${r.platform})`);

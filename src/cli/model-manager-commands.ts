@@ -12,7 +12,7 @@ import {
   type ModelOverview,
   type PullProgress,
 } from '../core';
-import type { GlobalOptions, Io } from './index';
+import type { GlobalOptions, Io } from './common';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -90,7 +90,7 @@ function pullReporter(io: Io, quiet: boolean): PullReporter {
   };
 }
 
-export function formatOverview(o: ModelOverview): string {
+function formatOverview(o: ModelOverview): string {
   const lines: string[] = [];
   const w = Math.max(...o.models.map((m) => m.id.length), 2);
   lines.push(`Models in ${o.modelsDir}`);

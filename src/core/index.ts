@@ -5,7 +5,7 @@ export * from './host';
 // The engine: a library and a model behind one object.
 export { createEngine, type DoctorReport, type Engine, type EngineOptions } from './engine';
 export type { LibraryOps } from './library-ops';
-export { FolderError, ReadOnlyLibraryError } from './library-ops';
+export { FolderError, PhotoNotFoundError, ReadOnlyLibraryError } from './library-ops';
 export { LibraryInUseError } from './catalog/lock';
 export type { IndexOptions, IndexSummary } from './indexer/indexer';
 export type { IndexProgress } from './indexer/progress';

@@ -21,6 +21,14 @@ export class FolderError extends Error {
   readonly code = 'BAD_FOLDER';
 }
 
+/** A photo id the catalog does not know (deleted since it was shown, or never there). */
+export class PhotoNotFoundError extends Error {
+  readonly code = 'NOT_FOUND';
+  constructor(readonly photoId: number) {
+    super(`no photo with id ${photoId}`);
+  }
+}
+
 /** A change asked of a library opened read-only beside the Glimpse that holds it. */
 export class ReadOnlyLibraryError extends Error {
   readonly code = 'LIBRARY_READ_ONLY';
@@ -162,7 +170,7 @@ export class LibraryOps {
     const { catalog } = this.library;
     this.library.refresh();
     const photo = catalog.photo(photoId);
-    if (!photo) throw new FolderError(`no photo with id ${photoId}`);
+    if (!photo) throw new PhotoNotFoundError(photoId);
     const label = photo.hash ? catalog.labelFor(this.library.modelId, photo.hash) : undefined;
     const stored = label !== undefined ? catalog.vector(label) : undefined;
     if (!stored)

@@ -20,7 +20,7 @@ const schema = z.looseObject({
 });
 export type StoredSettings = z.infer<typeof schema>;
 
-export const DEFAULT_SETTINGS: Settings = {
+const DEFAULT_SETTINGS: Settings = {
   providers: [],
   batchSize: null,
   excludePatterns: [],

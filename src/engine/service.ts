@@ -10,6 +10,7 @@ import {
   glimpseHome,
   isInside,
   ModelManager,
+  PhotoNotFoundError,
   readGpuStatus,
   readSettings,
   remakeThumbnail,
@@ -18,6 +19,7 @@ import {
   type Engine,
 } from '../core';
 import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
+import { BROWSER_IMAGE_TYPES } from '../shared/photo-files';
 import type {
   EmbedderInfo,
   FolderStatus,
@@ -71,18 +73,6 @@ type Asyncify<T> = {
 /** Commands the engine answers, each sync or async. */
 export type EngineCommands = Asyncify<Omit<Commands, MainOnlyCommand> & EngineExtras>;
 export type EngineCommandName = keyof EngineCommands;
-
-/** Formats Chromium shows natively; others (TIFF, HEIF) get their thumbnail-sized preview instead. */
-const BROWSER_IMAGES: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.jpe': 'image/jpeg',
-  '.jfif': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-};
 
 export function createService(opts: ServiceOptions): EngineCommands & { close(): Promise<void> } {
   const home = opts.home ?? glimpseHome();
@@ -190,7 +180,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   async function photo(photoId: number): Promise<PhotoDetails> {
     const l = await read();
     const row = l.library.catalog.photo(photoId);
-    if (!row) throw Object.assign(new Error(`no photo with id ${photoId}`), { code: 'NOT_FOUND' });
+    if (!row) throw new PhotoNotFoundError(photoId);
     const folder = l.library.catalog.folders().find((f) => f.id === row.folderId);
     return {
       photoId: row.id,
@@ -345,7 +335,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       const folders = l.library.catalog.folders();
       // Only files inside a library folder are ever served.
       if (!folders.some((f) => isInside(row.path, f.path)) || !existsSync(row.path)) return null;
-      const mime = BROWSER_IMAGES[extname(row.path).toLowerCase()];
+      const mime = BROWSER_IMAGE_TYPES[extname(row.path).toLowerCase()];
       if (mime) return { path: row.path, mime };
       const thumb = row.hash ? l.library.thumbnails.pathFor(row.hash) : null;
       return thumb && existsSync(thumb) ? { path: thumb, mime: 'image/webp' } : null;

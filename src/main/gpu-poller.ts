@@ -6,7 +6,7 @@ import type { GpuPanelState } from '../shared/types';
 import type { EngineHost } from './engine-host';
 
 /** Often enough for a live chart, rarely enough that nvidia-smi (~50 ms) costs nothing. */
-export const GPU_POLL_MS = 1000;
+const GPU_POLL_MS = 1000;
 
 export class GpuPoller {
   private last: GpuPanelState | null = null;

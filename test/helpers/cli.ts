@@ -1,6 +1,7 @@
 // Runs the glimpse CLI in process, exactly as bin/glimpse runs it (main(argv, io)), capturing its output.
 import { Readable } from 'node:stream';
-import { main, type Io } from '../../src/cli/index';
+import type { Io } from '../../src/cli/common';
+import { main } from '../../src/cli/index';
 
 export interface CliRun {
   code: number;

@@ -2,7 +2,7 @@
 // tensors, decoding alone, the whole pipeline from JPEG files to committed vectors, and text-query
 // latency. `glimpse bench` and `npm run bench` print these; docs/PERFORMANCE.md records them.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runIndex } from '../indexer/indexer';
 import { contentHash } from '../indexer/content';
@@ -181,8 +181,4 @@ export async function benchTextLatency(embedder: Embedder, queries = 50): Promis
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
   return { queries, p50Ms: at(0.5), p95Ms: at(0.95) };
-}
-
-export function coreCount(): number {
-  return cpus().length;
 }

@@ -4,23 +4,10 @@ import type { Dirent } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { PHOTO_EXTENSIONS } from '../../shared/photo-files';
 
-/** Extensions Glimpse indexes. HEIC/HEIF are listed although sharp's prebuilt libvips cannot decode
- *  HEVC: such files are recorded with that reason instead of being silently ignored. */
-export const IMAGE_EXTENSIONS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.jpe',
-  '.jfif',
-  '.png',
-  '.webp',
-  '.gif',
-  '.tif',
-  '.tiff',
-  '.avif',
-  '.heic',
-  '.heif',
-]);
+/** Extensions Glimpse indexes (src/shared/photo-files.ts), as a set for the walk. */
+export const IMAGE_EXTENSIONS = new Set(PHOTO_EXTENSIONS);
 
 /** Folders that hold no user photos, or copies the OS or a NAS keeps of them. */
 export const SYSTEM_FOLDERS = new Set([

@@ -54,7 +54,6 @@ const glimpseSchema = z.object({
   visual: z.object(tower),
   textual: z.object({ ...tower, idsDtype: z.enum(['int64', 'int32']) }),
 });
-export type GlimpseModelJson = z.infer<typeof glimpseSchema>;
 
 /** open_clip's model config as Immich saves it beside visual/ and textual/. */
 const immichConfigSchema = z.object({

@@ -3,10 +3,10 @@
 import { z } from 'zod';
 import builtIn from '../../../resources/models.json';
 
-export const CATALOGUE_FORMAT = 'glimpse-model-catalogue';
-export const CATALOGUE_FORMAT_VERSION = 1;
+const CATALOGUE_FORMAT = 'glimpse-model-catalogue';
+const CATALOGUE_FORMAT_VERSION = 1;
 /** Where the built-in catalogue lives in the repository, for messages. */
-export const BUILT_IN_CATALOGUE = 'resources/models.json';
+const BUILT_IN_CATALOGUE = 'resources/models.json';
 
 /** Same rule as a bundle id in model.json: it names a folder and is stored with every vector. */
 export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -3,12 +3,12 @@ import { statfs } from 'node:fs/promises';
 import { ModelDownloadError } from './errors';
 
 /** Left free after a model lands, so the library, thumbnails and the OS can keep writing. */
-export const DISK_MARGIN_BYTES = 256 * 1024 * 1024;
+const DISK_MARGIN_BYTES = 256 * 1024 * 1024;
 
 /** fs.promises.statfs's shape, injectable so tests can simulate a full disk. */
 export type StatfsFn = (path: string) => Promise<{ bavail: number | bigint; bsize: number | bigint }>;
 
-export async function freeBytes(dir: string, fn: StatfsFn = statfs): Promise<number> {
+async function freeBytes(dir: string, fn: StatfsFn = statfs): Promise<number> {
   const s = await fn(dir);
   return Number(s.bavail) * Number(s.bsize);
 }

@@ -48,7 +48,7 @@ async function sizeOnDisk(file: string): Promise<number> {
 }
 
 /** "bytes 100-199/1000" → {start, end, total}; total null for "*". */
-export function parseContentRange(
+function parseContentRange(
   value: string | undefined,
 ): { start: number; end: number; total: number | null } | null {
   const m = value?.match(/^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i);

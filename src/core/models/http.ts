@@ -10,7 +10,7 @@ import { ModelDownloadError, networkError } from './errors';
 import { proxyAuthorization, proxyFor, type Env } from './proxy';
 
 /** A stalled connection is given up after this long without a byte (then retried by the caller). */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 1000;
+const DEFAULT_IDLE_TIMEOUT_MS = 30 * 1000;
 /** Hugging Face answers a file with one redirect to its CDN; ten is curl's default bound. */
 const MAX_REDIRECTS = 10;
 

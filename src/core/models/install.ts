@@ -15,9 +15,9 @@ import { ModelDownloadError } from './errors';
 /** Downloads and imports in progress, inside modelsDir so the final rename never crosses file systems. */
 export const PARTIAL_DIR = '.partial';
 /** Replaced and removed models wait here for deletion (a rename is atomic, a recursive delete is not). */
-export const TRASH_DIR = '.trash';
+const TRASH_DIR = '.trash';
 /** Written into each installed folder: where it came from and what was verified. */
-export const INSTALL_RECORD = '.glimpse-install.json';
+const INSTALL_RECORD = '.glimpse-install.json';
 
 const recordSchema = z.object({
   id: z.string(),
@@ -54,7 +54,7 @@ export function checkModelId(id: string, what = 'model id'): string {
 }
 
 /** Bytes under a folder (files only, links not followed). */
-export function folderSize(dir: string): number {
+function folderSize(dir: string): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -73,7 +73,7 @@ function readRecord(dir: string): InstallRecord | undefined {
   }
 }
 
-export function describeInstalled(id: string, dir: string): InstalledModel {
+function describeInstalled(id: string, dir: string): InstalledModel {
   const base = { id, dir, sizeBytes: folderSize(dir), record: readRecord(dir) };
   try {
     const b = loadBundle(dir);

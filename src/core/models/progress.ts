@@ -4,7 +4,7 @@ import type { PullPhase, PullProgress } from '../../shared/types';
 export type { PullPhase, PullProgress };
 
 /** The UI needs no more than this; a terminal redraw per network chunk would cost more than the chunk. */
-export const PROGRESS_INTERVAL_MS = 100;
+const PROGRESS_INTERVAL_MS = 100;
 /** Speed is averaged over this window: long enough to be steady, short enough to follow a change. */
 const SPEED_WINDOW_MS = 5 * 1000;
 

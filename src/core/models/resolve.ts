@@ -34,7 +34,7 @@ export interface HubRepo {
   revision: string;
 }
 
-export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co';
+const HF_DEFAULT_ENDPOINT = 'https://huggingface.co';
 /** Files in a repository that are never part of a model: docs, git metadata, other runtimes' formats. */
 const DEFAULT_EXCLUDE = [
   'README.md',
@@ -142,7 +142,7 @@ function checkPinned(spec: FileSpec, file: RemoteFile, label: string): void {
 
 /** Lists a Hub repository at one commit (the revision is resolved first, so every file comes from
  *  the same commit even if the branch moves during a long download or between restarts). */
-export async function resolveHub(
+async function resolveHub(
   hub: HubRepo,
   source: Partial<SourceSpec>,
   http: HttpOptions,
@@ -284,7 +284,7 @@ async function discoverFiles(base: string, http: HttpOptions): Promise<FileSpec[
 }
 
 /** Files on a plain web server: the listed ones, or those model.json / Immich's layout names. */
-export async function resolveWeb(
+async function resolveWeb(
   baseUrl: string,
   source: Partial<SourceSpec>,
   http: HttpOptions,

@@ -5,9 +5,9 @@ export type { CutoffMode };
 
 /** How far from the typical candidate towards the best one the line is drawn: 0.5 keeps hits in the
  *  upper half of the range between the median candidate and the best hit. */
-export const ADAPTIVE_FRACTION = 0.5;
+const ADAPTIVE_FRACTION = 0.5;
 /** Results always kept, so a query never comes back empty when the library has photos. */
-export const MIN_KEPT = 1;
+const MIN_KEPT = 1;
 
 /**
  * `ranked` must be sorted best first. Adaptive: with b the best score and m the median of the ranked

@@ -7,7 +7,7 @@ import { testModelDir } from '../../../test/helpers/test-model';
 import type { ColourName } from '../../../tools/test-model/design';
 import { syntheticPixels } from '../../../tools/test-model/synthetic';
 import { createEngine, type Engine } from '../engine';
-import type { LibraryOps } from '../library-ops';
+import { PhotoNotFoundError, type LibraryOps } from '../library-ops';
 
 let engine: Engine;
 let lib: LibraryOps;
@@ -127,6 +127,12 @@ describe('searching the library', () => {
     const page = await lib.searchPhoto(red.photoId, { limit: 3 });
     expect(page.hits.map((h) => h.photoId)).not.toContain(red.photoId);
     expect(page.hits.every((h) => h.path.includes('red'))).toBe(true);
+  });
+
+  it('says which photo id it does not know when asked for more like it', async () => {
+    const asked = lib.searchPhoto(424242);
+    await expect(asked).rejects.toBeInstanceOf(PhotoNotFoundError);
+    await expect(asked).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no photo with id 424242' });
   });
 
   it('finds photos like an image file from outside the library', async () => {

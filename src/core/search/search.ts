@@ -19,11 +19,11 @@ export interface SearchOptions extends SharedSearchOptions {
 /** A page of results; the text search adds the parsed terms (SharedSearchPage.terms). */
 export type SearchPage = Omit<SharedSearchPage, 'terms'>;
 
-export const DEFAULT_LIMIT = 50;
+const DEFAULT_LIMIT = 50;
 /** Labels fetched per round before hydration; doubled while filters leave too few photos. */
 const FIRST_ROUND = 200;
 /** Most candidates ranked for one query: deeper pages than this are not meaningful relevance. */
-export const MAX_DEPTH = 10_000;
+const MAX_DEPTH = 10_000;
 /** Candidates ranked when the whole relevant set matters (date order, adaptive cutoff): the top
  *  thousand by similarity; beyond that CLIP scores no longer separate relevant from not. */
 export const RELEVANT_POOL = 1000;

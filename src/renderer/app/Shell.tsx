@@ -9,13 +9,11 @@ import { LibraryView } from '../features/library/LibraryView';
 import { useLibrary } from '../features/library/useLibrary';
 import { SearchView, type SearchViewHandle } from '../features/search/SearchView';
 import { SettingsView } from '../features/settings/SettingsView';
+import { hasPhotoExtension } from '../../shared/photo-files';
 import type { AppInfo, ModelState, Settings } from '../../shared/types';
 import { Nav, type View } from './Nav';
 import { useShortcuts } from './useShortcuts';
 import { useWindowDrop } from './useWindowDrop';
-
-/** Extensions the indexer reads (src/core/indexer/scan.ts), for files the OS gives no image MIME type. */
-const IMAGE_FILE = /\.(jpe?g|jpe|jfif|png|webp|gif|tiff?|avif|heic|heif)$/i;
 
 const MemoSearchView = memo(SearchView);
 const MemoGpuView = memo(GpuView);
@@ -71,7 +69,7 @@ export function Shell({
       return;
     }
     const image = paths.find(
-      (p) => p.path && (p.file.type.startsWith('image/') || IMAGE_FILE.test(p.file.name)),
+      (p) => p.path && (p.file.type.startsWith('image/') || hasPhotoExtension(p.file.name)),
     );
     if (!image) {
       notify('Drop an image file to find similar photos (folders are added on the Library view).', 'error');

@@ -7,7 +7,7 @@ import { formatCount } from '../../format';
 import type { FailedFile } from '../../../shared/types';
 
 /** Skipped files fetched: plenty to read through here; `glimpse failures` lists them all. */
-export const FAILURE_LIMIT = 5000;
+const FAILURE_LIMIT = 5000;
 /** Rows rendered at once: more is unreadable anyway, the filter narrows it. */
 const SHOWN = 300;
 

@@ -26,7 +26,7 @@ import { useResults } from './useResults';
 import './search.css';
 
 /** Pause in typing before a search runs: long enough to skip most keystrokes, short enough to feel live. */
-export const DEBOUNCE_MS = 170;
+const DEBOUNCE_MS = 170;
 
 export interface SearchViewHandle {
   focusSearch(): void;

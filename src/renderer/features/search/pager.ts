@@ -4,9 +4,9 @@
 import type { QueryTerm, SearchHit, SearchPage } from '../../../shared/types';
 
 /** Results per api call: a few screens of tiles, small enough to arrive in one frame's worth of work. */
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
 /** The engine ranks at most this many candidates per query (and the contract caps offset there). */
-export const MAX_RESULTS = 10_000;
+const MAX_RESULTS = 10_000;
 
 export type PageFetch = (offset: number, limit: number) => Promise<SearchPage>;
 

@@ -3,7 +3,7 @@
 import { PROVIDER_LABELS } from '../gpu/providers';
 import type { ProviderName } from '../../../shared/types';
 
-export const ALL_PROVIDERS: ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
+const ALL_PROVIDERS: ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
 
 const NOTES: Partial<Record<ProviderName, string>> = {
   dml: 'Windows',
