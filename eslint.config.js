@@ -1,5 +1,5 @@
-// Lint rules, including the layer boundaries from DESIGN.md: a stray import fails `npm run lint`
-// with a message that says where the code belongs instead.
+// Lint rules, including the layer boundaries of docs/DESIGN.md ("Layers, enforced"): a stray import
+// or query fails `npm run lint` with a message that says where the code belongs instead.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
