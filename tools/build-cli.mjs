@@ -12,6 +12,7 @@ const entryPoints = {
   // Loaded with new Worker() from beside the bundle (src/core/worker-script.ts).
   'tower-worker': 'src/core/model/tower-worker.ts',
   'index-worker': 'src/core/vectors/index-worker.ts',
+  'tensor-fill-worker': 'src/core/model/tensor-fill-worker.ts',
 };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--entry') {

@@ -13,6 +13,9 @@ export interface TowerInfo {
   active: ProviderName;
   fallbacks: ProviderFallback[];
   loadMs: number;
+  /** The warm-up run after loading (kernel choice, memory arena), before any real batch; absent in
+   *  reports from before it existed. */
+  warmMs?: number;
 }
 
 export interface EmbedderInfo {
