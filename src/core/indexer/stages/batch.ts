@@ -35,13 +35,12 @@ export async function runBatcher(
   try {
     while (!signal.aborted) {
       const waitStart = performance.now();
-      // Starved upstream of the decoders, or by the decoders themselves.
-      const gatheredFrom: PipelineStage =
-        ready.size < capacity && ctx.readQueue.size === 0 && !ctx.readQueue.done ? 'read' : 'decode';
       const items = await ready.pull(capacity, capacity);
       const gatherMs = performance.now() - waitStart;
       const readyQueue = ready.size;
       const readQueue = ctx.readQueue.size;
+      // Decoders with nothing read to work on were starved by reading; otherwise they were the pace.
+      const gatheredFrom: PipelineStage = readQueue === 0 && !ctx.readQueue.done ? 'read' : 'decode';
       if (!items.length || signal.aborted) return; // decoded but not batched: redone next run
       // These waits may span a whole batch on the model: an abort during them must not start
       // another, so the batch is filled only once the model's queue has room for it.
