@@ -12,7 +12,8 @@ export interface FormedBatch extends FilledBatch {
   gatherMs: number;
   /** What it waited for: 'read' when no read file was waiting for a decoder, else 'decode'. */
   gatheredFrom: PipelineStage;
-  /** Left behind in the queues once the batch was taken. */
+  /** Read files waiting for a decoder once the batch was complete, and decoded photos waiting
+   *  behind it once it had a buffer. */
   readQueue: number;
   readyQueue: number;
 }
@@ -37,7 +38,6 @@ export async function runBatcher(
       const waitStart = performance.now();
       const items = await ready.pull(capacity, capacity);
       const gatherMs = performance.now() - waitStart;
-      const readyQueue = ready.size;
       const readQueue = ctx.readQueue.size;
       // Decoders with nothing read to work on were starved by reading; otherwise they were the pace.
       const gatheredFrom: PipelineStage = readQueue === 0 && !ctx.readQueue.done ? 'read' : 'decode';
@@ -51,6 +51,8 @@ export async function runBatcher(
         embed.release(buffer);
         return;
       }
+      // Decoded photos already waiting behind this batch as it goes to the model.
+      const readyQueue = ready.size;
       const fillStart = performance.now();
       const filled = embed.fill(items, buffer);
       const fillMs = performance.now() - fillStart;

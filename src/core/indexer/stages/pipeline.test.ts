@@ -14,7 +14,7 @@ import type { DecodeOutcome, PhotoDecoder } from './decoder';
 const PHOTOS = 22; // two of each test colour
 const CORRUPT = 'yellow-3.jpg';
 /** The model slower than decoding, as with a real ViT on a GPU fed by the CPU. */
-const SLOW_MODEL_MS = 80;
+const SLOW_MODEL_MS = 150;
 
 /** Decodes with sharp like the CPU one (so vectors can be compared), in groups, labelled 'gpu'. */
 class StandInGpuDecoder implements PhotoDecoder {
