@@ -257,6 +257,10 @@ export interface GpuPanelState {
   /** Images per batch the indexer uses now (null when idle or unknown). */
   batchSize: number | null;
   indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
+  /** The indexing pipeline's batches: of the run in progress, else of the last run (null before any). */
+  pipeline: PipelineReport | null;
+  /** Files per decoder in that run. */
+  decoders: DecoderCounts | null;
 }
 
 export type Theme = 'system' | 'light' | 'dark';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchTiming } from '../../../shared/types';
-import { PipelineTimings, quantile, RECENT_BATCHES } from './timings';
+import { describePipeline, PipelineTimings, quantile, RECENT_BATCHES } from './timings';
 
 function batch(n: number, over: Partial<BatchTiming> = {}): BatchTiming {
   return {
@@ -60,5 +60,16 @@ describe('pipeline timings', () => {
 
   it('has nothing to report before the first batch', () => {
     expect(new PipelineTimings().report(100)).toBeUndefined();
+  });
+});
+
+describe('the pipeline in one line', () => {
+  it('names the limiting stage, the model’s busy share and the per-batch medians', () => {
+    const t = new PipelineTimings();
+    for (let n = 0; n < 4; n++) t.record(batch(n));
+    expect(describePipeline(t.report(400)!)).toBe(
+      'pipeline: 4 batches, limited by embed, model busy 95%; per batch p50: wait 0.0 ms, ' +
+        'decode 10.0 ms (all files), fill 1.0 ms, embed 95.0 ms, commit 3.0 ms',
+    );
   });
 });

@@ -80,3 +80,14 @@ export class PipelineTimings {
     };
   }
 }
+
+/** One line for a terminal: what limited the run, how busy the model was, and per-batch medians. */
+export function describePipeline(r: PipelineReport): string {
+  const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  const s = r.stages;
+  return (
+    `pipeline: ${r.batches} batches, limited by ${r.limitedBy}, model busy ${Math.round(r.embedBusy * 100)}%; ` +
+    `per batch p50: wait ${ms(s.wait.p50Ms)} ms, decode ${ms(s.decode.p50Ms)} ms (all files), ` +
+    `fill ${ms(s.fill.p50Ms)} ms, embed ${ms(s.embed.p50Ms)} ms, commit ${ms(s.commit.p50Ms)} ms`
+  );
+}
