@@ -105,12 +105,12 @@ describe('the GPU panel', () => {
     const columns = within(card).getAllByTestId('batch-column');
     expect(columns).toHaveLength(12);
     expect(columns[0]!.querySelector('title')!.textContent).toBe(
-      'Batch 1: 64 photos, model waited 2210 ms (on read), ran 60.0 ms, commit 14.0 ms',
+      'Batch 1: 64 photos, model waited 2.2 s (on read), ran 60.0 ms, commit 14.0 ms',
     );
     const wait = within(card).getByTestId('stage-wait');
     expect([...wait.querySelectorAll('td')].map((td) => td.textContent)).toEqual([
-      '1840 ms',
-      '2210 ms',
+      '1.8 s',
+      '2.2 s',
       '22.4 s',
     ]);
     expect(within(card).getByTestId('stage-decode').querySelector('td')!.textContent).toBe('30.1 s');

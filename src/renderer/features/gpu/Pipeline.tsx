@@ -21,7 +21,7 @@ const ROWS: Array<{ key: keyof PipelineReport['stages']; label: string }> = [
 ];
 
 function ms(v: number): string {
-  if (v >= 10_000) return `${(v / 1000).toFixed(1)} s`;
+  if (v >= 1000) return `${(v / 1000).toFixed(1)} s`;
   if (v >= 100) return `${Math.round(v)} ms`;
   return `${v.toFixed(1)} ms`;
 }
@@ -32,7 +32,8 @@ const CHART_H = 72;
 /** One column per batch: the model's wait for it (below) and its run (above). */
 function BatchChart({ recent }: { recent: BatchTiming[] }) {
   const max = Math.max(1, ...recent.map((b) => b.waitMs + b.embedMs));
-  const slot = CHART_W / Math.max(recent.length, 16);
+  // Columns grow from the right as batches come, up to the 32 kept.
+  const slot = CHART_W / Math.max(recent.length, 12);
   const bar = Math.max(1, slot * 0.7);
   const h = (v: number) => (v / max) * (CHART_H - 2);
   return (
