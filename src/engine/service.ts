@@ -13,12 +13,14 @@ import { bundlePrecision } from '../core/model/types';
 import { readSettings, writeSettings } from '../core/settings';
 import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
 import type {
+  DecoderCounts,
   EmbedderInfo,
   FolderStatus,
   IndexJob,
   ModelPullJob,
   ModelState,
   PhotoDetails,
+  PipelineReport,
   SearchOptions,
   SearchPage,
   Settings,
@@ -42,6 +44,8 @@ export interface EngineStats {
   embedder: EmbedderInfo | null;
   batchSize: number | null;
   indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
+  pipeline: PipelineReport | null;
+  decoders: DecoderCounts | null;
 }
 
 /** What only main asks of the engine. */
@@ -365,6 +369,9 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
               etaSeconds: p.etaSeconds,
             }
           : null,
+        // The panel keeps the last run's batches once it ends, so a stall can be read afterwards.
+        pipeline: p ? (p.pipeline ?? null) : (job.lastSummary?.pipeline ?? null),
+        decoders: p ? (p.decoders ?? null) : (job.lastSummary?.decoders ?? null),
       };
     },
     async close() {

@@ -86,6 +86,14 @@ describe('npm run bench at toy sizes', () => {
     expect(lines.some((l) => l.startsWith('rescan:'))).toBe(true);
   });
 
+  it('says which stage limited the end-to-end run, with per-stage timings of its batches', () => {
+    expect(['read', 'decode', 'fill', 'embed', 'commit']).toContain(report.end_to_end_limited_by);
+    const stages = report.end_to_end_stage_ms as Record<string, { totalMs: number }>;
+    expect(stages.embed!.totalMs).toBeGreaterThan(0);
+    expect(stages.decode!.totalMs).toBeGreaterThan(0);
+    expect(report.end_to_end_model_busy as number).toBeGreaterThan(0);
+  });
+
   it('comes out as one JSON object', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });

@@ -5,6 +5,7 @@ import { benchDecode, benchEndToEnd, benchModel, type DecodeRun } from '../../sr
 import { loadBundle } from '../../src/core/model/bundle';
 import { Embedder } from '../../src/core/model/embedder';
 import type { ModelBundle } from '../../src/core/model/types';
+import type { PipelineReport } from '../../src/shared/types';
 import { testModelDir } from '../../test/helpers/test-model';
 import { DirectOrt, imageLikeBatch } from './direct-ort';
 import { benchHnsw, type HnswBenchResult } from './hnsw';
@@ -100,6 +101,7 @@ async function endToEndStage(
     let window = opts.seconds / opts.rounds;
     let failed = 0;
     let round = 0;
+    const last: { pipeline: PipelineReport | null } = { pipeline: null };
     log(`end to end: ${photos.files.length} photos into a fresh library, alternated with ${limit} alone`);
     const pair = await alternate(
       opts.rounds,
@@ -108,6 +110,7 @@ async function endToEndStage(
         const run = await benchEndToEnd(embedder, photos.dir, { sampleGpu: false });
         failed += run.failed;
         window = run.seconds;
+        last.pipeline = run.pipeline;
         return { items: run.images, seconds: run.seconds };
       },
       async () => {
@@ -123,7 +126,7 @@ async function endToEndStage(
         return { items: r!.batches * batchSize, seconds: (r!.batches * r!.msPerBatch) / 1000 };
       },
     );
-    return { ...pair, failed, batchSize };
+    return { ...pair, failed, batchSize, pipeline: last.pipeline };
   } finally {
     await embedder.close();
   }
@@ -212,6 +215,13 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
       end_to_end_images_per_s: round(e2e),
       end_to_end_seconds_per_run: round(e.measured.seconds / opts.rounds),
       end_to_end_failed: e.failed,
+      // The last round's stage timings: what the model waited on, per batch.
+      ...(e.pipeline && {
+        end_to_end_limited_by: e.pipeline.limitedBy,
+        end_to_end_model_busy: e.pipeline.embedBusy,
+        end_to_end_stage_ms: e.pipeline.stages,
+        end_to_end_waited_on_ms: e.pipeline.waitedOn,
+      }),
       [`end_to_end_paired_${limit}_images_per_s`]: round(e.baseline.perSecond),
       [`end_to_end_vs_paired_${limit}_ratio_median_round`]: round(e.medianRatio),
     });
