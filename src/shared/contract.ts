@@ -20,6 +20,10 @@ import type {
   Settings,
 } from './types';
 
+/** What the window may change in settings: everything but the model folder, which only main's picker
+ *  and the model manager set. */
+export type SettingsPatch = Partial<Omit<Settings, 'modelDir'>>;
+
 /** Renderer → main. Every result is plain data; failures reject with an ErrorData-shaped error. */
 export interface Commands {
   getAppInfo(): AppInfo;
@@ -43,7 +47,7 @@ export interface Commands {
   getIndexJob(): IndexJob;
   listFailures(limit: number): FailedFile[];
   getSettings(): Settings;
-  updateSettings(patch: Partial<Settings>): Settings;
+  updateSettings(patch: SettingsPatch): Settings;
   clearThumbnailCache(): LibraryStatus;
   getGpuPanel(): GpuPanelState;
   /** The model catalogue, what is installed, which is active, and which suits this machine. */
