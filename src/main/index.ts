@@ -2,7 +2,6 @@
 // The engine (and every native module) runs in a utility process (src/engine), started by EngineHost.
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, shell } from 'electron';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { DROP_CHANNEL, type Events } from '../shared/contract';
 import { commandArgs } from '../shared/contract-schemas';
 import type { EngineState } from '../shared/types';
@@ -13,8 +12,8 @@ import { buildMenu } from './menu';
 import { IMAGE_SCHEME, THUMB_SCHEME } from '../shared/photo-urls';
 import { handleProtocols, registerSchemes } from './protocols';
 import { appOrigin } from './security/app-origin';
-import { checkDropPath, dropKind } from './security/drops';
-import { PathGrants, type GrantKind } from './security/grants';
+import { grantDrop } from './security/drops';
+import { PathGrants, requireGrant } from './security/grants';
 import { createWindow, lockDownSession } from './window';
 
 let window: BrowserWindow | null = null;
@@ -31,13 +30,6 @@ const origin = appOrigin({ isPackaged: app.isPackaged, devServerUrl: process.env
 /** Paths the user dropped on the window: the only paths main takes from the renderer. */
 const grants = new PathGrants();
 const ourWindow = () => window?.webContents ?? null;
-
-function requireGrant(command: string, path: string, kind: GrantKind): void {
-  if (!grants.allows(path, kind))
-    throw Object.assign(new Error(`${command}: ${path} is not a ${kind} the user chose or dropped`), {
-      code: 'FORBIDDEN',
-    });
-}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -80,12 +72,12 @@ if (!app.requestSingleInstanceLock()) {
         return dir ? engine.call('importModel', dir) : engine.call('getModelState');
       },
       addFolder: async (_event, path) => {
-        if (path !== undefined) requireGrant('addFolder', path, 'folder');
+        if (path !== undefined) requireGrant(grants, 'addFolder', path, 'folder');
         const dir = path ?? (await pickFolder('Add a folder of photos'));
         return dir ? engine.call('addFolder', dir) : (await engine.call('getLibraryStatus')).folders;
       },
       searchImageFile: (_event, path, options) => {
-        requireGrant('searchImageFile', path, 'file');
+        requireGrant(grants, 'searchImageFile', path, 'file');
         return engine.call('searchImageFile', path, options);
       },
       getGpuPanel: () => gpu.current(),
@@ -102,15 +94,7 @@ if (!app.requestSingleInstanceLock()) {
   );
 
   // A file or folder dropped on the window: said what it is, and granted for addFolder/searchImageFile.
-  handleTrusted(DROP_CHANNEL, ourWindow, origin, async (_event, raw) => {
-    const path = checkDropPath(raw);
-    const stats = await stat(path).catch(() => {
-      throw Object.assign(new Error(`${path}: cannot be read`), { code: 'NOT_FOUND' });
-    });
-    const kind = dropKind(stats);
-    if (kind !== 'other') grants.grant(path, kind);
-    return { path, kind };
-  });
+  handleTrusted(DROP_CHANNEL, ourWindow, origin, (_event, raw) => grantDrop(grants, raw));
 
   // Dragging a result out to another app (an editor, a chat) hands it the file itself.
   ipcMain.on('startDrag', async (event, raw: unknown) => {

@@ -1,7 +1,9 @@
 // A file or folder dropped on the window: the preload reads its path from the File object (which page
 // script cannot forge) and main checks it is a plausible path, says what it is, and grants it.
+import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { DroppedPath } from '../../shared/contract';
+import type { PathGrants } from './grants';
 
 const MAX_PATH = 4096;
 
@@ -21,4 +23,15 @@ export function dropKind(stats: { isDirectory(): boolean; isFile(): boolean }): 
   if (stats.isDirectory()) return 'folder';
   if (stats.isFile()) return 'file';
   return 'other';
+}
+
+/** Main's answer to a drop: checks the path, says what it is, and grants a folder or a regular file. */
+export async function grantDrop(grants: PathGrants, raw: unknown): Promise<DroppedPath> {
+  const path = checkDropPath(raw);
+  const stats = await stat(path).catch(() => {
+    throw Object.assign(new Error(`${path}: cannot be read`), { code: 'NOT_FOUND' });
+  });
+  const kind = dropKind(stats);
+  if (kind !== 'other') grants.grant(path, kind);
+  return { path, kind };
 }

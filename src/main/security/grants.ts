@@ -48,3 +48,11 @@ export class PathGrants {
     return true;
   }
 }
+
+/** Throws a FORBIDDEN error naming the command unless `path` is granted as `kind`. */
+export function requireGrant(grants: PathGrants, command: string, path: string, kind: GrantKind): void {
+  if (!grants.allows(path, kind))
+    throw Object.assign(new Error(`${command}: ${path} is not a ${kind} the user chose or dropped`), {
+      code: 'FORBIDDEN',
+    });
+}
