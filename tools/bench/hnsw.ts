@@ -165,7 +165,7 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
 
     log('ef sweep on the saved graph, searched in this thread');
     const graph = new hnswlib.HierarchicalNSW(SPACE, dim);
-    await graph.readIndex(saved.file);
+    await graph.readIndex(saved.files[0]!.file);
     const sweep: EfPoint[] = [];
     const scratch = new Array<number>(dim).fill(0);
     const direct = (set: Float32Array, expected: ScoredLabel[][], timings: number[]) => {
@@ -213,7 +213,7 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       exact_query_p95_ms: percentile(exactMs, 95),
       save_seconds: saveSeconds,
       open_seconds: openSeconds,
-      file_bytes: saved.bytes,
+      file_bytes: saved.files.reduce((sum, f) => sum + f.bytes, 0),
       ef_sweep: sweep,
       e2e_sweep: e2eSweep,
     };
