@@ -8,7 +8,7 @@ import type { ModelBundle } from '../../src/core/model/types';
 import type { PipelineReport } from '../../src/shared/types';
 import { testModelDir } from '../../test/helpers/test-model';
 import { DirectOrt, imageLikeBatch } from './direct-ort';
-import { benchHnsw, type HnswBenchResult } from './hnsw';
+import { benchHnsw } from './hnsw';
 import { loadAverage, machineInfo } from './machine';
 import { naiveDecode } from './naive-decode';
 import type { BenchOptions } from './options';
@@ -154,7 +154,7 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
   };
   const setup: Json = {};
   const perRound: Json = {};
-  let detail: HnswBenchResult | null = null;
+  let detail: Record<string, unknown> | null = null;
 
   let photos: PhotoSet | null = null;
   if (has('decode') || has('e2e')) {
@@ -270,24 +270,44 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
   }
 
   if (has('hnsw')) {
-    log(`hnsw: ${opts.hnswCount} × ${opts.hnswDim}, ${opts.hnswQueries} queries`);
-    const h = await benchHnsw({
-      count: opts.hnswCount,
-      dim: opts.hnswDim,
-      queries: opts.hnswQueries,
-      log: (line) => log(`hnsw: ${line}`),
-    });
-    Object.assign(report, {
-      hnsw_recall_at_10: round(h.hnsw_recall_at_10, 4),
-      hnsw_query_p50_ms: round(h.hnsw_query_p50_ms),
-      hnsw_query_p95_ms: round(h.hnsw_query_p95_ms),
-      hnsw_build_seconds: round(h.hnsw_build_seconds, 2),
-      hnsw_exact_query_p50_ms: round(h.exact_query_p50_ms),
-      hnsw_exact_query_p95_ms: round(h.exact_query_p95_ms),
-      hnsw_speedup_vs_exact_p50: round(h.exact_query_p50_ms / h.hnsw_query_p50_ms, 1),
-    });
-    detail = h;
-    Object.assign(sizes, { hnsw_count: h.count, hnsw_dim: h.dim, hnsw_queries: h.queries, hnsw_ef: h.ef });
+    const byDistribution: Record<string, unknown> = {};
+    for (const distribution of opts.hnswDistributions) {
+      log(`hnsw ${distribution}: ${opts.hnswCount} × ${opts.hnswDim}, ${opts.hnswQueries} queries`);
+      const h = await benchHnsw({
+        count: opts.hnswCount,
+        dim: opts.hnswDim,
+        queries: opts.hnswQueries,
+        distribution,
+        log: (line) => log(`hnsw: ${line}`),
+      });
+      const keys = {
+        hnsw_recall_at_10: round(h.hnsw_recall_at_10, 4),
+        hnsw_recall_at_10_between: round(h.hnsw_recall_at_10_between, 4),
+        hnsw_score_ratio_between: round(h.hnsw_score_ratio_between, 4),
+        hnsw_query_p50_ms: round(h.hnsw_query_p50_ms),
+        hnsw_query_p95_ms: round(h.hnsw_query_p95_ms),
+        hnsw_build_seconds: round(h.hnsw_build_seconds, 2),
+        hnsw_inserts_per_second: round(h.hnsw_inserts_per_second, 0),
+        hnsw_inserts_per_second_one_thread: round(h.hnsw_inserts_per_second_one_thread, 0),
+        hnsw_inserts_speedup: round(h.hnsw_inserts_speedup),
+        hnsw_catchup_query_p50_ms: round(h.catchup_query_p50_ms),
+        hnsw_catchup_pending: h.catchup_pending,
+        hnsw_paced_max_pending: h.paced_max_pending,
+        hnsw_exact_query_p50_ms: round(h.exact_query_p50_ms),
+        hnsw_exact_query_p95_ms: round(h.exact_query_p95_ms),
+        hnsw_speedup_vs_exact_p50: round(h.exact_query_p50_ms / h.hnsw_query_p50_ms, 1),
+      };
+      // The first distribution's keys also at the top level, where earlier reports had them.
+      if (!Object.keys(byDistribution).length) Object.assign(report, keys);
+      byDistribution[distribution] = { ...keys, detail: h };
+      Object.assign(sizes, {
+        hnsw_count: h.count,
+        hnsw_dim: h.dim,
+        hnsw_queries: h.queries,
+        hnsw_shards: h.shards,
+      });
+    }
+    detail = byDistribution;
   }
 
   return {
@@ -295,7 +315,7 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
     sizes,
     setup_seconds: setup,
     per_round: perRound,
-    ...(detail && { hnsw_detail: detail }),
+    ...(detail && { hnsw_by_distribution: detail }),
     load_average_end: loadAverage(),
     total_seconds: round((performance.now() - started) / 1000, 1),
   };
