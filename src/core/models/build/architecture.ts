@@ -29,8 +29,16 @@ export interface ClipArchitecture {
   layerNormEps: number;
 }
 
-/** open_clip defines heads as width / 64 for every ViT of this design. */
+/** open_clip's default head width; its larger image towers set their own (visionHeadWidth). */
 export const HEAD_DIM = 64;
+/** Image-tower head widths of open_clip's configs that differ from 64, by tower width: ViT-H (1280 wide,
+ *  16 heads of 80), ViT-g (1408, 16 × 88), ViT-bigG (1664, 16 × 104). Shapes cannot tell heads apart, so
+ *  these come from open_clip's model configs (an open_clip_config.json beside the checkpoint wins). */
+const VISION_HEAD_WIDTHS: Record<number, number> = { 1280: 80, 1408: 88, 1664: 104 };
+
+export function visionHeadWidth(width: number): number {
+  return VISION_HEAD_WIDTHS[width] ?? HEAD_DIM;
+}
 export const LAYER_NORM_EPS = 1e-5;
 
 export const visionTokens = (v: VisionArch): number => (v.imageSize / v.patchSize) ** 2 + 1;
@@ -73,7 +81,7 @@ export const PRESETS: Record<string, ClipArchitecture> = {
   },
   'vit-h-14': {
     embedDim: 1024,
-    vision: { ...tower(1280, 32), imageSize: 224, patchSize: 14 },
+    vision: { ...tower(1280, 32), heads: 16, imageSize: 224, patchSize: 14 },
     text: { ...tower(1024, 24), contextLength: 77, vocabSize: 49408 },
     activation: 'gelu',
     layerNormEps: LAYER_NORM_EPS,
@@ -114,8 +122,12 @@ function countLayers(names: Iterable<string>, prefix: string): number {
 
 export interface InferOptions {
   activation: Activation;
-  /** Width per attention head; 64 (open_clip's rule) unless a test checkpoint says otherwise. */
+  /** Width per attention head in both towers (tests' tiny checkpoints); default: open_clip's rules. */
   headDim?: number;
+  /** Head width of the image tower, from a config beside the checkpoint (open_clip's vision_cfg.head_width). */
+  visionHeadWidth?: number;
+  /** Head count of the text tower, from a config (open_clip's text_cfg.heads). */
+  textHeads?: number;
 }
 
 /** The architecture from tensor shapes: every size below is read, none assumed. */
@@ -154,8 +166,14 @@ export function inferArchitecture(
   const grid = Math.round(Math.sqrt(vPos[0]! - 1));
   if (grid * grid + 1 !== vPos[0])
     throw new CheckpointError(file, `${vPos[0]} image positions are not a square grid + 1`);
-  const headDim = opts.headDim ?? HEAD_DIM;
   const heads = (width: number, what: string): number => {
+    const headDim =
+      opts.headDim ??
+      (what === 'image tower'
+        ? (opts.visionHeadWidth ?? visionHeadWidth(width))
+        : opts.textHeads
+          ? width / opts.textHeads
+          : HEAD_DIM);
     if (width % headDim !== 0)
       throw new CheckpointError(
         file,

@@ -12,6 +12,8 @@ export interface WeightSource {
 }
 
 const TILE = 64;
+/** Length of the random run a twin's weights repeat (a prime). */
+const RANDOM_PERIOD = 1_000_003;
 
 /** out[c][r] = src[r][c] for a rows×cols matrix, written into `out` at column offset `colOffset` of a
  *  row width `outCols` (so q, k and v can land side by side). Tiled: a plain loop misses cache every store. */
@@ -128,11 +130,8 @@ export class RandomSource implements WeightSource {
     private readonly seed = 0,
   ) {}
 
-  private index = 0;
-
   async read(name: string): Promise<Float32Array> {
     const dims = weightShape(name, this.arch);
-    const out = new Float32Array(dims.reduce((a, b) => a * b, 1));
     const width = name.startsWith('visual.') ? this.arch.vision.width : this.arch.text.width;
     const [mean, std] = /ln_\w+\.weight$/.test(name)
       ? [1, 0.05]
@@ -143,9 +142,33 @@ export class RandomSource implements WeightSource {
           : /embedding$/.test(name)
             ? [0, 1 / Math.sqrt(width)]
             : [0, 1 / Math.sqrt(dims[0]!)];
-    const rand = mulberry32(this.seed * 1_000_003 + this.index++);
+    return this.draw(
+      name,
+      dims.reduce((x, y) => x * y, 1),
+      mean,
+      std,
+    );
+  }
+
+  /** Values for a tensor named as a checkpoint names it: LayerNorm gains around 1, the rest small. */
+  valuesFor(name: string, count: number): Float32Array {
+    const gain = /(ln_\w*|layer_?norm\w*|layrnorm)\.weight$/.test(name);
+    return this.draw(name, count, gain ? 1 : 0, gain ? 0.05 : 0.02);
+  }
+
+  private draw(name: string, count: number, mean: number, std: number): Float32Array {
+    const out = new Float32Array(count);
+    // Seeded by the weight's name, so reading a weight twice (the self-check does) gives the same values.
+    let h = this.seed * 1_000_003;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const rand = mulberry32(h);
     const half = std * Math.sqrt(3);
-    for (let i = 0; i < out.length; i++) out[i] = mean + (rand() * 2 - 1) * half;
+    // A prime-length random run, repeated: ViT-H's billion values in memcpy time rather than a billion
+    // draws; the period divides no layer width, so rows and heads still differ.
+    const period = Math.min(count, RANDOM_PERIOD);
+    for (let i = 0; i < period; i++) out[i] = mean + (rand() * 2 - 1) * half;
+    for (let filled = period; filled < count; filled *= 2)
+      out.copyWithin(filled, 0, Math.min(filled, count - filled));
     return out;
   }
 
