@@ -193,6 +193,8 @@ export interface GpuPanelState {
   /** Images per batch the indexer uses now (null when idle or unknown). */
   batchSize: number | null;
   indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
+  /** nvJPEG photo decoding in one line: what runs it, or why it is off; absent before the engine answers. */
+  photoDecoder?: string;
 }
 
 export type Theme = 'system' | 'light' | 'dark';
