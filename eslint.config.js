@@ -39,6 +39,7 @@ export default tseslint.config(
       '.gpu-run',
       '.gpu-kit',
       '.cache',
+      'addons/*/build',
     ],
   },
   js.configs.recommended,

@@ -62,8 +62,12 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
           io.out(
             `  decode: ${report.decodeOneCore.imagesPerSecond.toFixed(1)} img/s on 1 core, ${report.decodeAllCores.imagesPerSecond.toFixed(1)} on ${report.decodeAllCores.concurrency}\n`,
           );
+          const gpuDecode = report.decodeGpu.runs
+            .map((r) => `${r.imagesPerSecond.toFixed(1)} img/s at batch ${r.batchSize}`)
+            .join(', ');
+          io.out(`  GPU decode: ${gpuDecode || report.decodeGpu.summary}\n`);
           io.out(
-            `  end to end (batch ${report.endToEnd.batchSize}): ${report.endToEnd.imagesPerSecond.toFixed(1)} img/s, efficiency ${report.pipelineEfficiency.toFixed(2)} (${report.bottleneck} bound)\n`,
+            `  end to end (batch ${report.endToEnd.batchSize}, ${report.endToEnd.decoder} decoding): ${report.endToEnd.imagesPerSecond.toFixed(1)} img/s, efficiency ${report.pipelineEfficiency.toFixed(2)} (${report.bottleneck} bound)\n`,
           );
           if (report.endToEnd.pipeline) io.out(`    ${describePipeline(report.endToEnd.pipeline)}\n`);
           io.out(

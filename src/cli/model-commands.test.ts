@@ -107,6 +107,8 @@ describe('glimpse doctor', () => {
     expect(r.out).toMatch(/Providers\s+requested cuda → cpu/);
     expect(r.out).toMatch(/image tower\s+running on cpu \(passed over — cuda: CUDA provider/);
     expect(r.out).toMatch(/Model\s+Glimpse test model \(tiny, float16\)/);
+    // One line either way: what decodes photos on the GPU, or why nothing does.
+    expect(r.out).toMatch(/\nPhoto decode\s+(GPU decoding off: |photos decode on )[^\n]+\n/);
   });
 
   it('reports the same as JSON, with the reason per tower', async () => {

@@ -64,6 +64,7 @@ export function formatDoctor(r: DoctorReport): string {
     }
   }
   if (r.embedderProblem) row('Model load', `failed: ${r.embedderProblem}`);
+  row('Photo decode', r.photoDecoder.summary);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,6 +1,7 @@
 // The engine's side of the app contract: commands the renderer sends (through main) answered with
 // createEngine(), the one indexing job, settings, and the lookups main's protocols and GPU panel need.
 // Electron-free, so the end-to-end tests run it in the test process exactly as the app does.
+import { probeGpuDecoder } from '../core/decode/gpu-addon';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createEngine, type Engine } from '../core/engine';
@@ -47,6 +48,8 @@ export interface EngineStats {
   indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
   pipeline: PipelineReport | null;
   decoders: DecoderCounts | null;
+  /** nvJPEG photo decoding in one line: what runs it, or why it is off. */
+  photoDecoder: string;
 }
 
 /** What only main asks of the engine. */
@@ -400,6 +403,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       const p = job.state !== 'idle' ? job.progress : null;
       return {
         embedder,
+        photoDecoder: probeGpuDecoder().summary,
         // Known once the image tower has loaded (the first indexing run); until then what settings ask.
         batchSize: batchSize ?? settings.batchSize,
         indexing: p

@@ -27,6 +27,7 @@ export class GpuPoller {
         indexing: null,
         pipeline: null,
         decoders: null,
+        photoDecoder: 'unknown (the engine did not answer)',
       })),
     ]);
     this.last = { at: Date.now(), gpu, cpu: cpuInfo(), ...stats };

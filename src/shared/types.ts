@@ -264,6 +264,8 @@ export interface GpuPanelState {
   pipeline: PipelineReport | null;
   /** Files per decoder in that run. */
   decoders: DecoderCounts | null;
+  /** nvJPEG photo decoding in one line: what runs it, or why it is off; absent before the engine answers. */
+  photoDecoder?: string;
 }
 
 export type Theme = 'system' | 'light' | 'dark';

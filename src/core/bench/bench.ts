@@ -8,6 +8,7 @@ import { runIndex } from '../indexer/indexer';
 import { contentHash } from '../indexer/content';
 import { readExif } from '../indexer/exif';
 import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
+import { decoderMix } from './gpu-decode';
 import { Library } from '../library';
 import { decodeForModel, type Resampling } from '../model/decode';
 import type { Embedder, ImageBatch } from '../model/embedder';
@@ -117,6 +118,8 @@ export async function benchDecode(
 }
 
 export interface EndToEndRun {
+  /** What decoded the photos: the GPU, the CPU, or both (files the GPU handed back). */
+  decoder: 'gpu' | 'cpu' | 'mixed';
   images: number;
   imagesPerSecond: number;
   seconds: number;
@@ -146,6 +149,7 @@ export async function benchEndToEnd(
     const gpu = sampler?.stop() ?? null;
     const images = summary.embedded + summary.reused;
     return {
+      decoder: decoderMix((summary as { decoders?: { decoded: Record<string, number> } }).decoders),
       images,
       imagesPerSecond: images / summary.seconds,
       seconds: summary.seconds,

@@ -18,6 +18,7 @@ import {
   type ModelRun,
 } from './bench';
 import { IMAGE_EXTENSIONS } from '../indexer/scan';
+import { benchDecodeGpu, type GpuDecodeBench } from './gpu-decode';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
@@ -48,6 +49,8 @@ export interface BenchReport {
   /** Decode with JPEG shrink-on-load at the largest factor (less faithful, see docs/PREPROCESSING.md):
    *  what a faster decode would give where decoding is the bottleneck. */
   decodeAllCoresFastShrink: DecodeRun;
+  /** nvJPEG on the GPU over a batch sweep, or why it did not run. */
+  decodeGpu: GpuDecodeBench;
   endToEnd: EndToEndRun & { batchSize: number };
   /** end-to-end ÷ min(decode all cores, model-only at the best batch); 1.0 means no stage waits for another. */
   pipelineEfficiency: number;
@@ -97,6 +100,11 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
   } finally {
     await sweep.close();
   }
+  stage('GPU decode (nvJPEG) batch sweep');
+  const decodeGpu = await benchDecodeGpu(files, bundle.preprocess, {
+    seconds: opts.seconds,
+    device: opts.deviceId,
+  });
   const best = modelOnly.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
 
   stage(`end to end at batch ${best.batchSize}`);
@@ -130,6 +138,7 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
     decodeOneCore,
     decodeAllCores,
     decodeAllCoresFastShrink,
+    decodeGpu,
     endToEnd: { ...endToEnd, batchSize: best.batchSize },
     pipelineEfficiency: endToEnd.imagesPerSecond / limit,
     bottleneck: decodeAllCores.imagesPerSecond < best.imagesPerSecond ? 'decode' : 'model',

@@ -67,7 +67,7 @@ export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** Grid previews: effort 2 encodes a detailed 256 px WebP in ~10 ms of CPU against ~16 ms at the
  *  default effort 4, for 2% more bytes. */
-const THUMBNAIL_WEBP = { quality: 80, effort: 2 } as const;
+export const THUMBNAIL_WEBP = { quality: 80, effort: 2 } as const;
 /** What transparent pixels become: LAION's downloader (img2dataset) composited alpha onto white before
  *  CLIP ever saw it, and viewers show logos and cut-outs on light backgrounds. See docs/PREPROCESSING.md. */
 const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;

@@ -29,6 +29,13 @@ describe('the GPU panel', () => {
     );
   });
 
+  it('says in one line what decodes photos, or why the GPU does not', async () => {
+    const photoDecoder = 'GPU decoding off: the NVIDIA driver did not start (cuInit: CUDA_ERROR_NO_DEVICE)';
+    installFakeApi({ overrides: { getGpuPanel: async () => h100Panel({ photoDecoder }) } });
+    render(<GpuView />);
+    expect((await screen.findByTestId('photo-decoder')).textContent).toBe(photoDecoder);
+  });
+
   it('says why the model fell back to the CPU', async () => {
     installFakeApi({ overrides: { getGpuPanel: async () => h100Panel({ embedder: embedderOnCpu }) } });
     render(<GpuView />);

@@ -40,6 +40,11 @@ export function GpuView() {
                 </p>
               </div>
             )}
+            {panel.photoDecoder && (
+              <p className="muted" data-testid="photo-decoder">
+                {panel.photoDecoder}
+              </p>
+            )}
           </section>
           <ExecutionInfo embedder={panel.embedder} batchSize={panel.batchSize} />
           <Throughput indexing={panel.indexing} rates={rates} />
