@@ -7,6 +7,9 @@ import { Embedder } from '../model/embedder';
 import type { ProviderName } from '../model/providers';
 import type { ModelBundle } from '../model/types';
 import { bundlePrecision } from '../model/types';
+import type { GraphPlacement } from '../../shared/types';
+import { profileModel, type ModelProfile } from './model-profile';
+import { benchModelSessions, type SessionsRun } from './model-sessions';
 import {
   benchDecode,
   benchEndToEnd,
@@ -28,6 +31,10 @@ export interface BenchOptions {
   /** Seconds per model and decode measurement. */
   seconds: number;
   deviceId?: number;
+  /** Also measure model-only with this many sessions taking turns (at the best batch); 1 = not. */
+  sessions?: number;
+  /** Also profile the model at the best batch and report its top ops (onnxruntime's profiler). */
+  profile?: boolean;
   onStage?: (stage: string) => void;
 }
 
@@ -40,8 +47,17 @@ export interface BenchReport {
     requested: ProviderName[];
     active: ProviderName;
     fallbacks: Array<{ provider: string; reason: string }>;
+    loadMs: number;
+    /** The warm-up run at load, left out of every throughput figure. */
+    warmMs: number | null;
+    /** Where the image graph's nodes ran: nodes on the CPU and memory copies slow a GPU down. */
+    placement: GraphPlacement | null;
   };
   modelOnly: ModelRun[];
+  /** Model-only with `sessions` sessions taking turns at the best batch (--sessions), else null. */
+  modelOnlySessions: SessionsRun | null;
+  /** onnxruntime's profile of the model at the best batch (--profile), else null. */
+  profile: ModelProfile | null;
   bestBatch: number;
   decodeOneCore: DecodeRun;
   decodeAllCores: DecodeRun;
@@ -99,6 +115,30 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
   }
   const best = modelOnly.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
 
+  let modelOnlySessions: SessionsRun | null = null;
+  if ((opts.sessions ?? 1) > 1) {
+    stage(`model-only, ${opts.sessions} sessions taking turns at batch ${best.batchSize}`);
+    modelOnlySessions = await benchModelSessions(bundle, {
+      providers,
+      deviceId: opts.deviceId,
+      sessions: opts.sessions!,
+      batchSize: best.batchSize,
+      seconds: opts.seconds,
+      sampleGpu,
+    });
+  }
+  let profile: ModelProfile | null = null;
+  if (opts.profile) {
+    stage(`profile at batch ${best.batchSize}`);
+    profile = await profileModel(bundle, {
+      provider: info.active,
+      deviceId: opts.deviceId,
+      cpuThreads: cpus().length,
+      batchSize: best.batchSize,
+      runs: 10,
+    });
+  }
+
   stage(`end to end at batch ${best.batchSize}`);
   const e2eEmbedder = new Embedder(bundle, { providers, deviceId: opts.deviceId, batchSize: best.batchSize });
   let endToEnd: EndToEndRun;
@@ -124,8 +164,17 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
       precision: bundlePrecision(bundle),
       embedDim: bundle.embedDim,
     },
-    provider: { requested: providers, active: info.active, fallbacks: info.fallbacks },
+    provider: {
+      requested: providers,
+      active: info.active,
+      fallbacks: info.fallbacks,
+      loadMs: info.loadMs,
+      warmMs: info.warmMs ?? null,
+      placement: info.placement ?? null,
+    },
     modelOnly,
+    modelOnlySessions,
+    profile,
     bestBatch: best.batchSize,
     decodeOneCore,
     decodeAllCores,

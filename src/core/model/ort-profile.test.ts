@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { graphPlacement, parseTrace, topOps, type TraceEvent } from './ort-profile';
+import {
+  graphPlacement,
+  meanRunMs,
+  parseTrace,
+  topOps,
+  withoutFirstRuns,
+  type TraceEvent,
+} from './ort-profile';
 
 const CUDA = 'CUDAExecutionProvider';
 const CPU = 'CPUExecutionProvider';
@@ -52,6 +59,19 @@ describe("reading onnxruntime's profile", () => {
     expect(ops[0]).toMatchObject({ provider: CUDA, calls: 4, totalMs: (3 * 3800) / 1000 });
     const all = 3 * (40 + 900 + 2000 + 1800 + 2 + 3 + 30);
     expect(ops[0]!.share).toBeCloseTo((3 * 3800) / all, 10);
+  });
+
+  it('leaves out the warm-up runs', () => {
+    // Node events laid out in time inside their run, as onnxruntime writes them.
+    const run = (start: number, dur: number, op: string): TraceEvent[] => [
+      { cat: 'Session', name: 'model_run', ts: start, dur },
+      { ...node(`${op}_${start}`, op, CUDA, dur - 10), ts: start + 5 },
+    ];
+    const timed = [...run(0, 5000, 'Conv'), ...run(6000, 1000, 'Attention'), ...run(8000, 1200, 'Attention')];
+    expect(topOps(withoutFirstRuns(timed, 1)).map((o) => [o.op, o.calls])).toEqual([['Attention', 2]]);
+    expect(withoutFirstRuns(timed, 3)).toEqual([]);
+    expect(meanRunMs(timed, 1)).toBe(1.1);
+    expect(meanRunMs(timed, 3)).toBeNull();
   });
 
   it('names the file when it is not a profile', () => {

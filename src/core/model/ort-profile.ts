@@ -6,6 +6,8 @@ import type { GraphPlacement, OpTime } from '../../shared/types';
 export interface TraceEvent {
   cat?: string;
   name?: string;
+  /** Start and duration in microseconds. */
+  ts?: number;
   dur?: number;
   args?: { op_name?: string; provider?: string; node_index?: string };
 }
@@ -75,6 +77,29 @@ export function topOps(events: readonly TraceEvent[], top = 10): OpTime[] {
     }))
     .sort((a, b) => b.totalMs - a.totalMs)
     .slice(0, top);
+}
+
+/** The trace without its first `skip` runs (warm-up): node events of later runs only. onnxruntime
+ *  marks each run with a 'model_run' session event spanning its nodes. */
+export function withoutFirstRuns(events: readonly TraceEvent[], skip: number): TraceEvent[] {
+  const runs = events
+    .filter((e) => e.cat === 'Session' && e.name === 'model_run')
+    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+  if (skip <= 0) return [...events];
+  if (runs.length <= skip) return [];
+  const last = runs[skip - 1]!;
+  const end = (last.ts ?? 0) + (last.dur ?? 0);
+  return events.filter((e) => e.cat === 'Node' && (e.ts ?? 0) >= end);
+}
+
+/** Mean duration of the runs after the first `skip`, in ms (null when there are none). */
+export function meanRunMs(events: readonly TraceEvent[], skip: number): number | null {
+  const runs = events
+    .filter((e) => e.cat === 'Session' && e.name === 'model_run')
+    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0))
+    .slice(skip);
+  if (!runs.length) return null;
+  return runs.reduce((sum, e) => sum + (e.dur ?? 0), 0) / runs.length / 1000;
 }
 
 /** onnxruntime's name for a provider of ours, as the trace spells it. */
