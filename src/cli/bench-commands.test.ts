@@ -39,9 +39,12 @@ describe('glimpse bench cpu', () => {
     expect(report.decodeAllCores.imagesPerSecond).toBeGreaterThan(0);
     expect(report.endToEnd.imagesPerSecond).toBeGreaterThan(0);
     expect(report.pipelineEfficiency).toBeGreaterThan(0);
-    // New: load, warm-up and placement of the session, two sessions taking turns, and the profile.
+    // New: load, warm-up and placement of the session, feeding pixels, two sessions taking turns, and the profile.
     expect(report.provider).toMatchObject({ active: 'cpu', placement: { memcpyNodes: 0, cpuNodes: 0 } });
     expect(report.provider.warmMs).toBeGreaterThan(0);
+    expect(report.modelOnlyFromPixels).toMatchObject({ batchSize: report.bestBatch });
+    expect(report.modelOnlyFromPixels.imagesPerSecond).toBeGreaterThan(0);
+    expect(report.modelOnlyFromPixels.fillMsMean).toBeGreaterThan(0);
     expect(report.modelOnlySessions).toMatchObject({ sessions: 2, batchSize: report.bestBatch });
     expect(report.modelOnlySessions.imagesPerSecond).toBeGreaterThan(0);
     expect(report.profile).toMatchObject({ provider: 'cpu', batchSize: report.bestBatch, runs: 10 });

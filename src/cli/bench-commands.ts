@@ -74,6 +74,10 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
               `  model only, batch ${String(r.batchSize).padStart(3)}: ${r.imagesPerSecond.toFixed(1)} img/s (${r.msPerBatch.toFixed(1)} ms/batch${gpu})\n`,
             );
           }
+          const px = report.modelOnlyFromPixels;
+          io.out(
+            `  model only from uint8 pixels, batch ${px.batchSize}: ${px.imagesPerSecond.toFixed(1)} img/s (fill ${px.fillMsMean.toFixed(1)} ms, run ${px.runMsMean.toFixed(1)} ms per batch)\n`,
+          );
           const turns = report.modelOnlySessions;
           if (turns)
             io.out(

@@ -9,6 +9,7 @@ import type { ModelBundle } from '../model/types';
 import { bundlePrecision } from '../model/types';
 import type { GraphPlacement } from '../../shared/types';
 import { profileModel, type ModelProfile } from './model-profile';
+import { benchModelPixels, type PixelsRun } from './model-pixels';
 import { benchModelSessions, type SessionsRun } from './model-sessions';
 import {
   benchDecode,
@@ -54,6 +55,9 @@ export interface BenchReport {
     placement: GraphPlacement | null;
   };
   modelOnly: ModelRun[];
+  /** Model-only at the best batch fed uint8 pixels (Embedder.embedRgb: the tensor filled on its own
+   *  thread, two batches in flight), with the mean fill and run time per batch. */
+  modelOnlyFromPixels: PixelsRun;
   /** Model-only with `sessions` sessions taking turns at the best batch (--sessions), else null. */
   modelOnlySessions: SessionsRun | null;
   /** onnxruntime's profile of the model at the best batch (--profile), else null. */
@@ -115,6 +119,22 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
   }
   const best = modelOnly.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
 
+  stage(`model-only from pixels at batch ${best.batchSize}`);
+  const pixelsEmbedder = new Embedder(bundle, {
+    providers,
+    deviceId: opts.deviceId,
+    batchSize: best.batchSize,
+  });
+  let modelOnlyFromPixels: PixelsRun;
+  try {
+    modelOnlyFromPixels = await benchModelPixels(pixelsEmbedder, {
+      batchSize: best.batchSize,
+      seconds: opts.seconds,
+    });
+  } finally {
+    await pixelsEmbedder.close();
+  }
+
   let modelOnlySessions: SessionsRun | null = null;
   if ((opts.sessions ?? 1) > 1) {
     stage(`model-only, ${opts.sessions} sessions taking turns at batch ${best.batchSize}`);
@@ -173,6 +193,7 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
       placement: info.placement ?? null,
     },
     modelOnly,
+    modelOnlyFromPixels,
     modelOnlySessions,
     profile,
     bestBatch: best.batchSize,
