@@ -2,14 +2,10 @@
 // The `glimpse` command: sizes libuv's thread pool, then runs the CLI bundle that `npm run build`
 // writes to out/cli/ (tools/build-cli.mjs also copies this file there as glimpse.cjs, its launcher).
 const { existsSync } = require('node:fs');
-const { cpus } = require('node:os');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-// sharp decodes, file reads and hashing all run on libuv's pool: one thread per core plus a few for
-// I/O. Node reads this once, when the pool starts on its first job, and an ES module entry is itself
-// read through the pool, so only a CommonJS launcher like this one is early enough (4 threads otherwise).
-process.env.UV_THREADPOOL_SIZE ??= String(cpus().length + 4);
+require('./threadpool.cjs'); // before anything else loads: see there
 
 const entry = [join(__dirname, 'glimpse.mjs'), join(__dirname, '..', 'out', 'cli', 'glimpse.mjs')].find(
   existsSync,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ function runLauncher(layout: 'bin' | 'built', env: NodeJS.ProcessEnv = {}): numb
   const copy = layout === 'bin' ? join(root, 'bin', 'glimpse.cjs') : join(bundleDir, 'glimpse.cjs');
   mkdirSync(join(copy, '..'), { recursive: true });
   copyFileSync(launcher, copy);
+  copyFileSync(join(launcher, '..', 'threadpool.cjs'), join(copy, '..', 'threadpool.cjs'));
   const { UV_THREADPOOL_SIZE: _inherited, ...rest } = process.env;
   return Number(execFileSync(process.execPath, [copy], { env: { ...rest, ...env }, encoding: 'utf8' }));
 }
@@ -40,6 +41,18 @@ describe.runIf(process.platform === 'linux')('the glimpse launcher', () => {
 
   it("keeps the user's own UV_THREADPOOL_SIZE", () => {
     expect(runLauncher('bin', { UV_THREADPOOL_SIZE: '3' })).toBe(3);
+  });
+
+  it('sizes the pool of `npm run glimpse` too (tsx, preloading the same file)', () => {
+    const entry = join(scratch, 'dev.mts');
+    writeFileSync(entry, `${fakeCli}await main();\n`);
+    const { UV_THREADPOOL_SIZE: _inherited, ...env } = process.env;
+    const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+    const script = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts
+      .glimpse;
+    expect(script).toBe('tsx --require ./bin/threadpool.cjs src/cli/index.ts');
+    const out = execFileSync(tsx, ['--require', './bin/threadpool.cjs', entry], { env, encoding: 'utf8' });
+    expect(Number(out)).toBe(cpus().length + 4);
   });
 
   it('is needed: an ES module entry that sets the size itself still gets the default 4', () => {

@@ -42,5 +42,6 @@ await build({
   },
 });
 // The launcher sizes libuv's pool before the ES module entry loads: `node out/cli/glimpse.cjs …`.
-copyFileSync('bin/glimpse.cjs', join(resolve(outdir), 'glimpse.cjs'));
+for (const launcher of ['glimpse.cjs', 'threadpool.cjs'])
+  copyFileSync(join('bin', launcher), join(resolve(outdir), launcher));
 console.log(`CLI bundled into ${outdir}/ (run it with node ${outdir}/glimpse.cjs)`);

@@ -16,6 +16,15 @@ function list(text: string, name: string): number[] {
   return values;
 }
 
+interface BenchCliOptions {
+  images: string;
+  batchSizes: string;
+  seconds: string;
+  sessions: string;
+  profile?: boolean;
+  json?: boolean;
+}
+
 export function registerBenchCommands(program: Command, io: Io, withEngine: WithEngine): void {
   const globals = () => program.opts<GlobalOptions>();
   const bench = program.command('bench').description('measure indexing throughput on this machine');
@@ -31,16 +40,23 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
       .requiredOption('--images <dir>', 'a folder of photos (glimpse bench photos makes some)')
       .option('--batch-sizes <list>', 'batch sizes to sweep', target === 'gpu' ? '32,64,128,256' : '1,8,16')
       .option('--seconds <n>', 'seconds per measurement', '8')
+      .option('--sessions <n>', 'also run model-only with n sessions taking turns at the best batch', '1')
+      .option('--profile', "also profile the model at the best batch (onnxruntime's top ops by time)")
       .option('--json', 'print the report as one JSON object')
-      .action(async (opts: { images: string; batchSizes: string; seconds: string; json?: boolean }) => {
+      .action(async (opts: BenchCliOptions) => {
         const seconds = Number(opts.seconds);
         if (!(seconds > 0)) throw new UsageError(`--seconds must be positive, got "${opts.seconds}"`);
+        const sessions = Number(opts.sessions);
+        if (!Number.isInteger(sessions) || sessions < 1)
+          throw new UsageError(`--sessions takes a whole number ≥ 1, got "${opts.sessions}"`);
         await withEngine(globals(), async (engine) => {
           const report = await engine.bench({
             target,
             images: opts.images,
             batchSizes: list(opts.batchSizes, '--batch-sizes'),
             seconds,
+            sessions,
+            profile: opts.profile,
             onStage: (s) => io.err(`bench: ${s}…\n`),
           });
           if (opts.json) {
@@ -58,6 +74,22 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
             io.out(
               `  model only, batch ${String(r.batchSize).padStart(3)}: ${r.imagesPerSecond.toFixed(1)} img/s (${r.msPerBatch.toFixed(1)} ms/batch${gpu})\n`,
             );
+          }
+          const px = report.modelOnlyFromPixels;
+          io.out(
+            `  model only from uint8 pixels, batch ${px.batchSize}: ${px.imagesPerSecond.toFixed(1)} img/s (fill ${px.fillMsMean.toFixed(1)} ms, run ${px.runMsMean.toFixed(1)} ms per batch)\n`,
+          );
+          const turns = report.modelOnlySessions;
+          if (turns)
+            io.out(
+              `  model only, ${turns.sessions} sessions taking turns, batch ${turns.batchSize}: ${turns.imagesPerSecond.toFixed(1)} img/s\n`,
+            );
+          if (report.profile) {
+            const top = report.profile.topOps
+              .slice(0, 5)
+              .map((o) => `${o.op} ${(o.share * 100).toFixed(0)}%`)
+              .join(', ');
+            io.out(`  profile, batch ${report.profile.batchSize}: ${top}\n`);
           }
           io.out(
             `  decode: ${report.decodeOneCore.imagesPerSecond.toFixed(1)} img/s on 1 core, ${report.decodeAllCores.imagesPerSecond.toFixed(1)} on ${report.decodeAllCores.concurrency}\n`,

@@ -26,7 +26,7 @@ export interface ModelRun {
 }
 
 /** Fills a batch with a smooth, image-like normalised pattern (values matter little to the model's speed). */
-function syntheticBatch(embedder: Embedder, capacity: number): ImageBatch {
+export function syntheticBatch(embedder: Embedder, capacity: number): ImageBatch {
   const batch = embedder.allocImageBatch(capacity);
   const values = new Float32Array(batch.length);
   for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 0.001) * 1.5;

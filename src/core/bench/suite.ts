@@ -7,6 +7,10 @@ import { Embedder } from '../model/embedder';
 import type { ProviderName } from '../model/providers';
 import type { ModelBundle } from '../model/types';
 import { bundlePrecision } from '../model/types';
+import type { GraphPlacement } from '../../shared/types';
+import { profileModel, type ModelProfile } from './model-profile';
+import { benchModelPixels, type PixelsRun } from './model-pixels';
+import { benchModelSessions, type SessionsRun } from './model-sessions';
 import {
   benchDecode,
   benchEndToEnd,
@@ -29,6 +33,10 @@ export interface BenchOptions {
   /** Seconds per model and decode measurement. */
   seconds: number;
   deviceId?: number;
+  /** Also measure model-only with this many sessions taking turns (at the best batch); 1 = not. */
+  sessions?: number;
+  /** Also profile the model at the best batch and report its top ops (onnxruntime's profiler). */
+  profile?: boolean;
   onStage?: (stage: string) => void;
 }
 
@@ -41,8 +49,20 @@ export interface BenchReport {
     requested: ProviderName[];
     active: ProviderName;
     fallbacks: Array<{ provider: string; reason: string }>;
+    loadMs: number;
+    /** The warm-up run at load, left out of every throughput figure. */
+    warmMs: number | null;
+    /** Where the image graph's nodes ran: nodes on the CPU and memory copies slow a GPU down. */
+    placement: GraphPlacement | null;
   };
   modelOnly: ModelRun[];
+  /** Model-only at the best batch fed uint8 pixels (Embedder.embedRgb: the tensor filled on its own
+   *  thread, two batches in flight), with the mean fill and run time per batch. */
+  modelOnlyFromPixels: PixelsRun;
+  /** Model-only with `sessions` sessions taking turns at the best batch (--sessions), else null. */
+  modelOnlySessions: SessionsRun | null;
+  /** onnxruntime's profile of the model at the best batch (--profile), else null. */
+  profile: ModelProfile | null;
   bestBatch: number;
   decodeOneCore: DecodeRun;
   decodeAllCores: DecodeRun;
@@ -107,6 +127,46 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
   });
   const best = modelOnly.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
 
+  stage(`model-only from pixels at batch ${best.batchSize}`);
+  const pixelsEmbedder = new Embedder(bundle, {
+    providers,
+    deviceId: opts.deviceId,
+    batchSize: best.batchSize,
+  });
+  let modelOnlyFromPixels: PixelsRun;
+  try {
+    modelOnlyFromPixels = await benchModelPixels(pixelsEmbedder, {
+      batchSize: best.batchSize,
+      seconds: opts.seconds,
+    });
+  } finally {
+    await pixelsEmbedder.close();
+  }
+
+  let modelOnlySessions: SessionsRun | null = null;
+  if ((opts.sessions ?? 1) > 1) {
+    stage(`model-only, ${opts.sessions} sessions taking turns at batch ${best.batchSize}`);
+    modelOnlySessions = await benchModelSessions(bundle, {
+      providers,
+      deviceId: opts.deviceId,
+      sessions: opts.sessions!,
+      batchSize: best.batchSize,
+      seconds: opts.seconds,
+      sampleGpu,
+    });
+  }
+  let profile: ModelProfile | null = null;
+  if (opts.profile) {
+    stage(`profile at batch ${best.batchSize}`);
+    profile = await profileModel(bundle, {
+      provider: info.active,
+      deviceId: opts.deviceId,
+      cpuThreads: cpus().length,
+      batchSize: best.batchSize,
+      runs: 10,
+    });
+  }
+
   stage(`end to end at batch ${best.batchSize}`);
   const e2eEmbedder = new Embedder(bundle, { providers, deviceId: opts.deviceId, batchSize: best.batchSize });
   let endToEnd: EndToEndRun;
@@ -132,8 +192,18 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
       precision: bundlePrecision(bundle),
       embedDim: bundle.embedDim,
     },
-    provider: { requested: providers, active: info.active, fallbacks: info.fallbacks },
+    provider: {
+      requested: providers,
+      active: info.active,
+      fallbacks: info.fallbacks,
+      loadMs: info.loadMs,
+      warmMs: info.warmMs ?? null,
+      placement: info.placement ?? null,
+    },
     modelOnly,
+    modelOnlyFromPixels,
+    modelOnlySessions,
+    profile,
     bestBatch: best.batchSize,
     decodeOneCore,
     decodeAllCores,

@@ -88,12 +88,17 @@ describe('embedding uint8 pixels (the tensor filled off the main thread)', () =>
 });
 
 describe('warming up', () => {
-  it('runs each tower once at load and reports how long it took', async () => {
+  it('runs each tower once at load and reports how long it took and where its nodes ran', async () => {
     const e = embedder(bundles.fp32);
     const [visual, textual] = await Promise.all([e.loadVisual(), e.loadTextual()]);
     expect(visual.warmMs).toBeGreaterThan(0);
     expect(textual.warmMs).toBeGreaterThan(0);
     expect(e.info().visual?.warmMs).toBe(visual.warmMs);
+    // The warm-up run was profiled: here every node ran on the CPU, with no copies.
+    expect(visual.placement?.nodes).toBeGreaterThan(5);
+    expect(visual.placement).toMatchObject({ cpuNodes: 0, memcpyNodes: 0 });
+    expect(Object.keys(visual.placement!.byProvider)).toEqual(['CPUExecutionProvider']);
+    expect(textual.placement?.byProvider.CPUExecutionProvider).toBe(textual.placement?.nodes);
     // Loading is once: asking again neither reloads nor warms again.
     expect(await e.loadVisual()).toBe(visual);
   });

@@ -10,7 +10,7 @@ import { Tower, type TowerRun } from './tower';
 import type { TowerReady } from './tower-protocol';
 import type { ModelBundle, TowerSpec } from './types';
 import { bundlePrecision } from './types';
-import type { TowerInfo, EmbedderInfo } from '../../shared/types';
+import type { TowerInfo, EmbedderInfo, GraphPlacement } from '../../shared/types';
 export type { TowerInfo, EmbedderInfo };
 
 /** Images per batch on the CPU: small, so progress and cancellation stay responsive and memory stays
@@ -123,8 +123,8 @@ export class Embedder {
       this.visual ??= this.startTower('image', this.bundle.visual);
       const info = this.checkTower('visual', await this.visual.ready);
       this.batchSize = await this.chooseBatchSize(info);
-      const warmMs = await this.warmVisual(info, this.batchSize);
-      return (this.visualInfo = { ...info, warmMs });
+      const { warmMs, placement } = await this.warmVisual(info, this.batchSize);
+      return (this.visualInfo = { ...info, warmMs, placement });
     })();
     return this.visualLoad;
   }
@@ -139,14 +139,15 @@ export class Embedder {
       const ctx = this.bundle.contextLength;
       const ids = this.bundle.textual.idsDtype === 'int64' ? new BigInt64Array(ctx) : new Int32Array(ctx);
       const t0 = performance.now();
-      await this.textual.run(ids, {
+      const warm = await this.textual.run(ids, {
         items: 1,
         rows: 1,
         rowLength: ctx,
         dtype: this.bundle.textual.idsDtype,
         dims: [1, ctx],
       });
-      return (this.textualInfo = { ...info, warmMs: performance.now() - t0 });
+      const warmMs = performance.now() - t0;
+      return (this.textualInfo = { ...info, warmMs, placement: warm.placement });
     })();
     return this.textualLoad;
   }
@@ -157,18 +158,21 @@ export class Embedder {
    * batch. On a device the production shape is the full batch (every call is padded to it); on the CPU
    * the shape follows the items anyway and a full ViT-H batch costs seconds, so one image warms it.
    */
-  private async warmVisual(info: TowerInfo, batchSize: number): Promise<number> {
+  private async warmVisual(
+    info: TowerInfo,
+    batchSize: number,
+  ): Promise<{ warmMs: number; placement?: GraphPlacement }> {
     const s = this.bundle.preprocess.imageSize;
     const rows = this.bundle.visual.dynamicBatch && info.active !== 'cpu' ? batchSize : 1;
     const t0 = performance.now();
-    await this.visual!.run(this.allocImageBatch(rows), {
+    const warm = await this.visual!.run(this.allocImageBatch(rows), {
       items: rows,
       rows,
       rowLength: this.imageLength,
       dtype: this.bundle.visual.dtype,
       dims: [rows, 3, s, s],
     });
-    return performance.now() - t0;
+    return { warmMs: performance.now() - t0, placement: warm.placement };
   }
 
   info(): EmbedderInfo {

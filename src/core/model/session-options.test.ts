@@ -40,7 +40,12 @@ describe('session options', () => {
   it('give a GPU session one CPU thread and no spinning, and keep the CPU session to its threads', () => {
     const cuda = sessionOptions({ provider: 'cuda', deviceId: 1, cpuThreads: 16 });
     expect(cuda.executionProviders).toEqual([{ name: 'cuda', deviceId: 1 }]);
-    expect(cuda).toMatchObject({ intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+    expect(cuda).toMatchObject({
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      logSeverityLevel: 2, // onnxruntime's warnings about CPU nodes and copies reach stderr
+    });
     const cpu = sessionOptions({ provider: 'cpu', cpuThreads: 16 });
     expect(cpu).toMatchObject({ executionProviders: ['cpu'], intraOpNumThreads: 16, interOpNumThreads: 1 });
     for (const o of [cuda, cpu])

@@ -12,8 +12,9 @@ export interface SessionOptionsRequest {
   deviceId?: number;
   /** Intra-op threads for a CPU session; 0 lets onnxruntime choose (one per physical core). */
   cpuThreads: number;
-  /** onnxruntime's own log level for this session: 0 verbose … 3 error, 4 fatal only (the default,
-   *  because our errors reach the caller as exceptions with an explanation). */
+  /** onnxruntime's own log level for this session: 0 verbose … 3 error, 4 fatal only. Default: 2 on a
+   *  device, so onnxruntime's load-time warnings (nodes not on the device, memory copies added) reach
+   *  stderr; 4 on the CPU, where our errors reach the caller as exceptions with an explanation. */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
   /** Where onnxruntime writes the graph as optimised for this provider (read by graph-placement.ts). */
   optimizedModelFilePath?: string;
@@ -45,7 +46,7 @@ export function sessionOptions(req: SessionOptionsRequest): InferenceSession.Ses
     intraOpNumThreads: device ? 1 : req.cpuThreads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    logSeverityLevel: req.logSeverityLevel ?? 4,
+    logSeverityLevel: req.logSeverityLevel ?? (device ? 2 : 4),
     // The Node binding flattens nested keys with dots: session.intra_op.allow_spinning, … (values must
     // be strings), the config keys of onnxruntime_session_options_config_keys.h.
     extra: {
