@@ -89,6 +89,8 @@ export async function runIndex(
       // Moves, duplicates and failures found after the last batch (or before an error).
       ledger.flushSmallWrites();
     }
+    p.pipeline = pipeline;
+    p.decoders = chain.tally.snapshot();
   }
   ledger.flushSmallWrites();
 

@@ -91,6 +91,22 @@ describe('a chain of decoders', () => {
     );
   });
 
+  it('hands the files of a call that fails as a whole to the next decoder, counted as call-failed', async () => {
+    let calls = 0;
+    const lost: PhotoDecoder = {
+      name: 'gpu',
+      preferredBatch: 4,
+      async decode(batch) {
+        if (++calls === 1) throw new Error('device lost');
+        return batch.map((f) => ({ ok: true, input: inputFor(f), decoder: 'gpu' }));
+      },
+    };
+    const chain = new DecoderChain([lost, decoder('cpu', 1)]);
+    const out = await chain.decode(files, SPEC, {});
+    expect(out.map((o) => o.ok && o.decoder)).toEqual(['cpu', 'cpu', 'cpu', 'cpu', 'gpu', 'gpu', 'gpu']);
+    expect(chain.tally.snapshot().fallbacks).toEqual({ gpu: { 'call-failed': 4 } });
+  });
+
   it('refuses an empty list and a preferred batch that is not a whole number', () => {
     expect(() => new DecoderChain([])).toThrow(/at least one decoder/);
     expect(() => new DecoderChain([decoder('gpu', 0)])).toThrow(/decoder gpu: preferredBatch/);

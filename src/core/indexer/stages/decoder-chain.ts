@@ -7,6 +7,9 @@ import type { DecodeCallOptions, DecodeFile, DecodeOutcome, PhotoDecoder } from 
 
 export type Decided = Exclude<DecodeOutcome, { fallback: string }>;
 
+/** The fallback reason counted for files whose decoder call failed as a whole. */
+export const CALL_FAILED = 'call-failed';
+
 export class DecoderTally {
   private readonly counts: DecoderCounts = { decoded: {}, fallbacks: {} };
 
@@ -57,17 +60,26 @@ export class DecoderChain {
       const chunks: number[][] = [];
       for (let i = 0; i < open.length; i += decoder.preferredBatch)
         chunks.push(open.slice(i, i + decoder.preferredBatch));
+      const last = decoder === this.decoders.at(-1);
       await Promise.all(
         chunks.map(async (chunk) => {
-          const outcomes = await decoder.decode(
-            chunk.map((i) => files[i]!),
-            spec,
-            opts,
-          );
-          if (outcomes.length !== chunk.length) {
-            throw new Error(
-              `decoder ${decoder.name} returned ${outcomes.length} outcomes for ${chunk.length} files`,
+          let outcomes: DecodeOutcome[];
+          try {
+            outcomes = await decoder.decode(
+              chunk.map((i) => files[i]!),
+              spec,
+              opts,
             );
+            if (outcomes.length !== chunk.length) {
+              throw new Error(
+                `decoder ${decoder.name} returned ${outcomes.length} outcomes for ${chunk.length} files`,
+              );
+            }
+          } catch (e) {
+            // A failed call says nothing about the files (a lost device, a full queue): the next
+            // decoder gets them. From the last one, or once aborted, the error stands.
+            if (last || opts.signal?.aborted) throw e;
+            outcomes = chunk.map(() => ({ ok: false, fallback: CALL_FAILED }));
           }
           outcomes.forEach((o, k) => {
             const i = chunk[k]!;

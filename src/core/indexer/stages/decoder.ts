@@ -30,7 +30,8 @@ export interface PhotoDecoder {
   readonly name: DecoderName;
   /** Largest group it wants at once (GPU: a batch; CPU: 1, many calls run at once on all cores). */
   readonly preferredBatch: number;
-  /** Decodes `files` into model inputs; resolves with one outcome per file, in order. Rejects only when
-   *  the whole call failed (or the signal aborted); per-file problems are outcomes. */
+  /** Decodes `files` into model inputs; resolves with one outcome per file, in order. A rejection
+   *  (a lost device) hands every file of the call to the next decoder, counted as 'call-failed';
+   *  from the last decoder it records them as failed. Per-file problems are outcomes. */
   decode(files: DecodeFile[], spec: PreprocessSpec, opts: DecodeCallOptions): Promise<DecodeOutcome[]>;
 }

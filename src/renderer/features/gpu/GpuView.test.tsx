@@ -131,12 +131,14 @@ describe('the GPU panel', () => {
       ...decodeBoundPipeline,
       embedBusy: 0.97,
       limitedBy: 'embed' as const,
-      recent: [gpuBatch(0, { waitMs: 0, waitedOn: null }), gpuBatch(1, { waitMs: 0, waitedOn: null })],
+      batches: 1,
+      recent: [gpuBatch(0, { waitMs: 0, waitedOn: null })],
     };
     installFakeApi({ overrides: { getGpuPanel: async () => h100Panel({ pipeline: fed }) } });
     render(<GpuView />);
     const limit = await screen.findByTestId('pipeline-limit');
-    expect(limit.textContent).toMatch(/^The model sets the pace · model busy 97%/);
+    expect(limit.textContent).toBe('The model sets the pace · model busy 97% · 1 batch');
+    expect(screen.getByText(/— the last batch$/)).toBeTruthy();
     const [first] = screen.getAllByTestId('batch-column');
     expect(first!.querySelector('.batch-wait')!.getAttribute('height')).toBe('0');
     expect(Number(first!.querySelector('.batch-run')!.getAttribute('height'))).toBeGreaterThan(60);

@@ -20,6 +20,8 @@ const ROWS: Array<{ key: keyof PipelineReport['stages']; label: string }> = [
   { key: 'commit', label: 'Commit' },
 ];
 
+const batches = (n: number) => `${formatCount(n)} ${n === 1 ? 'batch' : 'batches'}`;
+
 function ms(v: number): string {
   if (v >= 1000) return `${(v / 1000).toFixed(1)} s`;
   if (v >= 100) return `${Math.round(v)} ms`;
@@ -40,7 +42,7 @@ function BatchChart({ recent }: { recent: BatchTiming[] }) {
     <svg
       className="batch-chart"
       role="img"
-      aria-label={`The last ${recent.length} batches: model waiting and model running`}
+      aria-label={`Per batch, model waiting and model running: the last ${batches(recent.length)}`}
       viewBox={`0 0 ${CHART_W} ${CHART_H}`}
       preserveAspectRatio="none"
       width="100%"
@@ -94,13 +96,14 @@ export function Pipeline({
             <strong>{LIMIT[pipeline.limitedBy]}</strong>
             <span className="muted">
               {' '}
-              · model busy {Math.round(pipeline.embedBusy * 100)}% · {formatCount(pipeline.batches)} batches
+              · model busy {Math.round(pipeline.embedBusy * 100)}% · {batches(pipeline.batches)}
             </span>
           </p>
           <BatchChart recent={pipeline.recent} />
           <p className="chart-legend small muted">
             <span className="swatch batch-wait" /> model waiting <span className="swatch batch-run" /> model
-            running — last {pipeline.recent.length} batches
+            running —{' '}
+            {pipeline.recent.length === 1 ? 'the last batch' : `the last ${batches(pipeline.recent.length)}`}
           </p>
           <table className="stage-table" aria-label="Per-batch stage times">
             <thead>
