@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IMAGE_SCHEME, photoIdOf, THUMB_SCHEME } from '../shared/photo-urls';
 import type { EngineHost } from './engine-host';
-import { appFileHeaders, resolveAppFile } from './security/app-files';
+import { appResponse } from './security/app-files';
 import { APP_SCHEME } from './security/app-origin';
 
 /** Must run before the app is ready, and only once (a second call replaces the first). */
@@ -32,11 +32,8 @@ const RENDERER_DIR = join(import.meta.dirname, '../renderer');
 
 export function handleProtocols(engine: EngineHost): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const file = request.method === 'GET' ? resolveAppFile(request.url, RENDERER_DIR) : null;
-    if (!file) return notFound();
-    const res = await net.fetch(pathToFileURL(file).toString()).catch(() => null);
-    if (!res?.ok) return notFound();
-    return new Response(res.body, { headers: appFileHeaders(file) });
+    const r = await appResponse(request.url, request.method, RENDERER_DIR);
+    return new Response(r.body, { status: r.status, headers: r.headers });
   });
   protocol.handle(THUMB_SCHEME, async (request) => {
     const id = photoIdOf(request.url);
