@@ -330,13 +330,10 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     updateSettings: async (patch: SettingsPatch) => {
       // The model folder is chosen through main's picker (setModelDir) or the model manager, never named
       // by the window: a path it names would load (and run) whatever model files lie there.
-      if (Object.hasOwn(patch, 'modelDir'))
-        throw Object.assign(
-          new Error('updateSettings: modelDir cannot be set this way; choose a model folder'),
-          {
-            code: 'BAD_ARGUMENTS',
-          },
-        );
+      if (Object.hasOwn(patch, 'modelDir')) {
+        const message = 'updateSettings: modelDir cannot be set this way; choose a model folder';
+        throw Object.assign(new Error(message), { code: 'BAD_ARGUMENTS' });
+      }
       const before = settings;
       settings = writeSettings(home, patch);
       const runtimeChanged =
