@@ -3,9 +3,7 @@
 // Electron-free, so the end-to-end tests run it in the test process exactly as the app does.
 import { probeGpuDecoder } from '../core/decode/gpu-addon';
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import { createEngine, type Engine } from '../core/engine';
-import { canonicalFolder, FolderError } from '../core/library-ops';
 import { defaultModelDir, glimpseHome, isInside, isInsideReal } from '../core/paths';
 import { readGpuStatus } from '../core/gpu/nvidia-smi';
 import { remakeThumbnail } from '../core/indexer/remake-thumbnail';
@@ -14,6 +12,7 @@ import { ModelManager } from '../core/models/manager';
 import { bundlePrecision } from '../core/model/types';
 import { readSettings, writeSettings } from '../core/settings';
 import type { Commands, Events, MAIN_COMMANDS, SettingsPatch } from '../shared/contract';
+import { browserMime, checkLibraryFolders, inLibrary } from './window-paths';
 import type {
   DecoderCounts,
   EmbedderInfo,
@@ -75,24 +74,6 @@ type Asyncify<T> = {
 /** Commands the engine answers, each sync or async. */
 export type EngineCommands = Asyncify<Omit<Commands, MainOnlyCommand> & EngineExtras>;
 export type EngineCommandName = keyof EngineCommands;
-
-/** Formats Chromium shows natively; others (TIFF, HEIF) get their thumbnail-sized preview instead. */
-const BROWSER_IMAGES: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.jpe': 'image/jpeg',
-  '.jfif': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-};
-
-/** Whether `path` exists inside a library folder with every symbolic link resolved (a link that leads
- *  out of the folder, to a file or to `/`, is not served). */
-function inLibrary(path: string, folders: Array<{ path: string }>): boolean {
-  return folders.some((f) => isInsideReal(path, f.path));
-}
 
 export function createService(opts: ServiceOptions): EngineCommands & { close(): Promise<void> } {
   const home = opts.home ?? glimpseHome();
@@ -220,21 +201,10 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
 
   /** The renderer's startIndexing: re-indexes library folders only (new ones come through addFolder,
    *  from main's picker or a drop), so no path it names can bring a folder into the library. */
+  /** The renderer's startIndexing: re-indexes library folders only (new ones come through addFolder,
+   *  from main's picker or a drop), so no path it names can bring a folder into the library. */
   async function startIndexingFolders(paths: string[]): Promise<IndexJob> {
-    if (paths.length) {
-      const known = (await read()).library.catalog.folders().map((f) => f.path);
-      for (const path of paths) {
-        if (known.includes(path)) continue;
-        let real: string | null = null;
-        try {
-          real = canonicalFolder(path);
-        } catch {
-          // not a folder at all: refused below like any other stranger
-        }
-        if (!real || !known.includes(real))
-          throw new FolderError(`${path} is not a library folder (add it to the library first)`);
-      }
-    }
+    if (paths.length) checkLibraryFolders(paths, (await read()).library.catalog.folders());
     return startIndexing(paths);
   }
 
@@ -337,13 +307,10 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     updateSettings: async (patch: SettingsPatch) => {
       // The model folder is chosen through main's picker (setModelDir) or the model manager, never named
       // by the window: a path it names would load (and run) whatever model files lie there.
-      if (Object.hasOwn(patch, 'modelDir'))
-        throw Object.assign(
-          new Error('updateSettings: modelDir cannot be set this way; choose a model folder'),
-          {
-            code: 'BAD_ARGUMENTS',
-          },
-        );
+      if (Object.hasOwn(patch, 'modelDir')) {
+        const message = 'updateSettings: modelDir cannot be set this way; choose a model folder';
+        throw Object.assign(new Error(message), { code: 'BAD_ARGUMENTS' });
+      }
       const before = settings;
       settings = writeSettings(home, patch);
       const runtimeChanged =
@@ -384,7 +351,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       if (!row) return null;
       // Only files inside a library folder, links resolved, are ever served.
       if (!inLibrary(row.path, l.library.catalog.folders())) return null;
-      const mime = BROWSER_IMAGES[extname(row.path).toLowerCase()];
+      const mime = browserMime(row.path);
       if (mime) return { path: row.path, mime };
       const thumb = row.hash ? l.library.thumbnails.pathFor(row.hash) : null;
       return thumb && isInsideReal(thumb, l.library.thumbnails.dir)

@@ -58,6 +58,9 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Called with every problem met (unreadable folder, broken link); the walk goes on. */
   onProblem?: (p: ScanProblem) => void;
+  /** The folder links must stay inside; default the root. A scoped run walking a subfolder passes its
+   *  library folder, so a link to a sibling folder means the same as in a full scan. */
+  boundary?: string;
 }
 
 /** stat() calls in flight: enough to hide disk latency, few enough not to starve the decoder's threads. */
@@ -83,9 +86,9 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
   const outside = (path: string) => opts.onProblem?.({ path, kind: 'link', reason: OUTSIDE_FOLDER });
   let realRoot: string;
   try {
-    realRoot = await realpath(root);
+    realRoot = await realpath(opts.boundary ?? root);
   } catch (e) {
-    problem(root, 'folder', e);
+    problem(opts.boundary ?? root, 'folder', e);
     return;
   }
 

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appFileHeaders, resolveAppFile } from './app-files';
+import { appFileHeaders, appResponse, resolveAppFile } from './app-files';
 import { APP_CSP } from './csp';
 
 const root = '/opt/Glimpse/resources/app.asar/out/renderer';
@@ -89,5 +90,37 @@ describe('files of the app page, served on glimpse-app://', () => {
       'x-content-type-options': 'nosniff',
     });
     expect(appFileHeaders(join(root, 'x.bin'))['content-type']).toBe('application/octet-stream');
+  });
+});
+
+describe('what glimpse-app:// answers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'glimpse-app-files-'));
+  const built = join(dir, 'renderer');
+  mkdirSync(join(built, 'assets'), { recursive: true });
+  writeFileSync(join(built, 'index.html'), '<!doctype html>');
+  writeFileSync(join(built, 'assets', 'index.js'), 'export {}');
+  writeFileSync(join(dir, 'secret.txt'), 'secret');
+
+  it('serves the page with the CSP header and scripts as JavaScript', async () => {
+    const page = await appResponse('glimpse-app://app/index.html', 'GET', built);
+    expect(page).toMatchObject({ status: 200, headers: { 'content-security-policy': APP_CSP } });
+    expect(Buffer.from(page.body!).toString()).toBe('<!doctype html>');
+    const script = await appResponse('glimpse-app://app/assets/index.js', 'GET', built);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('answers 404 for other methods, folders, missing files and anything outside', async () => {
+    for (const [url, method] of [
+      ['glimpse-app://app/index.html', 'POST'],
+      ['glimpse-app://app/assets', 'GET'],
+      ['glimpse-app://app/missing.js', 'GET'],
+      ['glimpse-app://app/../secret.txt', 'GET'],
+      ['glimpse-app://app/%2e%2e%2fsecret.txt', 'GET'],
+      ['glimpse-app://app/..%2fsecret.txt', 'GET'],
+    ] as const) {
+      const r = await appResponse(url, method, built);
+      expect(r.status, `${method} ${url}`).toBe(404);
+      expect(r.body).toBeNull();
+    }
   });
 });

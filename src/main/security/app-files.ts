@@ -1,7 +1,8 @@
 // glimpse-app://app/<path> → a file of the built renderer: a pure resolver that only ever names files
 // inside the renderer's folder (no traversal, no encoded separators, no NUL), and the headers they are
 // served with (the CSP among them).
-import { extname, join, relative, isAbsolute } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative } from 'node:path';
 import { APP_HOST, APP_SCHEME } from './app-origin';
 import { APP_CSP } from './csp';
 
@@ -56,4 +57,20 @@ export function appFileHeaders(file: string): Record<string, string> {
     'content-security-policy': APP_CSP,
     'x-content-type-options': 'nosniff',
   };
+}
+
+export interface AppResponse {
+  status: 200 | 404;
+  headers: Record<string, string>;
+  body: Uint8Array | null;
+}
+
+/** What glimpse-app:// answers: the named file of the built renderer with its headers, else 404 (any
+ *  method but GET, a URL naming nothing inside `root`, a folder, a missing file). Electron's fs reads
+ *  inside app.asar; the page's files are small (the bundle is ~0.4 MB). */
+export async function appResponse(url: string, method: string, root: string): Promise<AppResponse> {
+  const file = method === 'GET' ? resolveAppFile(url, root) : null;
+  const bytes = file ? await readFile(file).catch(() => null) : null;
+  if (!file || !bytes) return { status: 404, headers: { 'content-type': 'text/plain' }, body: null };
+  return { status: 200, headers: appFileHeaders(file), body: new Uint8Array(bytes) };
 }
