@@ -2,37 +2,16 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exactTopKRows, type ScoredLabel } from '../exact';
+import { exactTopKRows } from '../exact';
 import { row } from '../synthetic';
 import { ClipLikeVectors } from '../synthetic-clip';
 import type { VectorItem } from '../vector-types';
+import { fp16Disagreement } from './agreement';
 import { GpuExactIndex } from './gpu-exact';
 import { exactSearchModel } from './exact-model';
 
 // The GPU path runs here on onnxruntime's CPU provider: same graph, same FP16 initializer (the CPU
 // provider casts it to float32 once), so the answers must match an exact float32 scan up to FP16.
-
-/** FP16 storage rounds each component by ≤ 2⁻¹² relative: a unit vector's product moves by ≤ 2.5e-4. */
-export const FP16_TOLERANCE = 3e-4;
-
-/**
- * The GPU answer agrees with the exact one when every returned score is its label's exact score up to
- * FP16 rounding, and the labels are the exact top k except where FP16 may reorder a near-tie: a label
- * may be missing (or extra) only if its exact score is within twice the tolerance of the k-th best.
- */
-export function expectSameUpToFp16(got: ScoredLabel[], exactAll: ScoredLabel[], k: number): void {
-  const exactScore = new Map(exactAll.map((h) => [h.label, h.score]));
-  expect(got).toHaveLength(k);
-  for (const hit of got)
-    expect(Math.abs(hit.score - exactScore.get(hit.label)!)).toBeLessThan(FP16_TOLERANCE);
-  const kth = exactAll[k - 1]!.score;
-  const want = new Set(exactAll.slice(0, k).map((h) => h.label));
-  const have = new Set(got.map((h) => h.label));
-  for (const label of [...want].filter((l) => !have.has(l)))
-    expect(kth - exactScore.get(label)!).toBeLessThan(2 * FP16_TOLERANCE);
-  for (const label of [...have].filter((l) => !want.has(l)))
-    expect(kth - exactScore.get(label)!).toBeLessThan(2 * FP16_TOLERANCE);
-}
 
 const DIM = 64;
 let dir: string;
@@ -52,6 +31,22 @@ function library(n: number, seed = 1) {
 }
 
 describe('exact search on the GPU, checked on the CPU provider', () => {
+  it('counts an answer as exact only up to FP16 storage rounding', () => {
+    const exact = [
+      { label: 1, score: 0.9 },
+      { label: 2, score: 0.8 },
+      { label: 3, score: 0.7999 }, // a near-tie with label 2
+      { label: 4, score: 0.5 },
+    ];
+    expect(fp16Disagreement([exact[0]!, exact[1]!], exact, 2)).toBeNull();
+    expect(fp16Disagreement([exact[0]!, exact[2]!], exact, 2)).toBeNull(); // the tie may swap
+    expect(fp16Disagreement([exact[0]!, exact[3]!], exact, 2)).toMatch(
+      /label 2 of the exact top 2 is missing/,
+    );
+    expect(fp16Disagreement([exact[0]!, { label: 2, score: 0.79 }], exact, 2)).toMatch(/label 2 scored 0.79/);
+    expect(fp16Disagreement([exact[0]!], exact, 2)).toMatch(/1 hits, the exact scan has 2/);
+  });
+
   it('finds what the float32 exact scan finds, with its scores up to FP16 rounding', async () => {
     const { gen, rows, labels, source } = library(5000);
     const index = (await GpuExactIndex.build({ dir, dim: DIM, provider: 'cpu' }, source))!;
@@ -61,8 +56,7 @@ describe('exact search on the GPU, checked on the CPU provider', () => {
       const answers = await index.search(queries, 10); // one batch of 20 queries
       expect(answers).toHaveLength(20);
       answers.forEach((got, q) => {
-        const exactAll = exactTopKRows(row(queries, DIM, q), rows, labels, 40);
-        expectSameUpToFp16(got, exactAll, 10);
+        expect(fp16Disagreement(got, exactTopKRows(row(queries, DIM, q), rows, labels, 40), 10)).toBeNull();
       });
     } finally {
       await index.close();

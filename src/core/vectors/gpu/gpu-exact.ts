@@ -19,6 +19,9 @@ export interface GpuExactOptions {
   deviceId?: number;
 }
 
+/** FP16 storage rounds each component by ≤ 2⁻¹² relative: a unit vector's product moves by ≤ 2.5e-4. */
+export const FP16_TOLERANCE = 3e-4;
+
 /**
  * Rows the FP16 pass hands to the float32 pass for k results: enough that a row the FP16 sums misplace
  * by their rounding still reaches the exact pass (CLIP's bursts put dozens of photos within 1e-2).
@@ -33,6 +36,7 @@ const WRITE_ROWS = 2048;
 export class GpuExactIndex {
   /** Runs in flight: the session is released only after them. */
   private readonly running = new Set<Promise<unknown>>();
+  private released = false;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -104,6 +108,7 @@ export class GpuExactIndex {
    * FP16-product scores. Asking for more than the snapshot holds returns all of it.
    */
   async search(queries: Float32Array, k: number): Promise<ScoredLabel[][]> {
+    if (this.released) throw new Error('GPU exact search: the snapshot was closed');
     const q = queries.length / this.dim;
     if (!Number.isInteger(q) || q < 1)
       throw new RangeError(`GPU exact search: ${queries.length} floats are not queries of ${this.dim}`);
@@ -136,6 +141,8 @@ export class GpuExactIndex {
   }
 
   async close(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
     await Promise.allSettled([...this.running]);
     await this.session.release();
   }

@@ -126,15 +126,15 @@ export class GpuSearch {
     this.building = (async () => {
       try {
         const built = await GpuExactIndex.build(this.opts, this.source());
-        const old = this.snapshot;
         if (this.closed) await built?.close();
         else {
+          const old = this.snapshot;
           this.snapshot = built;
           this.overlay = next;
           this.builds++;
           this.lastError = null;
+          await old?.close(); // after the searches already running on it
         }
-        await old?.close();
       } catch (e) {
         this.lastError = (e as Error).message;
         this.failed = true;
