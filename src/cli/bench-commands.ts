@@ -5,6 +5,14 @@ import type { Engine } from '../core/engine';
 import type { GlobalOptions, Io } from './index';
 import { UsageError } from './index';
 
+interface BenchFlags {
+  images: string;
+  batchSizes: string;
+  seconds: string;
+  json?: boolean;
+  exactGpuCount: string;
+}
+
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
 function list(text: string, name: string): number[] {
@@ -31,8 +39,12 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
       .option('--batch-sizes <list>', 'batch sizes to sweep', target === 'gpu' ? '32,64,128,256' : '1,8,16')
       .option('--seconds <n>', 'seconds per measurement', '8')
       .option('--json', 'print the report as one JSON object')
-      .action(async (opts: { images: string; batchSizes: string; seconds: string; json?: boolean }) => {
+      .option('--exact-gpu-count <n>', 'vectors for exact search on the GPU (gpu only; 0 skips)', '1000000')
+      .action(async (opts: BenchFlags) => {
         const seconds = Number(opts.seconds);
+        const exactGpuCount = Number(opts.exactGpuCount);
+        if (!Number.isInteger(exactGpuCount) || exactGpuCount < 0)
+          throw new UsageError(`--exact-gpu-count takes a whole number, got "${opts.exactGpuCount}"`);
         if (!(seconds > 0)) throw new UsageError(`--seconds must be positive, got "${opts.seconds}"`);
         await withEngine(globals(), async (engine) => {
           const report = await engine.bench({
@@ -40,6 +52,7 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
             images: opts.images,
             batchSizes: list(opts.batchSizes, '--batch-sizes'),
             seconds,
+            exactGpuCount,
             onStage: (s) => io.err(`bench: ${s}…\n`),
           });
           if (opts.json) {
@@ -67,6 +80,12 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
           io.out(
             `  text query: p50 ${report.text.p50Ms.toFixed(1)} ms, p95 ${report.text.p95Ms.toFixed(1)} ms\n`,
           );
+          const exact = report.exactGpu;
+          if (exact && 'error' in exact) io.out(`  exact search on the GPU failed: ${exact.error}\n`);
+          else if (exact)
+            io.out(
+              `  exact search over ${exact.count} vectors: p50 ${exact.p50Ms.toFixed(2)} ms, p95 ${exact.p95Ms.toFixed(2)} ms (${exact.disagreement ?? `${exact.checked} answers match the float32 scan`})\n`,
+            );
         });
       });
   }
