@@ -72,6 +72,11 @@ export class GpuSearch {
     if (enabled) this.rebuild();
   }
 
+  /** Live labels (the index's). */
+  get size(): number {
+    return this.index.size;
+  }
+
   /** Whether searches are answered on the GPU now. */
   get ready(): boolean {
     return this.snapshot !== null;
