@@ -23,6 +23,7 @@ interface BenchCliOptions {
   sessions: string;
   profile?: boolean;
   json?: boolean;
+  exactGpuCount: string;
 }
 
 export function registerBenchCommands(program: Command, io: Io, withEngine: WithEngine): void {
@@ -43,8 +44,12 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
       .option('--sessions <n>', 'also run model-only with n sessions taking turns at the best batch', '1')
       .option('--profile', "also profile the model at the best batch (onnxruntime's top ops by time)")
       .option('--json', 'print the report as one JSON object')
+      .option('--exact-gpu-count <n>', 'vectors for exact search on the GPU (gpu only; 0 skips)', '1000000')
       .action(async (opts: BenchCliOptions) => {
         const seconds = Number(opts.seconds);
+        const exactGpuCount = Number(opts.exactGpuCount);
+        if (!Number.isInteger(exactGpuCount) || exactGpuCount < 0)
+          throw new UsageError(`--exact-gpu-count takes a whole number, got "${opts.exactGpuCount}"`);
         if (!(seconds > 0)) throw new UsageError(`--seconds must be positive, got "${opts.seconds}"`);
         const sessions = Number(opts.sessions);
         if (!Number.isInteger(sessions) || sessions < 1)
@@ -57,6 +62,7 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
             seconds,
             sessions,
             profile: opts.profile,
+            exactGpuCount,
             onStage: (s) => io.err(`bench: ${s}…\n`),
           });
           if (opts.json) {
@@ -105,6 +111,12 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
           io.out(
             `  text query: p50 ${report.text.p50Ms.toFixed(1)} ms, p95 ${report.text.p95Ms.toFixed(1)} ms\n`,
           );
+          const exact = report.exactGpu;
+          if (exact && 'error' in exact) io.out(`  exact search on the GPU failed: ${exact.error}\n`);
+          else if (exact)
+            io.out(
+              `  exact search over ${exact.count} vectors: p50 ${exact.p50Ms.toFixed(2)} ms, p95 ${exact.p95Ms.toFixed(2)} ms (${exact.disagreement ?? `${exact.checked} answers match the float32 scan`})\n`,
+            );
         });
       });
   }

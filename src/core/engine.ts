@@ -160,6 +160,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return report;
   }
 
+  /** Exact search on the GPU when CUDA is the first provider asked for and its libraries load. */
+  const exactOnGpu = () => {
+    const requested = options.providers?.length ? options.providers : defaultProviders();
+    return requested[0] === 'cuda' && diagnoseCudaProvider() === null;
+  };
+
   const open = (readOnlyBeside: number | null) => {
     const b = getBundle();
     return Library.open({
@@ -169,6 +175,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       nativeBinding: options.sqliteBinding,
       onIndexProgress: options.onIndexProgress,
       readOnly: readOnlyBeside !== null,
+      exactGpu: exactOnGpu() ? { deviceId: options.deviceId } : undefined,
     }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder(), readOnlyBeside) }));
   };
   const openLibrary = () =>

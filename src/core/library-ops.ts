@@ -45,7 +45,7 @@ export class LibraryOps {
     /** PID of the Glimpse holding the library, when this one was opened read-only beside it. */
     readonly heldBy: number | null = null,
   ) {
-    this.searcher = new Searcher(library.catalog, library.vectors, library.modelId);
+    this.searcher = new Searcher(library.catalog, library.exact ?? library.vectors, library.modelId);
   }
 
   private writable(): void {

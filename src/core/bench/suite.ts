@@ -11,6 +11,7 @@ import type { GraphPlacement } from '../../shared/types';
 import { profileModel, type ModelProfile } from './model-profile';
 import { benchModelPixels, type PixelsRun } from './model-pixels';
 import { benchModelSessions, type SessionsRun } from './model-sessions';
+import { benchExactGpu, type ExactGpuRun } from './exact-gpu';
 import {
   benchDecode,
   benchEndToEnd,
@@ -37,6 +38,8 @@ export interface BenchOptions {
   sessions?: number;
   /** Also profile the model at the best batch and report its top ops (onnxruntime's profiler). */
   profile?: boolean;
+  /** Vectors for the exact-search-on-the-GPU stage (gpu target only; 0 skips it). 1M by default. */
+  exactGpuCount?: number;
   onStage?: (stage: string) => void;
 }
 
@@ -77,6 +80,8 @@ export interface BenchReport {
   /** Which stage limits end-to-end throughput. */
   bottleneck: 'decode' | 'model';
   text: LatencyRun;
+  /** Exact search over `exactGpu.count` FP16 vectors on the GPU (exact-gpu.ts); null when skipped. */
+  exactGpu: ExactGpuRun | { error: string } | null;
 }
 
 async function imageFiles(dir: string): Promise<string[]> {
@@ -175,6 +180,13 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
   } finally {
     await e2eEmbedder.close();
   }
+  const exactGpuCount = opts.target === 'gpu' ? (opts.exactGpuCount ?? 1_000_000) : 0;
+  let exactGpu: BenchReport['exactGpu'] = null;
+  if (exactGpuCount > 0) {
+    stage(`exact search over ${exactGpuCount} vectors on the GPU`);
+    const run = { count: exactGpuCount, dim: bundle.embedDim, deviceId: opts.deviceId };
+    exactGpu = await benchExactGpu(run).catch((e: Error) => ({ error: e.message }));
+  }
   const limit = Math.min(decodeAllCores.imagesPerSecond, best.imagesPerSecond);
   const gpu = gpuStatus.gpus[0];
   return {
@@ -213,5 +225,6 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
     pipelineEfficiency: endToEnd.imagesPerSecond / limit,
     bottleneck: decodeAllCores.imagesPerSecond < best.imagesPerSecond ? 'decode' : 'model',
     text,
+    exactGpu,
   };
 }

@@ -72,7 +72,8 @@ const rowColumns = `e.label, p.id, p.folder_id AS folderId, p.path, p.size, p.mt
 export class Searcher {
   constructor(
     private readonly catalog: Catalog,
-    private readonly vectors: VectorIndex,
+    /** The vector index, or the GPU exact search beside it (vectors/gpu/gpu-search.ts). */
+    private readonly vectors: Pick<VectorIndex, 'size' | 'search'>,
     private readonly modelId: string,
   ) {}
 

@@ -1,4 +1,6 @@
 // HNSW and bookkeeping parameters for the photo vector index, with the measurements that chose them.
+// (The table below is one graph; the index now builds one graph per shard, see defaultShardCount, and
+// picks M / efConstruction from the library's size and ef per search: buildParamsFor, efFor.)
 //
 // Measured with tools/bench/hnsw.ts on 100k clustered synthetic unit vectors, 1024-d like ViT-H/14
 // (100 isotropic Gaussian clusters; 200 queries drawn like the photos, 200 "between two clusters"), on

@@ -13,9 +13,10 @@ import { itemProblem, queryProblem } from './item-checks';
 import { buildParamsFor, defaultShardCount, GROWTH_FACTOR } from './params';
 import { RebuildProgress } from './rebuild-progress';
 import { Shard, sumStats } from './shard';
+import type { ChangeListener, VectorItem, VectorSource } from './vector-types';
 
 export { VectorIndexError };
-export type { AllowList, IndexManifest, IndexStats };
+export type { AllowList, ChangeListener, IndexManifest, IndexStats, VectorItem, VectorSource };
 export type SearchHit = ScoredLabel;
 
 export interface VectorIndexOptions {
@@ -37,19 +38,6 @@ export interface VectorIndexOptions {
   /** Beside another process that owns the files: load the saved graph if it matches, never write or
    *  discard a file; a mismatch rebuilds in memory only, and save() is refused. */
   readOnly?: boolean;
-}
-
-export interface VectorItem {
-  /** Caller-assigned integer in [0, 2³²) (the database maps label ↔ photo). */
-  label: number;
-  /** L2-normalised, `dim` floats. Copied, so the caller may reuse the buffer. */
-  vector: Float32Array;
-}
-
-/** The database's vectors for a rebuild: how many, and a way to read them. */
-export interface VectorSource {
-  count: number;
-  items: () => Iterable<VectorItem> | AsyncIterable<VectorItem>;
 }
 
 export interface OpenReport {
@@ -88,6 +76,7 @@ export class VectorIndex {
   private generationFloor = 0;
   private progress: RebuildProgress | null = null;
   private saving: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<ChangeListener>();
 
   private constructor(
     readonly dim: number,
@@ -257,6 +246,7 @@ export class VectorIndex {
       });
       this.shards[s]!.add(labels, vectors, dim);
     });
+    for (const listener of this.listeners) listener.added(list);
   }
 
   /** Removes labels (unknown ones are ignored); returns how many were present. */
@@ -272,7 +262,14 @@ export class VectorIndex {
     perShard.forEach((gone, s) => {
       if (gone.length) this.shards[s]!.remove(gone);
     });
+    if (removed) for (const listener of this.listeners) listener.removed(perShard.flat());
     return removed;
+  }
+
+  /** Tells `listener` of every change from now on; returns the function that stops it. */
+  watch(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   has(label: number): boolean {
