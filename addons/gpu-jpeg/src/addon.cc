@@ -69,7 +69,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   if (!opened) {
     int device = 0;
     std::string dir;
-    double budget = 1024.0 * 1024 * 1024;
+    double budget = 0;  // chosen from the card's memory
     if (argc > 0) {
       napi_value v;
       napi_valuetype t;
@@ -92,7 +92,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   return probeObject(env, lastProbe);
 }
 
-napi_value Close(napi_env env, napi_callback_info info) {
+napi_value Close(napi_env env, napi_callback_info) {
   decoder.close();
   opened = false;
   lastProbe = GjProbe();

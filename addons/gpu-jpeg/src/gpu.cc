@@ -65,6 +65,7 @@ GjProbe GjDecoder::open(int ordinal, const std::string &dir, size_t budget) {
   resolve(cudaLib_, cu_.cuDeviceGetCount, "cuDeviceGetCount", missing);
   resolve(cudaLib_, cu_.cuDeviceGet, "cuDeviceGet", missing);
   resolve(cudaLib_, cu_.cuDeviceGetName, "cuDeviceGetName", missing);
+  resolve(cudaLib_, cu_.cuDeviceTotalMem, "cuDeviceTotalMem_v2", missing);
   resolve(cudaLib_, cu_.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", missing);
   resolve(cudaLib_, cu_.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", missing);
   resolve(cudaLib_, cu_.cuCtxSetCurrent, "cuCtxSetCurrent", missing);
@@ -107,6 +108,13 @@ GjProbe GjDecoder::open(int ordinal, const std::string &dir, size_t budget) {
     return probe;
   }
   probe.device = name;
+  if (budget_ == 0) {
+    // An eighth of the card, at most 4 GiB (about 110 decoded 12 MP photos): the model shares the card.
+    size_t total = 0;
+    cu_.cuDeviceTotalMem(&total, device_);
+    budget_ = total / 8 < ((size_t)4 << 30) ? total / 8 : ((size_t)4 << 30);
+    if (budget_ < ((size_t)256 << 20)) budget_ = (size_t)256 << 20;
+  }
   if ((r = cu_.cuDevicePrimaryCtxRetain(&context_, device_)) != 0 || (r = cu_.cuCtxSetCurrent(context_)) != 0) {
     context_ = nullptr;
     probe.reason = cuError("no CUDA context on the device", r);

@@ -36,7 +36,8 @@ struct GjProbe {
 
 class GjDecoder {
  public:
-  /* Opens everything; the result says why not in one line. `libraryDir` is tried first when set. */
+  /* Opens everything; the result says why not in one line. `libraryDir` is tried first when set;
+   * `memoryBudget` bounds the device memory of one decode round (0: chosen from the card's size). */
   GjProbe open(int deviceOrdinal, const std::string &libraryDir, size_t memoryBudget);
   /* Decodes and resizes `items` in place; returns an error only for a failure of the whole batch
    * (a lost device, a kernel that would not run). Per-image failures land in each item. */

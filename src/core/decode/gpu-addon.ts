@@ -97,7 +97,8 @@ export interface ProbeOptions {
   device?: number;
   /** Folder tried first for libcuda.so.1 and libnvjpeg.so.13/.12 (default: GLIMPSE_CUDA_LIBRARY_PATH). */
   libraryDir?: string;
-  /** Device memory for one decode round, in bytes (default: GLIMPSE_GPU_DECODE_MEMORY_MB or 1 GiB). */
+  /** Device memory for one decode round, in bytes (default: GLIMPSE_GPU_DECODE_MEMORY_MB, else an eighth
+   *  of the card up to 4 GiB). */
   memoryBudget?: number;
 }
 
@@ -122,7 +123,7 @@ export function openGpuDecoder(options: ProbeOptions = {}): {
   const p = addon.open({
     device: options.device ?? 0,
     libraryDir: options.libraryDir ?? process.env.GLIMPSE_CUDA_LIBRARY_PATH ?? '',
-    memoryBudget: options.memoryBudget ?? (megabytes > 0 ? megabytes * 2 ** 20 : 2 ** 30),
+    memoryBudget: options.memoryBudget ?? (megabytes > 0 ? megabytes * 2 ** 20 : 0),
   });
   if (!p.ok) {
     probed = { probe: off(p.reason), addon: null };

@@ -147,6 +147,19 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
     }
   });
 
+  it('splits a round that does not fit the device-memory budget into several batches', async () => {
+    process.env.GJ_STUB_LOG = log;
+    const { decoder } = GpuJpegDecoder.open({ libraryDir: stubs, memoryBudget: 1 });
+    const bytes = await jpeg(64, 48);
+    const outcomes = await decoder!.decode(
+      [0, 1, 2].map((i) => ({ name: `${i}.jpg`, bytes })),
+      SPEC,
+      {},
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(calls()).toEqual(['hw-batch 1', 'hw-batch 1', 'hw-batch 1']);
+  });
+
   it("uses nvJPEG's CUDA backend and says why when the card has no hardware engine", async () => {
     process.env.GJ_STUB_NO_HARDWARE = '1';
     const { decoder } = open();
