@@ -13,7 +13,11 @@ struct GjPlan {
   int resizeWidth, resizeHeight; /* model resize before the crop */
   int left, top;                 /* crop offset in the resized image */
   int thumbWidth, thumbHeight;   /* 0 × 0: no thumbnail */
+  int verticalFirst;             /* 1 for orientations 5–8: Pillow's x-then-y order in the upright frame */
 };
+
+/* Numbers per image in the plans array JavaScript passes. */
+#define GJ_PLAN_INTS 9
 
 struct GjItem {
   const unsigned char *data;

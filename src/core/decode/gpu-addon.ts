@@ -20,8 +20,7 @@ export interface AddonProbe {
 export interface GpuJpegAddon {
   open(options: { device?: number; libraryDir?: string; memoryBudget?: number }): AddonProbe;
   close(): void;
-  /** plans: 8 numbers per buffer (stored width, height, resize width, height, crop left, top,
-   *  thumbnail width, height); filter 0 bicubic, 1 bilinear. */
+  /** plans: 9 numbers per buffer (addonPlan in orientation.ts); filter 0 bicubic, 1 bilinear. */
   decode(buffers: Buffer[], plans: Int32Array, modelSize: number, filter: number): Promise<AddonResult[]>;
   resampleHost(
     rgb: Buffer,

@@ -8,7 +8,7 @@ import { THUMBNAIL_WEBP, type ModelInput } from '../model/decode';
 import type { PreprocessSpec } from '../model/types';
 import { openGpuDecoder, type GpuJpegAddon, type ProbeOptions } from './gpu-addon';
 import { DEFAULT_GPU_LIMITS, gpuEligibility, type GpuLimits } from './gpu-eligibility';
-import { asOrientation, orientPixels, storedFramePlan, swapsAxes, thumbnailSize } from './orientation';
+import { addonPlan, asOrientation, orientPixels, swapsAxes, thumbnailSize } from './orientation';
 
 /** The resampling filters the kernel has (Pillow's BICUBIC and BILINEAR). */
 const FILTERS: Partial<Record<PreprocessSpec['interpolation'], number>> = { bicubic: 0, bilinear: 1 };
@@ -75,20 +75,8 @@ export class GpuJpegDecoder implements PhotoDecoder {
     );
     jobs.sort((a, b) => a.index - b.index);
     for (const job of jobs) {
-      const { width, height } = job.stored;
-      const plan = storedFramePlan(width, height, job.orientation, spec);
-      const thumb = opts.thumbnailSize
-        ? thumbnailSize(width, height, opts.thumbnailSize) // stored frame: scaling commutes with turning
-        : { width: 0, height: 0 };
       plans.push(
-        width,
-        height,
-        plan.resizeWidth,
-        plan.resizeHeight,
-        plan.left,
-        plan.top,
-        thumb.width,
-        thumb.height,
+        ...addonPlan(job.stored.width, job.stored.height, job.orientation, spec, opts.thumbnailSize),
       );
     }
     if (jobs.length) {
