@@ -25,6 +25,9 @@ export interface GpuJpegDecoderOptions {
 export class GpuJpegDecoder implements PhotoDecoder {
   readonly name = 'gpu' as const;
   readonly preferredBatch: number;
+  /** Files decoded per nvJPEG backend so far: where the hardware engine is expected, 'cuda' counts show
+   *  the files (or batches) it declined. */
+  readonly backends = { hardware: 0, cuda: 0 };
   private readonly limits: GpuLimits;
   /** nvJPEG's state is single-threaded: calls queue behind each other. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -101,6 +104,7 @@ export class GpuJpegDecoder implements PhotoDecoder {
       await Promise.all(
         jobs.map(async (job, k) => {
           const result = results[k]!;
+          if (result.ok) this.backends[result.backend]++;
           outcomes[job.index] = result.ok
             ? { ok: true, input: await this.finish(job, result, spec, opts.thumbnailSize), decoder: 'gpu' }
             : { ok: false, fallback: 'rejected' };
