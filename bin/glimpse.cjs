@@ -1,11 +1,20 @@
 #!/usr/bin/env node
-// The `glimpse` command: runs the CLI bundle that `npm run build` writes to out/cli/.
+// The `glimpse` command: sizes libuv's thread pool, then runs the CLI bundle that `npm run build`
+// writes to out/cli/ (tools/build-cli.mjs also copies this file there as glimpse.cjs, its launcher).
 const { existsSync } = require('node:fs');
+const { cpus } = require('node:os');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-const entry = join(__dirname, '..', 'out', 'cli', 'glimpse.mjs');
-if (!existsSync(entry)) {
+// sharp decodes, file reads and hashing all run on libuv's pool: one thread per core plus a few for
+// I/O. Node reads this once, when the pool starts on its first job, and an ES module entry is itself
+// read through the pool, so only a CommonJS launcher like this one is early enough (4 threads otherwise).
+process.env.UV_THREADPOOL_SIZE ??= String(cpus().length + 4);
+
+const entry = [join(__dirname, 'glimpse.mjs'), join(__dirname, '..', 'out', 'cli', 'glimpse.mjs')].find(
+  existsSync,
+);
+if (!entry) {
   process.stderr.write(
     'glimpse: the CLI is not built yet. Run `npm run build` (or `npm run glimpse -- <args>` from source).\n',
   );

@@ -2,6 +2,7 @@
 // `glimpse bench photos` (photo-like JPEGs to measure with).
 import type { Command } from 'commander';
 import type { Engine } from '../core/engine';
+import { describePipeline } from '../core/indexer/stages/timings';
 import type { GlobalOptions, Io } from './index';
 import { UsageError } from './index';
 
@@ -68,6 +69,7 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
           io.out(
             `  end to end (batch ${report.endToEnd.batchSize}, ${report.endToEnd.decoder} decoding): ${report.endToEnd.imagesPerSecond.toFixed(1)} img/s, efficiency ${report.pipelineEfficiency.toFixed(2)} (${report.bottleneck} bound)\n`,
           );
+          if (report.endToEnd.pipeline) io.out(`    ${describePipeline(report.endToEnd.pipeline)}\n`);
           io.out(
             `  text query: p50 ${report.text.p50Ms.toFixed(1)} ms, p95 ${report.text.p95Ms.toFixed(1)} ms\n`,
           );

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Engine } from '../core/engine';
 import type { IndexProgress } from '../core/indexer/progress';
+import { describePipeline } from '../core/indexer/stages/timings';
 import type { LibraryOps } from '../core/library-ops';
 import type { SearchOptions, SearchPage } from '../core/search/search';
 import type { GlobalOptions, Io } from './index';
@@ -203,6 +204,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
             `${summary.cancelled ? 'Stopped' : 'Done'} in ${summary.seconds.toFixed(1)} s: ${summary.found} found, ${summary.embedded} embedded, ` +
               `${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed.length} failed\n`,
           );
+          if (summary.pipeline) io.out(`  ${describePipeline(summary.pipeline)}\n`);
           for (const f of summary.failed.slice(0, 20)) io.out(`  skipped ${f.path}: ${f.reason}\n`);
           if (summary.failed.length > 20)
             io.out(`  … and ${summary.failed.length - 20} more (glimpse failures)\n`);

@@ -1,4 +1,4 @@
-// `glimpse model list | pull | import | remove | use`: the model manager (src/core/models) on the command
+// `glimpse model list | pull | build | import | remove | use`: the model manager (src/core/models) on the command
 // line, with a progress bar for downloads on a terminal and plain lines elsewhere.
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -10,6 +10,7 @@ import { formatBytes } from '../core/models/disk';
 import { ModelManager, type ModelOverview } from '../core/models/manager';
 import type { PullProgress } from '../core/models/progress';
 import type { GlobalOptions, Io } from './index';
+import { registerModelBuildCommand } from './model-build-command';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -127,8 +128,9 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
   const model = program
     .command('model')
     .description(
-      'CLIP models: list the catalogue and installed models, download, import, remove, choose one',
+      'CLIP models: list the catalogue and installed models, download, build, import, remove, choose one',
     );
+  registerModelBuildCommand(model, io);
 
   model
     .command('list')

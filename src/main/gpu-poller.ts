@@ -25,6 +25,8 @@ export class GpuPoller {
         embedder: null,
         batchSize: null,
         indexing: null,
+        pipeline: null,
+        decoders: null,
         photoDecoder: 'unknown (the engine did not answer)',
       })),
     ]);

@@ -1,14 +1,22 @@
-// glimpse-thumb://photo/<id> and glimpse-image://photo/<id>: the renderer names catalog ids only; the
-// engine resolves them to files inside the thumbnail cache or a library folder. No path from the
-// renderer is ever opened.
+// The app's schemes. glimpse-app://app/… serves the built renderer (the page is never a file:// page),
+// with its CSP as a response header. glimpse-thumb://photo/<id> and glimpse-image://photo/<id>: the
+// renderer names catalog ids only; the engine resolves them to files inside the thumbnail cache or a
+// library folder (links resolved). No path from the renderer is ever opened.
 import { net, protocol } from 'electron';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IMAGE_SCHEME, photoIdOf, THUMB_SCHEME } from '../shared/photo-urls';
 import type { EngineHost } from './engine-host';
+import { appFileHeaders, resolveAppFile } from './security/app-files';
+import { APP_SCHEME } from './security/app-origin';
 
-/** Must run before the app is ready. */
+/** Must run before the app is ready, and only once (a second call replaces the first). */
 export function registerSchemes(): void {
   protocol.registerSchemesAsPrivileged([
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+    },
     { scheme: THUMB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
     {
       scheme: IMAGE_SCHEME,
@@ -19,7 +27,17 @@ export function registerSchemes(): void {
 
 const notFound = () => new Response('not found', { status: 404 });
 
+/** The built renderer, beside main in out/ (inside app.asar when packaged). */
+const RENDERER_DIR = join(import.meta.dirname, '../renderer');
+
 export function handleProtocols(engine: EngineHost): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = request.method === 'GET' ? resolveAppFile(request.url, RENDERER_DIR) : null;
+    if (!file) return notFound();
+    const res = await net.fetch(pathToFileURL(file).toString()).catch(() => null);
+    if (!res?.ok) return notFound();
+    return new Response(res.body, { headers: appFileHeaders(file) });
+  });
   protocol.handle(THUMB_SCHEME, async (request) => {
     const id = photoIdOf(request.url);
     const file = id === null ? null : await engine.call('thumbnailFile', id).catch(() => null);

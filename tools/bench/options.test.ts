@@ -41,6 +41,14 @@ describe('bench options', () => {
     expect(() => parseOptions(['--only', 'decode,gpu'])).toThrow(/--only takes stages from/);
   });
 
+  it('measure both vector distributions unless told which', () => {
+    expect(parseOptions([]).hnswDistributions).toEqual(['clip', 'isotropic']);
+    expect(parseOptions(['--hnsw-distributions', 'isotropic']).hnswDistributions).toEqual(['isotropic']);
+    expect(() => parseOptions(['--hnsw-distributions', 'clip,gauss'])).toThrow(
+      /--hnsw-distributions takes names from clip,isotropic, got "clip,gauss"/,
+    );
+  });
+
   it('refuse flags it does not know as a usage error', () => {
     expect(() => parseOptions(['--fast'])).toThrow(UsageError);
   });

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DISTRIBUTIONS, type Distribution } from './hnsw';
 
 export const STAGES = ['decode', 'embed', 'e2e', 'rescan', 'hnsw'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -25,6 +26,8 @@ export interface BenchOptions {
   hnswCount: number;
   hnswDim: number;
   hnswQueries: number;
+  /** Vector distributions the HNSW stage measures, each reported on its own. */
+  hnswDistributions: Distribution[];
   stages: Stage[];
 }
 
@@ -65,6 +68,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --hnsw-count <n>     vectors in the HNSW benchmark
   --hnsw-dim <n>       their dimension
   --hnsw-queries <n>   queries for recall and latency
+  --hnsw-distributions <list>  vector sets, from ${DISTRIBUTIONS.join(',')} (default both)
   --only <list>        stages to run, from ${STAGES.join(',')}`;
 
 export class UsageError extends Error {}
@@ -95,6 +99,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         'hnsw-count': { type: 'string' },
         'hnsw-dim': { type: 'string' },
         'hnsw-queries': { type: 'string' },
+        'hnsw-distributions': { type: 'string' },
         only: { type: 'string' },
       },
     }));
@@ -107,6 +112,13 @@ export function parseOptions(argv: string[]): BenchOptions {
   const unknown = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
   if (unknown.length || !stages.length)
     throw new UsageError(`--only takes stages from ${STAGES.join(',')}, got "${values.only}"`);
+  const distributions = (values['hnsw-distributions'] ?? DISTRIBUTIONS.join(','))
+    .split(',')
+    .map((s) => s.trim());
+  if (!distributions.length || distributions.some((d) => !(DISTRIBUTIONS as readonly string[]).includes(d)))
+    throw new UsageError(
+      `--hnsw-distributions takes names from ${DISTRIBUTIONS.join(',')}, got "${values['hnsw-distributions']}"`,
+    );
   return {
     quick,
     cache: values.cache ?? DEFAULT_CACHE,
@@ -119,6 +131,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     hnswCount: positive('hnsw-count', values['hnsw-count'], preset.hnswCount),
     hnswDim: positive('hnsw-dim', values['hnsw-dim'], 1024),
     hnswQueries: positive('hnsw-queries', values['hnsw-queries'], preset.hnswQueries),
+    hnswDistributions: distributions as Distribution[],
     stages: stages as Stage[],
   };
 }

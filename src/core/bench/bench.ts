@@ -15,6 +15,7 @@ import type { Embedder, ImageBatch } from '../model/embedder';
 import { toFloat16 } from '../model/float16';
 import { writeTensor } from '../model/preprocess';
 import { GpuSampler, type GpuSamples } from './gpu-sampler';
+import type { DecoderCounts, PipelineReport } from '../../shared/types';
 
 export interface ModelRun {
   batchSize: number;
@@ -124,6 +125,9 @@ export interface EndToEndRun {
   seconds: number;
   failed: number;
   gpu: GpuSamples | null;
+  /** Per-stage timings of the run and the stage that limited it. */
+  pipeline: PipelineReport | null;
+  decoders: DecoderCounts | null;
 }
 
 /** JPEG files to committed vectors: a fresh library in a temp folder, indexed by the real pipeline. */
@@ -151,6 +155,8 @@ export async function benchEndToEnd(
       seconds: summary.seconds,
       failed: summary.failed.length,
       gpu,
+      pipeline: summary.pipeline ?? null,
+      decoders: summary.decoders ?? null,
     };
   } finally {
     await lib.close();

@@ -1,9 +1,10 @@
 // Walks a photo folder: every image file with its size and mtime, skipping hidden and system folders
-// and the user's exclusions, following symbolic links without ever looping.
+// and the user's exclusions, following symbolic links that stay inside the folder without ever looping.
 import type { Dirent } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { isInside } from '../paths';
 
 /** Extensions Glimpse indexes. HEIC/HEIF are listed although sharp's prebuilt libvips cannot decode
  *  HEVC: such files are recorded with that reason instead of being silently ignored. */
@@ -32,6 +33,10 @@ export const SYSTEM_FOLDERS = new Set([
   '#snapshot',
   'node_modules',
 ]);
+
+/** ScanProblem.reason of a symbolic link whose target lies outside the folder scanned: not followed, so a
+ *  link to `/` or to a file elsewhere never brings in photos the user did not add. */
+export const OUTSIDE_FOLDER = 'EOUTSIDE';
 
 export interface ScannedFile {
   path: string;
@@ -75,6 +80,14 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
   const stack: string[] = [root];
   const problem = (path: string, kind: ScanProblem['kind'], e: unknown) =>
     opts.onProblem?.({ path, kind, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+  const outside = (path: string) => opts.onProblem?.({ path, kind: 'link', reason: OUTSIDE_FOLDER });
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (e) {
+    problem(root, 'folder', e);
+    return;
+  }
 
   while (stack.length) {
     opts.signal?.throwIfAborted();
@@ -84,6 +97,11 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
       real = await realpath(dir);
     } catch (e) {
       problem(dir, 'folder', e);
+      continue;
+    }
+    // Also catches a folder swapped for a link after it was listed.
+    if (!isInside(real, realRoot)) {
+      outside(dir);
       continue;
     }
     if (seenDirs.has(real)) continue;
@@ -102,7 +120,12 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
             files.push(path);
         } else if (entry.isSymbolicLink()) {
           try {
-            const target = await stat(path);
+            const real = await realpath(path);
+            if (!isInside(real, realRoot)) {
+              outside(path);
+              continue;
+            }
+            const target = await stat(real);
             if (target.isDirectory()) {
               if (!isExcluded(path, true)) stack.push(path);
             } else if (

@@ -1,8 +1,8 @@
 // Decodes any photo once with sharp into the model's square RGB input (and optionally a WebP thumbnail),
 // naming the file and the reason in a typed error when it cannot.
-import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Sharp, SharpOptions } from 'sharp';
+import { NotRegularFileError, readRegularFile } from '../fs/regular-file';
 import type { PreprocessSpec } from './types';
 
 /** Why a file gave no model input; the indexer stores this per file. */
@@ -152,17 +152,13 @@ export async function decodeForModel(
 
 async function readImageFile(path: string): Promise<Buffer> {
   try {
-    const size = (await stat(path)).size;
-    if (size > MAX_FILE_BYTES) {
-      throw new ImageDecodeError(
-        'too-large',
-        path,
-        `the file is ${size} bytes, over the ${MAX_FILE_BYTES} limit`,
-      );
-    }
-    return await readFile(path);
+    // Bounded and checked on the open file: a device or FIFO named .jpg is refused, never read.
+    return await readRegularFile(path, MAX_FILE_BYTES);
   } catch (error) {
-    if (error instanceof ImageDecodeError) throw error;
+    if (error instanceof NotRegularFileError) {
+      const code = error.problem === 'size' ? 'too-large' : 'unreadable';
+      throw new ImageDecodeError(code, path, error.detail);
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
       throw new ImageDecodeError('not-found', path, 'the file does not exist', { cause: error });

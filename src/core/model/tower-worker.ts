@@ -5,16 +5,13 @@ import { parentPort, workerData, type TransferListItem } from 'node:worker_threa
 import { diagnoseCudaProvider } from './cuda-check';
 import { toFloat32 } from './float16';
 import { explainProviderError, type ProviderFallback, type ProviderName } from './providers';
+import { sessionOptions } from './session-options';
 import type { RunRequest, TowerWorkerData, WorkerToClient } from './tower-protocol';
 
 const config = workerData as TowerWorkerData;
 const port = parentPort!;
 const post = (message: WorkerToClient, transfer: TransferListItem[] = []) =>
   port.postMessage(message, transfer);
-
-function providerConfig(name: ProviderName): ort.InferenceSession.ExecutionProviderConfig {
-  return name === 'cuda' || name === 'dml' ? { name, deviceId: config.deviceId } : name;
-}
 
 async function createSession(): Promise<{
   session: ort.InferenceSession;
@@ -32,14 +29,10 @@ async function createSession(): Promise<{
       }
     }
     try {
-      const session = await ort.InferenceSession.create(config.file, {
-        executionProviders: [providerConfig(provider)],
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: provider === 'cpu' ? config.cpuThreads : undefined,
-        // Errors reach the caller as exceptions with our explanation; onnxruntime's own log lines would
-        // only repeat them on stderr.
-        logSeverityLevel: 4,
-      });
+      const session = await ort.InferenceSession.create(
+        config.file,
+        sessionOptions({ provider, deviceId: config.deviceId, cpuThreads: config.cpuThreads }),
+      );
       return { session, active: provider, fallbacks };
     } catch (e) {
       fallbacks.push({ provider, reason: explainProviderError(provider, (e as Error).message) });
