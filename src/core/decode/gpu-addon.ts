@@ -118,6 +118,9 @@ export function openGpuDecoder(options: ProbeOptions = {}): {
     probed = { probe: off(reason), addon: null };
     return probed;
   }
+  // The native decoder is one per process: another copy of this module (a test file before this one)
+  // may have left it open with other options.
+  addon.close();
   const megabytes = Number(process.env.GLIMPSE_GPU_DECODE_MEMORY_MB);
   const p = addon.open({
     device: options.device ?? 0,
