@@ -69,7 +69,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   if (!opened) {
     int device = 0;
     std::string dir;
-    double budget = 1024.0 * 1024 * 1024;
+    double budget = 0;  // chosen from the card's memory
     if (argc > 0) {
       napi_value v;
       napi_valuetype t;
@@ -92,7 +92,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   return probeObject(env, lastProbe);
 }
 
-napi_value Close(napi_env env, napi_callback_info info) {
+napi_value Close(napi_env env, napi_callback_info) {
   decoder.close();
   opened = false;
   lastProbe = GjProbe();
@@ -102,9 +102,9 @@ napi_value Close(napi_env env, napi_callback_info info) {
 }
 
 bool readPlan(const int32_t *v, GjPlan &p) {
-  p = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
+  p = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
   return p.width > 0 && p.height > 0 && p.resizeWidth > 0 && p.resizeHeight > 0 && p.left >= 0 && p.top >= 0 &&
-         p.thumbWidth >= 0 && p.thumbHeight >= 0;
+         p.thumbWidth >= 0 && p.thumbHeight >= 0 && (p.verticalFirst == 0 || p.verticalFirst == 1);
 }
 
 struct Job {
@@ -151,7 +151,7 @@ void Complete(napi_env env, napi_status, void *data) {
   delete job;
 }
 
-/* decode(buffers, plans: Int32Array of 8 per buffer, modelSize, filter) → Promise of per-image results. */
+/* decode(buffers, plans: Int32Array of GJ_PLAN_INTS per buffer, modelSize, filter) → Promise of per-image results. */
 napi_value Decode(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -168,8 +168,8 @@ napi_value Decode(napi_env env, napi_callback_info info) {
   size_t planLength = 0;
   void *planData = nullptr;
   if (napi_get_typedarray_info(env, argv[1], &type, &planLength, &planData, nullptr, nullptr) != napi_ok ||
-      type != napi_int32_array || planLength != (size_t)n * 8) {
-    napi_throw_type_error(env, nullptr, "decode: plans must be an Int32Array of 8 numbers per buffer");
+      type != napi_int32_array || planLength != (size_t)n * GJ_PLAN_INTS) {
+    napi_throw_type_error(env, nullptr, "decode: plans must be an Int32Array of 9 numbers per buffer");
     return nullptr;
   }
   Job *job = new Job();
@@ -189,7 +189,7 @@ napi_value Decode(napi_env env, napi_callback_info info) {
     bool isBuffer = false;
     napi_is_buffer(env, buffer, &isBuffer);
     if (!isBuffer || napi_get_buffer_info(env, buffer, &data, &length) != napi_ok ||
-        !readPlan(static_cast<int32_t *>(planData) + 8 * i, job->items[i].plan)) {
+        !readPlan(static_cast<int32_t *>(planData) + GJ_PLAN_INTS * i, job->items[i].plan)) {
       for (napi_ref ref : job->refs) napi_delete_reference(env, ref);
       delete job;
       napi_throw_type_error(env, nullptr, ("decode: item " + std::to_string(i) + " is not a Buffer with a valid plan").c_str());
@@ -209,7 +209,7 @@ napi_value Decode(napi_env env, napi_callback_info info) {
   return promise;
 }
 
-/* resampleHost(rgb, plan: Int32Array(8), modelSize, filter) → {model, thumbnail}: the kernel's maths on
+/* resampleHost(rgb, plan: Int32Array(GJ_PLAN_INTS), modelSize, filter) → {model, thumbnail}: the kernel's maths on
  * the CPU over packed RGB that another decoder produced. */
 napi_value ResampleHost(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -223,20 +223,22 @@ napi_value ResampleHost(napi_env env, napi_callback_info info) {
   GjPlan p;
   if (argc < 4 || napi_get_buffer_info(env, argv[0], &rgb, &length) != napi_ok ||
       napi_get_typedarray_info(env, argv[1], &type, &planLength, &planData, nullptr, nullptr) != napi_ok ||
-      type != napi_int32_array || planLength != 8 || !readPlan(static_cast<int32_t *>(planData), p) ||
+      type != napi_int32_array || planLength != GJ_PLAN_INTS || !readPlan(static_cast<int32_t *>(planData), p) ||
       length != (size_t)p.width * p.height * 3) {
     napi_throw_type_error(env, nullptr, "resampleHost(rgb, plan, modelSize, filter): rgb must hold width*height*3 bytes");
     return nullptr;
   }
   const int size = intArg(env, argv[2], 0);
   const int filter = intArg(env, argv[3], GJ_BICUBIC);
-  std::vector<unsigned char> tmp((size_t)size * 3 * p.height), model((size_t)size * size * 3);
+  const size_t a = (size_t)size * p.height, b = (size_t)p.width * size;
+  std::vector<unsigned char> tmp(3 * (a > b ? a : b)), model((size_t)size * size * 3);
   std::vector<unsigned char> thumbTmp((size_t)p.thumbWidth * 3 * p.height), thumb((size_t)p.thumbWidth * p.thumbHeight * 3);
   auto addr = [](const void *ptr) { return (unsigned long long)(size_t)ptr; };
-  GjPass h = {addr(rgb), addr(tmp.data()), p.width * 3, size * 3, p.width, p.resizeWidth, p.left, size, p.height, 0, filter};
-  GjPass v = {addr(tmp.data()), addr(model.data()), size * 3, size * 3, p.height, p.resizeHeight, p.top, size, size, 1, filter};
-  gj_run_pass_host(&h);
-  gj_run_pass_host(&v);
+  GjPass passes[2];
+  gj_crop_passes(p.width, p.height, p.resizeWidth, p.resizeHeight, p.left, p.top, size, p.verticalFirst, filter,
+                 addr(rgb), addr(tmp.data()), addr(model.data()), passes);
+  gj_run_pass_host(&passes[0]);
+  gj_run_pass_host(&passes[1]);
   if (p.thumbWidth > 0) {
     GjPass th = {addr(rgb), addr(thumbTmp.data()), p.width * 3, p.thumbWidth * 3, p.width, p.thumbWidth, 0,
                  p.thumbWidth, p.height, 0, filter};

@@ -11,6 +11,12 @@ namespace {
 const size_t ALIGN = 256;
 size_t aligned(size_t n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
 
+/* The first pass's output: the crop's columns over every row, or its rows over every column. */
+size_t modelTmpBytes(const GjPlan &p, int size) {
+  const size_t a = (size_t)size * p.height, b = (size_t)p.width * size;
+  return 3 * (a > b ? a : b);
+}
+
 void *openFirst(const std::string &dir, const char *const *names, std::string &tried, std::string &error) {
   for (int pass = 0; pass < 2; pass++) {
     if (pass == 0 && dir.empty()) continue;
@@ -65,6 +71,7 @@ GjProbe GjDecoder::open(int ordinal, const std::string &dir, size_t budget) {
   resolve(cudaLib_, cu_.cuDeviceGetCount, "cuDeviceGetCount", missing);
   resolve(cudaLib_, cu_.cuDeviceGet, "cuDeviceGet", missing);
   resolve(cudaLib_, cu_.cuDeviceGetName, "cuDeviceGetName", missing);
+  resolve(cudaLib_, cu_.cuDeviceTotalMem, "cuDeviceTotalMem_v2", missing);
   resolve(cudaLib_, cu_.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", missing);
   resolve(cudaLib_, cu_.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", missing);
   resolve(cudaLib_, cu_.cuCtxSetCurrent, "cuCtxSetCurrent", missing);
@@ -107,6 +114,13 @@ GjProbe GjDecoder::open(int ordinal, const std::string &dir, size_t budget) {
     return probe;
   }
   probe.device = name;
+  if (budget_ == 0) {
+    // An eighth of the card, at most 4 GiB (about 110 decoded 12 MP photos): the model shares the card.
+    size_t total = 0;
+    cu_.cuDeviceTotalMem(&total, device_);
+    budget_ = total / 8 < ((size_t)4 << 30) ? total / 8 : ((size_t)4 << 30);
+    if (budget_ < ((size_t)256 << 20)) budget_ = (size_t)256 << 20;
+  }
   if ((r = cu_.cuDevicePrimaryCtxRetain(&context_, device_)) != 0 || (r = cu_.cuCtxSetCurrent(context_)) != 0) {
     context_ = nullptr;
     probe.reason = cuError("no CUDA context on the device", r);
@@ -236,7 +250,7 @@ std::string GjDecoder::decode(std::vector<GjItem> &items, int modelSize, int fil
       continue;
     }
     const GjPlan &p = item.plan;
-    size_t bytes = aligned((size_t)p.width * p.height * 3) + aligned((size_t)modelSize * 3 * p.height) +
+    size_t bytes = aligned((size_t)p.width * p.height * 3) + aligned(modelTmpBytes(p, modelSize)) +
                    aligned((size_t)p.thumbWidth * 3 * p.height) + aligned((size_t)modelSize * modelSize * 3) +
                    aligned((size_t)p.thumbWidth * p.thumbHeight * 3);
     if (!chunk.empty() && chunkBytes + bytes > budget_) {
@@ -270,7 +284,7 @@ std::string GjDecoder::decodeChunk(std::vector<GjItem *> &chunk, int modelSize, 
     decodeAt[i] = offset;
     offset += aligned((size_t)p.width * p.height * 3);
     modelTmpAt[i] = offset;
-    offset += aligned((size_t)modelSize * 3 * p.height);
+    offset += aligned(modelTmpBytes(p, modelSize));
     thumbTmpAt[i] = offset;
     offset += aligned((size_t)p.thumbWidth * 3 * p.height);
   }
@@ -328,12 +342,11 @@ std::string GjDecoder::decodeChunk(std::vector<GjItem *> &chunk, int modelSize, 
     if (!decoded[i]) continue;
     const GjPlan &p = chunk[i]->plan;
     const CUdeviceptr src = arena_ + decodeAt[i];
-    // Model input: along x into the crop's columns, then along y into its rows.
-    r = launch({src, arena_ + modelTmpAt[i], p.width * 3, modelSize * 3, p.width, p.resizeWidth, p.left, modelSize,
-                p.height, 0, filter});
-    if (r == 0)
-      r = launch({arena_ + modelTmpAt[i], arena_ + modelAt[i], modelSize * 3, modelSize * 3, p.height,
-                  p.resizeHeight, p.top, modelSize, modelSize, 1, filter});
+    GjPass model[2];
+    gj_crop_passes(p.width, p.height, p.resizeWidth, p.resizeHeight, p.left, p.top, modelSize, p.verticalFirst,
+                   filter, src, arena_ + modelTmpAt[i], arena_ + modelAt[i], model);
+    r = launch(model[0]);
+    if (r == 0) r = launch(model[1]);
     if (r == 0 && p.thumbWidth > 0) {
       r = launch({src, arena_ + thumbTmpAt[i], p.width * 3, p.thumbWidth * 3, p.width, p.thumbWidth, 0,
                   p.thumbWidth, p.height, 0, filter});

@@ -13,7 +13,11 @@ struct GjPlan {
   int resizeWidth, resizeHeight; /* model resize before the crop */
   int left, top;                 /* crop offset in the resized image */
   int thumbWidth, thumbHeight;   /* 0 × 0: no thumbnail */
+  int verticalFirst;             /* 1 for orientations 5–8: Pillow's x-then-y order in the upright frame */
 };
+
+/* Numbers per image in the plans array JavaScript passes. */
+#define GJ_PLAN_INTS 9
 
 struct GjItem {
   const unsigned char *data;
@@ -36,7 +40,8 @@ struct GjProbe {
 
 class GjDecoder {
  public:
-  /* Opens everything; the result says why not in one line. `libraryDir` is tried first when set. */
+  /* Opens everything; the result says why not in one line. `libraryDir` is tried first when set;
+   * `memoryBudget` bounds the device memory of one decode round (0: chosen from the card's size). */
   GjProbe open(int deviceOrdinal, const std::string &libraryDir, size_t memoryBudget);
   /* Decodes and resizes `items` in place; returns an error only for a failure of the whole batch
    * (a lost device, a kernel that would not run). Per-image failures land in each item. */

@@ -87,6 +87,21 @@ GJ_HD void gj_thread(const GjPass *p, int a, int b) {
   if (i < p->count && line < p->lines) gj_resample_one(p, i, line);
 }
 
+/* The two passes that resize a stored width × height image to resizeWidth × resizeHeight and keep the
+ * size × size square at (left, top). Pillow resizes along x first, then y, in the upright image; for
+ * orientations that swap the axes (verticalFirst) that order is y first in the stored frame. `tmp` holds
+ * max(size × height, width × size) pixels. */
+static inline void gj_crop_passes(int width, int height, int resizeWidth, int resizeHeight, int left, int top,
+                                  int size, int verticalFirst, int filter, unsigned long long src,
+                                  unsigned long long tmp, unsigned long long dst, GjPass out[2]) {
+  const GjPass x = {src, tmp, width * 3, size * 3, width, resizeWidth, left, size, height, 0, filter};
+  const GjPass y = {tmp, dst, size * 3, size * 3, height, resizeHeight, top, size, size, 1, filter};
+  const GjPass yFirst = {src, tmp, width * 3, width * 3, height, resizeHeight, top, size, width, 1, filter};
+  const GjPass xThen = {tmp, dst, width * 3, size * 3, width, resizeWidth, left, size, size, 0, filter};
+  out[0] = verticalFirst ? yFirst : x;
+  out[1] = verticalFirst ? xThen : y;
+}
+
 /* The host's loop over what the kernel's grid covers (tests, stubs and the fidelity check). */
 static inline void gj_run_pass_host(const GjPass *p) {
   for (int line = 0; line < p->lines; line++)

@@ -19,6 +19,11 @@ CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
   strncpy(name, "Stub GPU", len);
   return 0;
 }
+CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice d) {
+  (void)d;
+  *bytes = (size_t)8 << 30;
+  return 0;
+}
 static int context_token;
 CUresult cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) { (void)d; *c = &context_token; return 0; }
 CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) { (void)d; return 0; }

@@ -51,6 +51,7 @@ describe.skipIf(skip)('benchDecodeGpu against the stub libraries', () => {
       expect(run.imagesPerSecond).toBeGreaterThan(0);
       // One file in three is progressive.
       expect(run.fallbacks.progressive).toBe(run.images / 2);
+      expect(run.backends).toEqual({ hardware: run.images, cuda: 0 });
     }
   });
 

@@ -12,6 +12,8 @@ export interface GpuDecodeRun {
   images: number;
   /** Files handed back for the CPU, by reason (progressive, cmyk, rejected…). */
   fallbacks: Record<string, number>;
+  /** Files per nvJPEG backend: the hardware engine, or the CUDA backend for what the engine declined. */
+  backends: { hardware: number; cuda: number };
 }
 
 export interface GpuDecodeBench {
@@ -40,6 +42,7 @@ export async function benchDecodeGpu(
     // One untimed batch first: nvJPEG allocates its buffers and the driver compiles the kernel.
     await decoder.decode(pick(corpus, 0, batchSize), spec, { thumbnailSize: THUMBNAIL_SIZE });
     const fallbacks: Record<string, number> = {};
+    const before = { ...decoder.backends };
     let images = 0;
     let next = 0;
     const t0 = performance.now();
@@ -56,7 +59,16 @@ export async function benchDecodeGpu(
       if (images === 0 && performance.now() > deadline) break; // nothing here is the GPU's to decode
     }
     const secs = (performance.now() - t0) / 1000;
-    runs.push({ batchSize, imagesPerSecond: images / secs, images, fallbacks });
+    runs.push({
+      batchSize,
+      imagesPerSecond: images / secs,
+      images,
+      fallbacks,
+      backends: {
+        hardware: decoder.backends.hardware - before.hardware,
+        cuda: decoder.backends.cuda - before.cuda,
+      },
+    });
   }
   return { available: true, summary: probe.summary, backend: probe.backend, runs };
 }

@@ -20,8 +20,7 @@ export interface AddonProbe {
 export interface GpuJpegAddon {
   open(options: { device?: number; libraryDir?: string; memoryBudget?: number }): AddonProbe;
   close(): void;
-  /** plans: 8 numbers per buffer (stored width, height, resize width, height, crop left, top,
-   *  thumbnail width, height); filter 0 bicubic, 1 bilinear. */
+  /** plans: 9 numbers per buffer (addonPlan in orientation.ts); filter 0 bicubic, 1 bilinear. */
   decode(buffers: Buffer[], plans: Int32Array, modelSize: number, filter: number): Promise<AddonResult[]>;
   resampleHost(
     rgb: Buffer,
@@ -97,7 +96,8 @@ export interface ProbeOptions {
   device?: number;
   /** Folder tried first for libcuda.so.1 and libnvjpeg.so.13/.12 (default: GLIMPSE_CUDA_LIBRARY_PATH). */
   libraryDir?: string;
-  /** Device memory for one decode round, in bytes (default: GLIMPSE_GPU_DECODE_MEMORY_MB or 1 GiB). */
+  /** Device memory for one decode round, in bytes (default: GLIMPSE_GPU_DECODE_MEMORY_MB, else an eighth
+   *  of the card up to 4 GiB). */
   memoryBudget?: number;
 }
 
@@ -118,11 +118,14 @@ export function openGpuDecoder(options: ProbeOptions = {}): {
     probed = { probe: off(reason), addon: null };
     return probed;
   }
+  // The native decoder is one per process: another copy of this module (a test file before this one)
+  // may have left it open with other options.
+  addon.close();
   const megabytes = Number(process.env.GLIMPSE_GPU_DECODE_MEMORY_MB);
   const p = addon.open({
     device: options.device ?? 0,
     libraryDir: options.libraryDir ?? process.env.GLIMPSE_CUDA_LIBRARY_PATH ?? '',
-    memoryBudget: options.memoryBudget ?? (megabytes > 0 ? megabytes * 2 ** 20 : 2 ** 30),
+    memoryBudget: options.memoryBudget ?? (megabytes > 0 ? megabytes * 2 ** 20 : 0),
   });
   if (!p.ok) {
     probed = { probe: off(p.reason), addon: null };

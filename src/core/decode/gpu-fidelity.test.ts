@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeForModel } from '../model/decode';
 import { writeTensor } from '../model/preprocess';
 import { VIT_H_14_PREPROCESS } from '../model/types';
-import { storedFramePlan, thumbnailSize } from './orientation';
+import { addonPlan, orientPixels, thumbnailSize } from './orientation';
 import { addonForTests } from './testing';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/images');
@@ -35,20 +35,10 @@ describe.skipIf(skip)('the GPU resize maths on the host', () => {
     const { data, info } = await sharp(join(FIXTURES, 'retina.jpg'), { autoOrient: false })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const plan = storedFramePlan(info.width, info.height, 1, SPEC);
     const thumb = thumbnailSize(info.width, info.height, 256);
     const out = addon!.resampleHost(
       data,
-      Int32Array.from([
-        info.width,
-        info.height,
-        plan.resizeWidth,
-        plan.resizeHeight,
-        plan.left,
-        plan.top,
-        thumb.width,
-        thumb.height,
-      ]),
+      Int32Array.from(addonPlan(info.width, info.height, 1, SPEC, 256)),
       SPEC.imageSize,
       0,
     );
@@ -62,4 +52,27 @@ describe.skipIf(skip)('the GPU resize maths on the host', () => {
     expect(gpu.mean).toBeLessThanOrEqual(cpu.mean);
     expect(out.thumbnail.length).toBe(thumb.width * thumb.height * 3);
   });
+
+  it.each([2, 5, 6, 7, 8] as const)(
+    'gives for orientation %i exactly what resizing the upright image gives (Pillow resizes upright)',
+    async (o) => {
+      const file = join(FIXTURES, `orientation-${o}.jpg`);
+      const stored = await sharp(file, { autoOrient: false }).raw().toBuffer({ resolveWithObject: true });
+      const upright = await sharp(file, { autoOrient: true }).raw().toBuffer({ resolveWithObject: true });
+      const fromStored = addon!.resampleHost(
+        stored.data,
+        Int32Array.from(addonPlan(stored.info.width, stored.info.height, o, SPEC)),
+        SPEC.imageSize,
+        0,
+      );
+      const fromUpright = addon!.resampleHost(
+        upright.data,
+        Int32Array.from(addonPlan(upright.info.width, upright.info.height, 1, SPEC)),
+        SPEC.imageSize,
+        0,
+      );
+      const turned = orientPixels(fromStored.model, SPEC.imageSize, SPEC.imageSize, o).rgb;
+      expect(Buffer.from(turned).equals(fromUpright.model)).toBe(true);
+    },
+  );
 });

@@ -8,7 +8,7 @@ import { decodeForModel } from '../model/decode';
 import { VIT_H_14_PREPROCESS } from '../model/types';
 import { closeGpuDecoder, probeGpuDecoder } from './gpu-addon';
 import { GpuJpegDecoder } from './gpu-jpeg';
-import { orientPixels, storedFramePlan, thumbnailSize, type Orientation } from './orientation';
+import { addonPlan, orientPixels, type Orientation } from './orientation';
 import { addonForTests, buildStubs } from './testing';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/images');
@@ -114,20 +114,9 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
     ).entries()) {
       const outcome = outcomes[k]!;
       if (!outcome.ok || !('input' in outcome)) throw new Error(`file ${k}: ${JSON.stringify(outcome)}`);
-      const plan = storedFramePlan(w, h, o, SPEC);
-      const thumb = thumbnailSize(w, h, 256);
       const expected = addon!.resampleHost(
         stubPixels(w, h),
-        Int32Array.from([
-          w,
-          h,
-          plan.resizeWidth,
-          plan.resizeHeight,
-          plan.left,
-          plan.top,
-          thumb.width,
-          thumb.height,
-        ]),
+        Int32Array.from(addonPlan(w, h, o, SPEC, 256)),
         SPEC.imageSize,
         0,
       );
@@ -145,6 +134,19 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
         cpuThumb.height,
       ]);
     }
+  });
+
+  it('splits a round that does not fit the device-memory budget into several batches', async () => {
+    process.env.GJ_STUB_LOG = log;
+    const { decoder } = GpuJpegDecoder.open({ libraryDir: stubs, memoryBudget: 1 });
+    const bytes = await jpeg(64, 48);
+    const outcomes = await decoder!.decode(
+      [0, 1, 2].map((i) => ({ name: `${i}.jpg`, bytes })),
+      SPEC,
+      {},
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(calls()).toEqual(['hw-batch 1', 'hw-batch 1', 'hw-batch 1']);
   });
 
   it("uses nvJPEG's CUDA backend and says why when the card has no hardware engine", async () => {

@@ -104,3 +104,29 @@ export function thumbnailSize(
   const scale = size / long;
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
+
+/** What the addon takes per image (9 numbers): stored width and height, the model resize and crop in the
+ *  stored frame, the thumbnail's stored-frame size (0 × 0 for none), and 1 where Pillow's x-then-y pass
+ *  order in the upright image is y-then-x in the stored one. */
+export function addonPlan(
+  width: number,
+  height: number,
+  o: Orientation,
+  spec: PreprocessSpec,
+  thumbnailSide?: number,
+): number[] {
+  const plan = storedFramePlan(width, height, o, spec);
+  // Scaling commutes with turning, so the stored-frame thumbnail is the upright one's, turned.
+  const thumb = thumbnailSide ? thumbnailSize(width, height, thumbnailSide) : { width: 0, height: 0 };
+  return [
+    width,
+    height,
+    plan.resizeWidth,
+    plan.resizeHeight,
+    plan.left,
+    plan.top,
+    thumb.width,
+    thumb.height,
+    swapsAxes(o) ? 1 : 0,
+  ];
+}

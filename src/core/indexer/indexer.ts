@@ -8,7 +8,7 @@ import { ProgressTracker, type IndexProgress } from './progress';
 import { diffFolders, type IndexFolder, type IndexScope } from './diff';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';
 import type { VectorSink } from './stages/commit';
-import { CpuDecoder } from './stages/cpu-decoder';
+import { defaultPhotoDecoders } from '../decode/decoders';
 import type { PhotoDecoder } from './stages/decoder';
 import { DecoderChain } from './stages/decoder-chain';
 import { RunLedger } from './stages/ledger';
@@ -32,7 +32,8 @@ export interface IndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Files decoded at once; default: one per core (sharp decodes each on one libuv thread). */
   decodeConcurrency?: number;
-  /** Tried in order for each file; one hands a file it will not do to the next. Default: the CPU. */
+  /** Tried in order for each file; one hands a file it will not do to the next. Default: the GPU
+   *  (nvJPEG) where this machine has it, then the CPU (src/core/decode/decoders.ts). */
   decoders?: PhotoDecoder[];
 }
 
@@ -62,7 +63,7 @@ export async function runIndex(
 
   // ---- pipeline: read + hash → decode → batch → embed → commit (stages/pipeline.ts) ---------------
   const ledger = new RunLedger(catalog, vectors, thumbnails, progress, failed);
-  const chain = new DecoderChain(opts.decoders?.length ? opts.decoders : [new CpuDecoder()]);
+  const chain = new DecoderChain(opts.decoders?.length ? opts.decoders : defaultPhotoDecoders());
   let pipeline: PipelineReport | undefined;
   if (work.length && !signal?.aborted) {
     const capacity = await embedder.imageBatchSize();
