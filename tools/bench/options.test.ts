@@ -41,6 +41,14 @@ describe('bench options', () => {
     expect(() => parseOptions(['--only', 'decode,gpu'])).toThrow(/--only takes stages from/);
   });
 
+  it('leave the model build stage out unless --only names it', () => {
+    expect(parseOptions([]).stages).not.toContain('build');
+    expect(parseOptions(['--only', 'build', '--build-arch', 'tiny'])).toMatchObject({
+      stages: ['build'],
+      buildArch: 'tiny',
+    });
+  });
+
   it('refuse flags it does not know as a usage error', () => {
     expect(() => parseOptions(['--fast'])).toThrow(UsageError);
   });

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export const STAGES = ['decode', 'embed', 'e2e', 'rescan', 'hnsw'] as const;
-export type Stage = (typeof STAGES)[number];
+/** Stages that run only when --only names them: the build stage writes and reads gigabytes. */
+export const OPT_IN_STAGES = ['build'] as const;
+export type Stage = (typeof STAGES)[number] | (typeof OPT_IN_STAGES)[number];
 
 export interface BenchOptions {
   quick: boolean;
@@ -25,6 +27,8 @@ export interface BenchOptions {
   hnswCount: number;
   hnswDim: number;
   hnswQueries: number;
+  /** Architecture of the build stage's random checkpoint (a PRESETS key of src/core/models/build). */
+  buildArch: string;
   stages: Stage[];
 }
 
@@ -65,7 +69,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --hnsw-count <n>     vectors in the HNSW benchmark
   --hnsw-dim <n>       their dimension
   --hnsw-queries <n>   queries for recall and latency
-  --only <list>        stages to run, from ${STAGES.join(',')}`;
+  --only <list>        stages to run, from ${STAGES.join(',')}, or the opt-in ${OPT_IN_STAGES.join(',')}
+  --build-arch <arch>  build stage: architecture of the random checkpoint (default vit-h-14)`;
 
 export class UsageError extends Error {}
 
@@ -96,6 +101,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         'hnsw-dim': { type: 'string' },
         'hnsw-queries': { type: 'string' },
         only: { type: 'string' },
+        'build-arch': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -104,9 +110,10 @@ export function parseOptions(argv: string[]): BenchOptions {
   const quick = values.quick ?? false;
   const preset = quick ? PRESETS.quick : PRESETS.full;
   const stages = values.only === undefined ? [...STAGES] : values.only.split(',').map((s) => s.trim());
-  const unknown = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
+  const known: readonly string[] = [...STAGES, ...OPT_IN_STAGES];
+  const unknown = stages.filter((s) => !known.includes(s));
   if (unknown.length || !stages.length)
-    throw new UsageError(`--only takes stages from ${STAGES.join(',')}, got "${values.only}"`);
+    throw new UsageError(`--only takes stages from ${known.join(',')}, got "${values.only}"`);
   return {
     quick,
     cache: values.cache ?? DEFAULT_CACHE,
@@ -119,6 +126,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     hnswCount: positive('hnsw-count', values['hnsw-count'], preset.hnswCount),
     hnswDim: positive('hnsw-dim', values['hnsw-dim'], 1024),
     hnswQueries: positive('hnsw-queries', values['hnsw-queries'], preset.hnswQueries),
+    buildArch: values['build-arch'] ?? 'vit-h-14',
     stages: stages as Stage[],
   };
 }
