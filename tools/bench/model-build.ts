@@ -16,6 +16,7 @@ const run = promisify(execFile);
 interface ChildResult {
   seconds: number;
   maxRssBytes: number;
+  cpuSeconds: number;
   bytesWritten: number;
 }
 

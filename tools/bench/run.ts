@@ -286,11 +286,13 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
     Object.assign(report, {
       build_seconds: round(b.build.seconds, 1),
       build_peak_rss_bytes: b.build.maxRssBytes,
+      build_cpu_seconds: round(b.build.cpuSeconds, 1),
       build_checkpoint_read_seconds: round(b.readSeconds, 1),
       build_vs_checkpoint_read_ratio: round(b.build.seconds / b.readSeconds),
       build_peak_rss_over_checkpoint_bytes: b.build.maxRssBytes - b.checkpointBytes,
       build_twin_seconds: round(b.twin.seconds, 1),
       build_twin_peak_rss_bytes: b.twin.maxRssBytes,
+      build_twin_cpu_seconds: round(b.twin.cpuSeconds, 1),
     });
     Object.assign(sizes, {
       build_arch: b.arch,
