@@ -1,6 +1,6 @@
 // glimpse model build, run in process as a user would type it: a checkpoint becomes a bundle that
 // `--model <dir>` searches with, the random-weight twin the device script asks for, and clear refusals.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +35,9 @@ describe('glimpse model build', () => {
     expect(JSON.parse(search.out).hits).toHaveLength(3);
   });
 
-  it('writes the random-weight twin without a checkpoint and without a self-check', async () => {
+  it('writes the random-weight twin without a checkpoint and without a self-check, into an empty folder', async () => {
     const out = join(root, 'twin');
+    mkdirSync(out);
     const run = await glimpse([
       'model',
       'build',
@@ -70,6 +71,16 @@ describe('glimpse model build', () => {
     expect(run.err).toMatch(/text\.adapter\.weight/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(root).filter((n) => n.includes('.building-'))).toEqual([]);
+  });
+
+  it('refuses to write into a folder that has files in it', async () => {
+    const out = join(root, 'busy');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    const run = await glimpse(['model', 'build', '--random-weights', 'tiny', '--out', out]);
+    expect(run.code).not.toBe(0);
+    expect(run.err).toMatch(/is not empty/);
+    expect(readdirSync(out)).toEqual(['notes.txt']);
   });
 
   it('asks for a checkpoint when given neither --from nor --random-weights', async () => {

@@ -405,7 +405,9 @@ export interface ModelOverview {
   models: ModelRow[];
 }
 
-export type PullPhase = 'resolving' | 'checking' | 'downloading' | 'installing' | 'done';
+/** 'building' and 'verifying' happen for models published as checkpoints (the bundle is built locally). */
+export type PullPhase =
+  'resolving' | 'checking' | 'downloading' | 'building' | 'verifying' | 'installing' | 'done';
 
 export interface PullProgress {
   id: string;

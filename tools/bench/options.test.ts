@@ -49,6 +49,14 @@ describe('bench options', () => {
     );
   });
 
+  it('leave the model build stage out unless --only names it', () => {
+    expect(parseOptions([]).stages).not.toContain('build');
+    expect(parseOptions(['--only', 'build', '--build-arch', 'tiny'])).toMatchObject({
+      stages: ['build'],
+      buildArch: 'tiny',
+    });
+  });
+
   it('refuse flags it does not know as a usage error', () => {
     expect(() => parseOptions(['--fast'])).toThrow(UsageError);
   });

@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { DISTRIBUTIONS, type Distribution } from './hnsw';
 
 export const STAGES = ['decode', 'embed', 'e2e', 'rescan', 'hnsw'] as const;
-export type Stage = (typeof STAGES)[number];
+/** Stages that run only when --only names them: the build stage writes and reads gigabytes. */
+export const OPT_IN_STAGES = ['build'] as const;
+export type Stage = (typeof STAGES)[number] | (typeof OPT_IN_STAGES)[number];
 
 export interface BenchOptions {
   quick: boolean;
@@ -28,6 +30,8 @@ export interface BenchOptions {
   hnswQueries: number;
   /** Vector distributions the HNSW stage measures, each reported on its own. */
   hnswDistributions: Distribution[];
+  /** Architecture of the build stage's random checkpoint (a PRESETS key of src/core/models/build). */
+  buildArch: string;
   stages: Stage[];
 }
 
@@ -69,7 +73,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --hnsw-dim <n>       their dimension
   --hnsw-queries <n>   queries for recall and latency
   --hnsw-distributions <list>  vector sets, from ${DISTRIBUTIONS.join(',')} (default both)
-  --only <list>        stages to run, from ${STAGES.join(',')}`;
+  --only <list>        stages to run, from ${STAGES.join(',')}, or the opt-in ${OPT_IN_STAGES.join(',')}
+  --build-arch <arch>  build stage: architecture of the random checkpoint (default vit-h-14)`;
 
 export class UsageError extends Error {}
 
@@ -101,6 +106,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         'hnsw-queries': { type: 'string' },
         'hnsw-distributions': { type: 'string' },
         only: { type: 'string' },
+        'build-arch': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -109,9 +115,10 @@ export function parseOptions(argv: string[]): BenchOptions {
   const quick = values.quick ?? false;
   const preset = quick ? PRESETS.quick : PRESETS.full;
   const stages = values.only === undefined ? [...STAGES] : values.only.split(',').map((s) => s.trim());
-  const unknown = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
+  const known: readonly string[] = [...STAGES, ...OPT_IN_STAGES];
+  const unknown = stages.filter((s) => !known.includes(s));
   if (unknown.length || !stages.length)
-    throw new UsageError(`--only takes stages from ${STAGES.join(',')}, got "${values.only}"`);
+    throw new UsageError(`--only takes stages from ${known.join(',')}, got "${values.only}"`);
   const distributions = (values['hnsw-distributions'] ?? DISTRIBUTIONS.join(','))
     .split(',')
     .map((s) => s.trim());
@@ -132,6 +139,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     hnswDim: positive('hnsw-dim', values['hnsw-dim'], 1024),
     hnswQueries: positive('hnsw-queries', values['hnsw-queries'], preset.hnswQueries),
     hnswDistributions: distributions as Distribution[],
+    buildArch: values['build-arch'] ?? 'vit-h-14',
     stages: stages as Stage[],
   };
 }

@@ -10,6 +10,7 @@ import { testModelDir } from '../../test/helpers/test-model';
 import { DirectOrt, imageLikeBatch } from './direct-ort';
 import { benchHnsw } from './hnsw';
 import { loadAverage, machineInfo } from './machine';
+import { benchModelBuild } from './model-build';
 import { naiveDecode } from './naive-decode';
 import type { BenchOptions } from './options';
 import { alternate, type Pooled, type Sample } from './paired';
@@ -308,6 +309,27 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
       });
     }
     detail = byDistribution;
+  }
+
+  if (has('build')) {
+    const b = await benchModelBuild(opts.buildArch, log);
+    Object.assign(report, {
+      build_seconds: round(b.build.seconds, 1),
+      build_peak_rss_bytes: b.build.maxRssBytes,
+      build_cpu_seconds: round(b.build.cpuSeconds, 1),
+      build_checkpoint_read_seconds: round(b.readSeconds, 1),
+      build_vs_checkpoint_read_ratio: round(b.build.seconds / b.readSeconds),
+      build_peak_rss_over_checkpoint_bytes: b.build.maxRssBytes - b.checkpointBytes,
+      build_twin_seconds: round(b.twin.seconds, 1),
+      build_twin_peak_rss_bytes: b.twin.maxRssBytes,
+      build_twin_cpu_seconds: round(b.twin.cpuSeconds, 1),
+    });
+    Object.assign(sizes, {
+      build_arch: b.arch,
+      build_checkpoint_bytes: b.checkpointBytes,
+      build_weights_bytes: b.build.bytesWritten,
+    });
+    setup.build_checkpoint_generated_seconds = round(b.checkpointGeneratedSeconds, 1);
   }
 
   return {

@@ -1,6 +1,6 @@
 // Build, self-check, then move into place: a bundle folder appears at `out` only once it has passed, and a
 // failure at any step leaves nothing behind (the build happens in a staging folder beside `out`).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PRESETS, type Activation } from './architecture';
@@ -38,7 +38,9 @@ export interface CheckedBuild {
 
 export async function buildChecked(input: BuildInput, opts: CheckedBuildOptions): Promise<CheckedBuild> {
   const out = resolve(opts.out);
-  if (existsSync(out)) throw new Error(`${out} already exists: choose a new folder for the bundle`);
+  // An empty folder is fine (scripts often make it first); anything in it could be someone's files.
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new Error(`${out} is not empty: choose a new or empty folder for the bundle`);
   const staging = join(dirname(out), `.${basename(out)}.building-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   const buildOpts = { ...opts, out: staging };
@@ -64,6 +66,7 @@ export async function buildChecked(input: BuildInput, opts: CheckedBuildOptions)
         check = await selfCheck(staging, new RandomSource(PRESETS[input.random]!, input.seed ?? 0));
       }
     }
+    await rm(out, { recursive: true, force: true }); // the empty folder, if there was one
     await rename(staging, out);
     return { result: { ...result, dir: out }, check };
   } catch (e) {

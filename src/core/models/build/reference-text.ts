@@ -3,6 +3,22 @@
 // output, so a short caption costs a few tokens' worth of arithmetic, not the whole context.
 import type { WeightSource } from './source';
 
+/** A block's weights in weights.ts naming, in the order the loop below unpacks them. */
+const BLOCK_PARTS = [
+  'ln_1.weight',
+  'ln_1.bias',
+  'qkv.weight',
+  'qkv.bias',
+  'attn_out.weight',
+  'attn_out.bias',
+  'ln_2.weight',
+  'ln_2.bias',
+  'fc1.weight',
+  'fc1.bias',
+  'fc2.weight',
+  'fc2.bias',
+];
+
 function layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number): Float32Array {
   const w = gamma.length;
   const out = new Float32Array(x.length);
@@ -54,66 +70,79 @@ function erf(x: number): number {
   return s * y;
 }
 
-/** The pooled, normalised text embedding of `ids` (end-of-text = the highest id, as CLIP's argmax finds). */
-export async function referenceTextEmbedding(source: WeightSource, ids: number[]): Promise<Float32Array> {
+function attention(qkv: Float32Array, n: number, w: number, heads: number): Float32Array {
+  const hd = w / heads;
+  const scale = 1 / Math.sqrt(hd);
+  const o = new Float32Array(n * w);
+  for (let head = 0; head < heads; head++) {
+    for (let i = 0; i < n; i++) {
+      // Causal: token i sees tokens 0..i.
+      const scores = new Float64Array(i + 1);
+      let max = -Infinity;
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let d = 0; d < hd; d++)
+          s += qkv[i * 3 * w + head * hd + d]! * qkv[j * 3 * w + w + head * hd + d]!;
+        scores[j] = s * scale;
+        max = Math.max(max, scores[j]!);
+      }
+      let sum = 0;
+      for (let j = 0; j <= i; j++) sum += scores[j] = Math.exp(scores[j]! - max);
+      for (let j = 0; j <= i; j++)
+        for (let d = 0; d < hd; d++)
+          o[i * w + head * hd + d]! += (scores[j]! / sum) * qkv[j * 3 * w + 2 * w + head * hd + d]!;
+    }
+  }
+  return o;
+}
+
+/** The pooled, normalised text embeddings of `captions` (token ids; end-of-text = the highest id, as CLIP's
+ *  argmax finds). Each weight is read once for all captions. */
+export async function referenceTextEmbeddings(
+  source: WeightSource,
+  captions: number[][],
+): Promise<Float32Array[]> {
   const arch = source.arch;
   const t = arch.text;
   const w = t.width;
   const eps = arch.layerNormEps;
-  let eot = 0;
-  for (let i = 1; i < ids.length; i++) if (ids[i]! > ids[eot]!) eot = i;
-  const n = eot + 1;
+  const ends = captions.map((ids) => ids.reduce((best, id, i) => (id > ids[best]! ? i : best), 0));
   const table = await source.read('text.token_embedding');
   const pos = await source.read('text.positional_embedding');
-  let x = new Float32Array(n * w);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < w; j++) x[i * w + j] = table[ids[i]! * w + j]! + pos[i * w + j]!;
-
-  const heads = t.heads;
-  const hd = w / heads;
-  const scale = 1 / Math.sqrt(hd);
+  const xs = captions.map((ids, c) => {
+    const n = ends[c]! + 1;
+    const x = new Float32Array(n * w);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < w; j++) x[i * w + j] = table[ids[i]! * w + j]! + pos[i * w + j]!;
+    return x;
+  });
   for (let l = 0; l < t.layers; l++) {
-    const p = (part: string) => source.read(`text.blocks.${l}.${part}`);
-    const h = layerNorm(x, await p('ln_1.weight'), await p('ln_1.bias'), eps);
-    const qkv = linear(h, n, await p('qkv.weight'), await p('qkv.bias'), 3 * w);
-    const o = new Float32Array(n * w);
-    for (let head = 0; head < heads; head++) {
-      for (let i = 0; i < n; i++) {
-        const scores = new Float64Array(i + 1);
-        let max = -Infinity;
-        for (let j = 0; j <= i; j++) {
-          let s = 0;
-          for (let d = 0; d < hd; d++)
-            s += qkv[i * 3 * w + head * hd + d]! * qkv[j * 3 * w + w + head * hd + d]!;
-          scores[j] = s * scale;
-          max = Math.max(max, scores[j]!);
-        }
-        let sum = 0;
-        for (let j = 0; j <= i; j++) sum += scores[j] = Math.exp(scores[j]! - max);
-        for (let j = 0; j <= i; j++)
-          for (let d = 0; d < hd; d++)
-            o[i * w + head * hd + d]! += (scores[j]! / sum) * qkv[j * 3 * w + 2 * w + head * hd + d]!;
+    const parts: Float32Array[] = [];
+    // One at a time: a checkpoint reads through a single reused buffer.
+    for (const part of BLOCK_PARTS) parts.push(await source.read(`text.blocks.${l}.${part}`));
+    const [ln1w, ln1b, qkvW, qkvB, outW, outB, ln2w, ln2b, fc1W, fc1B, fc2W, fc2B] = parts;
+    for (const [c, x] of xs.entries()) {
+      const n = ends[c]! + 1;
+      const qkv = linear(layerNorm(x, ln1w!, ln1b!, eps), n, qkvW!, qkvB!, 3 * w);
+      const attn = linear(attention(qkv, n, w, t.heads), n, outW!, outB!, w);
+      for (let i = 0; i < x.length; i++) x[i]! += attn[i]!;
+      const f = linear(layerNorm(x, ln2w!, ln2b!, eps), n, fc1W!, fc1B!, t.mlpDim);
+      for (let i = 0; i < f.length; i++) {
+        const v = f[i]!;
+        f[i] =
+          arch.activation === 'gelu' ? 0.5 * v * (1 + erf(v / Math.SQRT2)) : v / (1 + Math.exp(-1.702 * v));
       }
+      const mlp = linear(f, n, fc2W!, fc2B!, w);
+      for (let i = 0; i < x.length; i++) x[i]! += mlp[i]!;
     }
-    const attn = linear(o, n, await p('attn_out.weight'), await p('attn_out.bias'), w);
-    for (let i = 0; i < x.length; i++) x[i]! += attn[i]!;
-    const h2 = layerNorm(x, await p('ln_2.weight'), await p('ln_2.bias'), eps);
-    const f = linear(h2, n, await p('fc1.weight'), await p('fc1.bias'), t.mlpDim);
-    for (let i = 0; i < f.length; i++) {
-      const v = f[i]!;
-      f[i] =
-        arch.activation === 'gelu' ? 0.5 * v * (1 + erf(v / Math.SQRT2)) : v / (1 + Math.exp(-1.702 * v));
-    }
-    const mlp = linear(f, n, await p('fc2.weight'), await p('fc2.bias'), w);
-    x = x.map((v, i) => v + mlp[i]!);
   }
-  const pooled = layerNorm(
-    x.subarray(eot * w, (eot + 1) * w),
-    await source.read('text.ln_final.weight'),
-    await source.read('text.ln_final.bias'),
-    eps,
-  );
-  const y = linear(pooled, 1, await source.read('text.proj'), null, arch.embedDim);
-  const norm = Math.sqrt(y.reduce((a, v) => a + v * v, 0));
-  return y.map((v) => v / Math.max(norm, 1e-12));
+  const lnW = await source.read('text.ln_final.weight');
+  const lnB = await source.read('text.ln_final.bias');
+  const proj = await source.read('text.proj');
+  return xs.map((x, c) => {
+    const pooled = layerNorm(x.subarray(ends[c]! * w, (ends[c]! + 1) * w), lnW, lnB, eps);
+    const y = linear(pooled, 1, proj, null, arch.embedDim);
+    const norm = Math.sqrt(y.reduce((a, v) => a + v * v, 0));
+    return y.map((v) => v / Math.max(norm, 1e-12));
+  });
 }

@@ -119,38 +119,52 @@ export class SafetensorsFile {
     }
   }
 
-  /** The tensor as float32, in its stored (row-major) layout. */
+  private reading = false;
+
+  private async readInto(target: Uint8Array, info: TensorInfo): Promise<void> {
+    let done = 0;
+    while (done < target.length) {
+      const { bytesRead } = await this.handle.read(target, done, target.length - done, info.begin + done);
+      if (bytesRead === 0) throw new CheckpointError(this.path, `truncated while reading ${info.name}`);
+      done += bytesRead;
+    }
+  }
+
+  /** The tensor as float32, in its stored (row-major) layout. One read at a time: F16 and BF16 tensors
+   *  go through a buffer this file reuses. */
   async readFloat32(name: string): Promise<Float32Array> {
     const info = this.tensors.get(name);
     if (!info) throw new CheckpointError(this.path, `no tensor ${name}`);
-    const length = info.end - info.begin;
-    if (this.buffer.length < length) this.buffer = Buffer.allocUnsafeSlow(length); // offset 0: aligned views
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.handle.read(this.buffer, done, length - done, info.begin + done);
-      if (bytesRead === 0) throw new CheckpointError(this.path, `truncated while reading ${name}`);
-      done += bytesRead;
+    if (this.reading) throw new Error(`${this.path}: readFloat32(${name}) while another read is in flight`);
+    this.reading = true;
+    try {
+      const count = info.shape.reduce((a, d) => a * d, 1);
+      const out = new Float32Array(count);
+      if (info.dtype === 'F32') {
+        // Straight into the result: no intermediate copy of the largest part of a checkpoint.
+        await this.readInto(new Uint8Array(out.buffer), info);
+        return out;
+      }
+      if (info.dtype !== 'F16' && info.dtype !== 'BF16')
+        throw new CheckpointError(
+          this.path,
+          `tensor ${name} is ${info.dtype}; weights must be F32, F16 or BF16`,
+        );
+      const length = info.end - info.begin;
+      if (this.buffer.length < length) this.buffer = Buffer.allocUnsafeSlow(length); // offset 0: aligned views
+      await this.readInto(this.buffer.subarray(0, length), info);
+      const h = new Uint16Array(this.buffer.buffer, this.buffer.byteOffset, count);
+      if (info.dtype === 'F16') {
+        const table = halfToFloatTable();
+        for (let i = 0; i < count; i++) out[i] = table[h[i]!]!;
+      } else {
+        const bits = new Uint32Array(out.buffer);
+        for (let i = 0; i < count; i++) bits[i] = h[i]! << 16;
+      }
+      return out;
+    } finally {
+      this.reading = false;
     }
-    const bytes = this.buffer.subarray(0, length);
-    const count = info.shape.reduce((a, d) => a * d, 1);
-    const out = new Float32Array(count);
-    if (info.dtype === 'F32') {
-      out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
-    } else if (info.dtype === 'F16') {
-      const table = halfToFloatTable();
-      const h = new Uint16Array(bytes.buffer, bytes.byteOffset, count);
-      for (let i = 0; i < count; i++) out[i] = table[h[i]!]!;
-    } else if (info.dtype === 'BF16') {
-      const h = new Uint16Array(bytes.buffer, bytes.byteOffset, count);
-      const bits = new Uint32Array(out.buffer);
-      for (let i = 0; i < count; i++) bits[i] = h[i]! << 16;
-    } else {
-      throw new CheckpointError(
-        this.path,
-        `tensor ${name} is ${info.dtype}; weights must be F32, F16 or BF16`,
-      );
-    }
-    return out;
   }
 
   async close(): Promise<void> {

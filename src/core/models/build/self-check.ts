@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { loadBundle } from '../../model/bundle';
 import { toFloat16, toFloat32 } from '../../model/float16';
 import { CLIP_EOT, CLIP_SOT } from '../../model/types';
-import { referenceTextEmbedding } from './reference-text';
+import { referenceTextEmbeddings } from './reference-text';
 import type { WeightSource } from './source';
 
 /** Captions as token ids (SOT … EOT): empty, and two of a few words. Any ids do; these are real words. */
@@ -84,11 +84,13 @@ export async function selfCheck(dir: string, source: WeightSource): Promise<Self
     bundle.textual.input,
     new ort.Tensor('int64', ids, [PROBE_CAPTIONS.length, context]),
   );
+  const expected = await referenceTextEmbeddings(
+    source,
+    PROBE_CAPTIONS.map((words) => [CLIP_SOT, ...words, CLIP_EOT]),
+  );
   let textCosine = 1;
-  for (const [r, words] of PROBE_CAPTIONS.entries()) {
-    const expected = await referenceTextEmbedding(source, [CLIP_SOT, ...words, CLIP_EOT]);
-    textCosine = Math.min(textCosine, cosine(text.subarray(r * dim, (r + 1) * dim), expected));
-  }
+  for (const [r, e] of expected.entries())
+    textCosine = Math.min(textCosine, cosine(text.subarray(r * dim, (r + 1) * dim), e));
   if (!(textCosine >= floor))
     throw fail(
       `the text tower disagrees with a float32 computation of the same weights (cosine ${textCosine.toFixed(6)}, needs ${floor})`,

@@ -1,5 +1,6 @@
 // Where the graph writer gets each weight, as float32 in the graph's layout: a safetensors checkpoint
 // (through the naming's recipes) or seeded random values (the random-weight twins for benchmarks).
+import { toFloat16 } from '../../model/float16';
 import type { ClipArchitecture, Naming } from './architecture';
 import { CheckpointError, type SafetensorsFile } from './safetensors';
 import { recipeFor, weightShape, type Recipe } from './weights';
@@ -8,6 +9,8 @@ export interface WeightSource {
   readonly arch: ClipArchitecture;
   /** Weight `name` (weights.ts naming) as float32, shaped as weightShape says. */
   read(name: string): Promise<Float32Array>;
+  /** The weight already as float16 bits, where the source can make them cheaper than read + convert. */
+  readFloat16?(name: string): Promise<Uint16Array>;
   close(): Promise<void>;
 }
 
@@ -130,24 +133,35 @@ export class RandomSource implements WeightSource {
     private readonly seed = 0,
   ) {}
 
+  /** Mean and spread of weight `name`: open_clip's initialisation scales. */
+  private scale(name: string, dims: number[]): [number, number] {
+    const width = name.startsWith('visual.') ? this.arch.vision.width : this.arch.text.width;
+    if (/ln_\w+\.weight$/.test(name)) return [1, 0.05];
+    if (/\.bias$|token_embedding$/.test(name)) return [0, 0.02];
+    if (dims.length === 4) return [0, 1 / Math.sqrt(3 * dims[2]! ** 2)];
+    if (/embedding$/.test(name)) return [0, 1 / Math.sqrt(width)];
+    return [0, 1 / Math.sqrt(dims[0]!)];
+  }
+
   async read(name: string): Promise<Float32Array> {
     const dims = weightShape(name, this.arch);
-    const width = name.startsWith('visual.') ? this.arch.vision.width : this.arch.text.width;
-    const [mean, std] = /ln_\w+\.weight$/.test(name)
-      ? [1, 0.05]
-      : /\.bias$|token_embedding$/.test(name)
-        ? [0, 0.02]
-        : dims.length === 4
-          ? [0, 1 / Math.sqrt(3 * dims[2]! ** 2)]
-          : /embedding$/.test(name)
-            ? [0, 1 / Math.sqrt(width)]
-            : [0, 1 / Math.sqrt(dims[0]!)];
     return this.draw(
       name,
       dims.reduce((x, y) => x * y, 1),
-      mean,
-      std,
+      ...this.scale(name, dims),
     );
+  }
+
+  /** The random run converted once and repeated as float16 bits: the twin skips a billion conversions. */
+  async readFloat16(name: string): Promise<Uint16Array> {
+    const dims = weightShape(name, this.arch);
+    const count = dims.reduce((x, y) => x * y, 1);
+    const period = Math.min(count, RANDOM_PERIOD);
+    const out = new Uint16Array(count);
+    toFloat16(this.draw(name, period, ...this.scale(name, dims)), out);
+    for (let filled = period; filled < count; filled *= 2)
+      out.copyWithin(filled, 0, Math.min(filled, count - filled));
+    return out;
   }
 
   /** Values for a tensor named as a checkpoint names it: LayerNorm gains around 1, the rest small. */

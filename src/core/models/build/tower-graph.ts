@@ -47,9 +47,14 @@ class Weights {
 
   /** `keep32` stores the weight in float32 whatever the graph's dtype (the pooled head). */
   async get(name: string, keep32 = false, dims?: number[]): Promise<string> {
-    const values = await this.opts.source.read(name);
     const dtype: OnnxElemType = keep32 || this.opts.dtype === 'float32' ? 'float32' : 'float16';
-    const typed = dtype === 'float32' ? values : toFloat16(values);
+    const source = this.opts.source;
+    const typed =
+      dtype === 'float32'
+        ? await source.read(name)
+        : source.readFloat16
+          ? await source.readFloat16(name)
+          : toFloat16(await source.read(name));
     const bytes = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
     const external = await this.file.append(bytes);
     this.opts.onWeight?.(bytes.length);
