@@ -78,6 +78,7 @@ export default tseslint.config(
       '.gpu-run',
       '.gpu-kit',
       '.cache',
+      'addons/*/build',
     ],
   },
   js.configs.recommended,

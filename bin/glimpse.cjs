@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// The `glimpse` command: runs the CLI bundle that `npm run build` writes to out/cli/.
+// The `glimpse` command: sizes libuv's thread pool, then runs the CLI bundle that `npm run build`
+// writes to out/cli/ (tools/build-cli.mjs also copies this file there as glimpse.cjs, its launcher).
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-const entry = join(__dirname, '..', 'out', 'cli', 'glimpse.mjs');
-if (!existsSync(entry)) {
+require('./threadpool.cjs'); // before anything else loads: see there
+
+const entry = [join(__dirname, 'glimpse.mjs'), join(__dirname, '..', 'out', 'cli', 'glimpse.mjs')].find(
+  existsSync,
+);
+if (!entry) {
   process.stderr.write(
     'glimpse: the CLI is not built yet. Run `npm run build` (or `npm run glimpse -- <args>` from source).\n',
   );

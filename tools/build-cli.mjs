@@ -3,7 +3,8 @@
 //
 // usage: node tools/build-cli.mjs [--outdir DIR] [--entry NAME=FILE ...]
 import { build } from 'esbuild';
-import { resolve } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const outdir = args.includes('--outdir') ? args[args.indexOf('--outdir') + 1] : 'out/cli';
@@ -12,6 +13,7 @@ const entryPoints = {
   // Loaded with new Worker() from beside the bundle (src/core/worker-script.ts).
   'tower-worker': 'src/core/model/tower-worker.ts',
   'index-worker': 'src/core/vectors/index-worker.ts',
+  'tensor-fill-worker': 'src/core/model/tensor-fill-worker.ts',
 };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--entry') {
@@ -39,4 +41,7 @@ await build({
     js: "import { createRequire as __glimpseRequire } from 'node:module'; const require = __glimpseRequire(import.meta.url);",
   },
 });
-console.log(`CLI bundled into ${outdir}/`);
+// The launcher sizes libuv's pool before the ES module entry loads: `node out/cli/glimpse.cjs …`.
+for (const launcher of ['glimpse.cjs', 'threadpool.cjs'])
+  copyFileSync(join('bin', launcher), join(resolve(outdir), launcher));
+console.log(`CLI bundled into ${outdir}/ (run it with node ${outdir}/glimpse.cjs)`);

@@ -1,11 +1,13 @@
 // Finishes `npm ci` in both worlds: on a machine with internet it fetches what the registry
 // packages leave out (onnxruntime-node's CUDA provider, Electron's binary and better-sqlite3's
 // Electron build); offline it skips each with one line saying what is missing and how to get it later.
+// It also builds our own GPU JPEG decoder addon (addons/gpu-jpeg) with npm's node-gyp; without a compiler
+// or Node's headers that is skipped with one line too, and photos decode on the CPU.
 // The install never fails here: every step is optional for the CLI and the tests.
 //
-// usage: node tools/postinstall.mjs [--only cuda,electron,sqlite-electron]
+// usage: node tools/postinstall.mjs [--only cuda,electron,sqlite-electron,gpu-jpeg]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +132,50 @@ function sqliteForElectron() {
   }
 }
 
+/** npm passes its bundled node-gyp to scripts; run by hand, the copy beside this Node's npm is used. */
+function nodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+    join(dirname(process.execPath), 'node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+  ];
+  return candidates.find((c) => c && existsSync(c)) ?? null;
+}
+
+/** Our N-API addon for nvJPEG decoding: it needs only a C++ compiler and Node's headers (no CUDA), and
+ *  one build serves Node and Electron. A skip leaves build/SKIPPED with the reason, which the addon's
+ *  test reports instead of failing. */
+function gpuJpegAddon() {
+  const dir = join(root, 'addons', 'gpu-jpeg');
+  const skip = (why) => {
+    mkdirSync(join(dir, 'build'), { recursive: true });
+    writeFileSync(join(dir, 'build', 'SKIPPED'), `${why}\n`);
+    say(
+      `skipped the GPU JPEG decoder addon (${why}); photos decode on the CPU. Retry: \`npm run setup:gpu-jpeg\`.`,
+    );
+  };
+  if (process.platform !== 'linux')
+    return skip(`nvJPEG decoding is built on Linux only, not ${process.platform}`);
+  const gyp = nodeGyp();
+  if (!gyp) return skip('node-gyp not found: run this through npm');
+  // N-API headers from any Node serve every runtime: this Node's own (official builds and distro packages
+  // ship them) spare node-gyp a download, which matters offline.
+  const prefix = join(dirname(process.execPath), '..');
+  const local =
+    !process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h'))
+      ? [`--nodedir=${prefix}`]
+      : [];
+  const why = run(process.execPath, [gyp, 'rebuild', '--release', ...local], {
+    cwd: dir,
+    timeout: BUILD_TIMEOUT_MS,
+  });
+  if (why) return skip(why);
+  say(
+    'built the GPU JPEG decoder addon (addons/gpu-jpeg); `glimpse doctor` says whether this machine can use it.',
+  );
+}
+
+if (wanted('gpu-jpeg')) gpuJpegAddon();
 if (process.env.GLIMPSE_SKIP_SETUP === '1') {
   say(
     'skipped all downloads (GLIMPSE_SKIP_SETUP=1): no CUDA provider, no Electron binary, no Electron build of better-sqlite3.',

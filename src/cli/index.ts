@@ -1,7 +1,6 @@
 // The `glimpse` command line: parses arguments and hands each command to the engine (src/core/engine.ts),
 // in process, with no Electron. Library code never exits the process; only main() here sets exit codes.
 import { Command, CommanderError, Option } from 'commander';
-import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createEngine, parseProviders, type Engine, type EngineOptions } from '../core';
 import { registerBenchCommands } from './bench-commands';
@@ -70,9 +69,6 @@ function buildProgram(
 
 /** Runs the CLI; resolves to the process exit code (0 ok, 1 failed, 2 usage). */
 export async function main(argv: string[] = process.argv, io: Io = processIo): Promise<number> {
-  // sharp decodes, file reads and hashing all run on libuv's pool (4 threads by default): one per core
-  // plus a few for I/O. Read when the pool starts, i.e. on the first such call, which comes later.
-  process.env.UV_THREADPOOL_SIZE ??= String(cpus().length + 4);
   const engines: Engine[] = [];
   const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
     const engine = createEngine(engineOptions(g));

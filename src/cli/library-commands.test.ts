@@ -53,6 +53,9 @@ describe('glimpse index', () => {
       { path: join(photos, 'broken.jpg'), code: 'not-image', reason: expect.stringMatching(/not an image/) },
     ]);
     expect(summary.seconds).toBeGreaterThan(0);
+    expect(summary.decoders).toEqual({ decoded: { cpu: 13 }, fallbacks: {} });
+    expect(summary.pipeline.recent.reduce((n: number, b: { items: number }) => n + b.items, 0)).toBe(13);
+    expect(['read', 'decode', 'fill', 'embed', 'commit']).toContain(summary.pipeline.limitedBy);
   });
 
   it('embeds nothing the second time, and reuses vectors for moved files', async () => {

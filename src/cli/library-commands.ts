@@ -2,7 +2,14 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Engine, IndexProgress, LibraryOps, SearchOptions, SearchPage } from '../core';
+import {
+  describePipeline,
+  type Engine,
+  type IndexProgress,
+  type LibraryOps,
+  type SearchOptions,
+  type SearchPage,
+} from '../core';
 import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
 
@@ -200,6 +207,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
             `${summary.cancelled ? 'Stopped' : 'Done'} in ${summary.seconds.toFixed(1)} s: ${summary.found} found, ${summary.embedded} embedded, ` +
               `${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed.length} failed\n`,
           );
+          if (summary.pipeline) io.out(`  ${describePipeline(summary.pipeline)}\n`);
           for (const f of summary.failed.slice(0, 20)) io.out(`  skipped ${f.path}: ${f.reason}\n`);
           if (summary.failed.length > 20)
             io.out(`  … and ${summary.failed.length - 20} more (glimpse failures)\n`);

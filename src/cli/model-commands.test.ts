@@ -6,6 +6,7 @@ import { glimpse } from '../../test/helpers/cli';
 import { writeSolidPhoto } from '../../test/helpers/images';
 import { testModelDir } from '../../test/helpers/test-model';
 import { createEngine } from '../core/engine';
+import { describePlacement } from './model-commands';
 
 let model: string;
 let dir: string;
@@ -107,6 +108,23 @@ describe('glimpse doctor', () => {
     expect(r.out).toMatch(/Providers\s+requested cuda → cpu/);
     expect(r.out).toMatch(/image tower\s+running on cpu \(passed over — cuda: CUDA provider/);
     expect(r.out).toMatch(/Model\s+Glimpse test model \(tiny, float16\)/);
+    // One line either way: what decodes photos on the GPU, or why nothing does.
+    expect(r.out).toMatch(/\nPhoto decode\s+(GPU decoding off: |photos decode on )[^\n]+\n/);
+    expect(r.out).toMatch(/loaded in \d+ ms, warmed in \d+ ms/);
+    expect(r.out).toMatch(/\d+ graph nodes, all on CPUExecutionProvider/);
+  });
+
+  it('names the nodes a GPU session left on the CPU and the copies around them', () => {
+    const line = describePlacement({
+      nodes: 9,
+      byProvider: { CUDAExecutionProvider: 6, CPUExecutionProvider: 3 },
+      cpuNodes: 3,
+      cpuOps: { Shape: 2, Gather: 1 },
+      memcpyNodes: 2,
+    });
+    expect(line).toBe(
+      '9 graph nodes, 6 on CUDAExecutionProvider, 3 on CPUExecutionProvider; 3 left on the CPU (Shape ×2, Gather); 2 memory copies',
+    );
   });
 
   it('reports the same as JSON, with the reason per tower', async () => {

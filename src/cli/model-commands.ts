@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DoctorReport, Engine } from '../core';
+import type { GraphPlacement } from '../shared/types';
 import type { GlobalOptions, Io } from './common';
 import { problemsLeft, runCheck } from './maintenance-commands';
 
@@ -57,14 +58,35 @@ function formatDoctor(r: DoctorReport): string {
     ] as const) {
       if (!t) continue;
       const why = t.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ');
+      const warm = t.warmMs === undefined ? '' : `, warmed in ${Math.round(t.warmMs)} ms`;
       row(
         name,
-        `running on ${t.active}${why ? ` (passed over — ${why})` : ''}, loaded in ${Math.round(t.loadMs)} ms`,
+        `running on ${t.active}${why ? ` (passed over — ${why})` : ''}, loaded in ${Math.round(t.loadMs)} ms${warm}`,
       );
+      if (t.placement) row('', describePlacement(t.placement));
     }
   }
   if (r.embedderProblem) row('Model load', `failed: ${r.embedderProblem}`);
+  row('Photo decode', r.photoDecoder.summary);
   return `${lines.join('\n')}\n`;
+}
+
+/** "412 nodes, all on CUDAExecutionProvider" or "…, 3 on the CPU (Shape ×2, Gather), 2 memory copies". */
+export function describePlacement(p: GraphPlacement): string {
+  const providers = Object.keys(p.byProvider);
+  const where =
+    providers.length === 1
+      ? `all on ${providers[0]}`
+      : Object.entries(p.byProvider)
+          .map(([name, n]) => `${n} on ${name}`)
+          .join(', ');
+  const cpu = Object.entries(p.cpuOps)
+    .map(([op, n]) => (n > 1 ? `${op} ×${n}` : op))
+    .join(', ');
+  const parts = [`${p.nodes} graph nodes, ${where}`];
+  if (p.cpuNodes) parts.push(`${p.cpuNodes} left on the CPU (${cpu})`);
+  if (p.memcpyNodes) parts.push(`${p.memcpyNodes} memory copies`);
+  return parts.join('; ');
 }
 
 /** Keeps a nested command's human output out of a JSON report. */

@@ -66,7 +66,7 @@ describe('glimpse model, for a new user', () => {
     fakeNvidiaSmi('0, NVIDIA H100 80GB HBM3, GPU-1, 580.65, 0, 1, 81559, 30, 70.5, 700, 345, 1980');
     const run = await glimpse(['model', 'list']);
     expect(run.out).toMatch(
-      /vit-h-14-laion2b-s32b-b79k-fp16 +~1\.98 GB +1024 +fp16 +not installed, recommended here/,
+      /vit-h-14-laion2b-s32b-b79k-fp16 +~3\.94 GB +1024 +fp16 +not installed, recommended here/,
     );
     expect(run.out).toMatch(
       /Recommended here: vit-h-14-laion2b-s32b-b79k-fp16 — .*NVIDIA H100 80GB HBM3 has 79\.6 GiB/,

@@ -1,4 +1,4 @@
-// `glimpse model list | pull | import | remove | use`: the model manager (src/core/models) on the command
+// `glimpse model list | pull | build | import | remove | use`: the model manager (src/core/models) on the command
 // line, with a progress bar for downloads on a terminal and plain lines elsewhere.
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -13,6 +13,7 @@ import {
   type PullProgress,
 } from '../core';
 import type { GlobalOptions, Io } from './common';
+import { registerModelBuildCommand } from './model-build-command';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -48,6 +49,12 @@ function pullReporter(io: Io, quiet: boolean): PullReporter {
         if (p.phase === 'resolving') return io.err(`${p.id}: finding its files\n`);
         if (p.phase === 'checking') return io.err(`checking the part of ${p.file} kept from before\n`);
         if (p.phase === 'installing') return io.err(`${p.id}: checking the bundle and installing it\n`);
+        if (p.phase === 'verifying')
+          return io.err(`${p.id}: checking the built model against its checkpoint\n`);
+        if (p.phase === 'building') {
+          const pct = p.bytesTotal ? ((100 * p.bytesDone) / p.bytesTotal).toFixed(0) : '0';
+          return io.err(`${p.id}: building the model from ${p.file ?? 'the checkpoint'}, ${pct}%\n`);
+        }
         if (p.phase !== 'downloading') return;
         const pct = p.bytesTotal ? ` ${((100 * p.bytesDone) / p.bytesTotal).toFixed(1)}%` : '';
         io.err(
@@ -130,8 +137,9 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
   const model = program
     .command('model')
     .description(
-      'CLIP models: list the catalogue and installed models, download, import, remove, choose one',
+      'CLIP models: list the catalogue and installed models, download, build, import, remove, choose one',
     );
+  registerModelBuildCommand(model, io);
 
   model
     .command('list')
@@ -153,40 +161,48 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
       "fetch from here instead: a mirror's URL, a Hugging Face repository, or a folder",
     )
     .option('--force', 'replace the model if it is already installed')
+    .option('--keep-checkpoint', 'models built from a checkpoint: keep the downloaded checkpoint')
     .option('--json', 'no progress; print the result as JSON')
-    .action(async (id: string, opts: { from?: string; force?: boolean; json?: boolean }) => {
-      const controller = new AbortController();
-      const onSignal = () => {
-        io.err('\nstopping; what was downloaded is kept for next time (Ctrl-C again to quit at once)\n');
-        controller.abort();
-        process.once('SIGINT', () => process.exit(130));
-      };
-      process.once('SIGINT', onSignal);
-      const progress = pullReporter(io, !!opts.json);
-      try {
-        const result = await manager().pull(id, {
-          from: opts.from,
-          replace: opts.force,
-          signal: controller.signal,
-          onProgress: progress.update,
-          onNote: progress.note,
-        });
-        progress.stop();
-        if (opts.json) {
-          io.out(`${JSON.stringify(result)}\n`);
-          return;
+    .action(
+      async (
+        id: string,
+        opts: { from?: string; force?: boolean; keepCheckpoint?: boolean; json?: boolean },
+      ) => {
+        const controller = new AbortController();
+        const onSignal = () => {
+          io.err('\nstopping; what was downloaded is kept for next time (Ctrl-C again to quit at once)\n');
+          controller.abort();
+          process.once('SIGINT', () => process.exit(130));
+        };
+        process.once('SIGINT', onSignal);
+        const progress = pullReporter(io, !!opts.json);
+        try {
+          const result = await manager().pull(id, {
+            from: opts.from,
+            replace: opts.force,
+            keepCheckpoint: opts.keepCheckpoint,
+            signal: controller.signal,
+            onProgress: progress.update,
+            onNote: progress.note,
+          });
+          progress.stop();
+          if (opts.json) {
+            io.out(`${JSON.stringify(result)}\n`);
+            return;
+          }
+          io.out(
+            `Installed ${result.id} in ${result.model.dir} from ${result.source}: ${result.files} files, ` +
+              `${formatBytes(result.model.sizeBytes)} (${formatBytes(result.bytesDownloaded)} downloaded, ` +
+              `${formatBytes(result.bytesResumed)} resumed) in ${result.seconds.toFixed(1)} s\n` +
+              (result.checkpoint ? `The checkpoint is kept in ${result.checkpoint}\n` : '') +
+              `Make it the active model with: glimpse model use ${result.id}\n`,
+          );
+        } finally {
+          progress.stop();
+          process.off('SIGINT', onSignal);
         }
-        io.out(
-          `Installed ${result.id} in ${result.model.dir} from ${result.source}: ${result.files} files, ` +
-            `${formatBytes(result.model.sizeBytes)} (${formatBytes(result.bytesDownloaded)} downloaded, ` +
-            `${formatBytes(result.bytesResumed)} resumed) in ${result.seconds.toFixed(1)} s\n` +
-            `Make it the active model with: glimpse model use ${result.id}\n`,
-        );
-      } finally {
-        progress.stop();
-        process.off('SIGINT', onSignal);
-      }
-    });
+      },
+    );
 
   model
     .command('import')

@@ -1,5 +1,6 @@
 // createEngine(): the one composition root and public door of Glimpse's core. The CLI calls it in
 // process; the desktop app hosts it in a utility process. Heavy parts (model sessions) load lazily.
+import { probeGpuDecoder } from './decode/gpu-addon';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runBenchSuite, type BenchOptions, type BenchReport } from './bench/suite';
@@ -51,6 +52,8 @@ export interface DoctorReport {
   /** Where each tower actually runs, once loaded (doctor loads them when the model is valid). */
   embedder: EmbedderInfo | null;
   embedderProblem: string | null;
+  /** nvJPEG photo decoding: what runs it, or why it is off, in one line. */
+  photoDecoder: { available: boolean; summary: string };
 }
 
 export interface Engine {
@@ -124,6 +127,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       model: { dir: modelDir, valid: false, problem: null },
       embedder: null,
       embedderProblem: null,
+      photoDecoder: probeGpuDecoder(),
     };
     try {
       const b = getBundle();
@@ -156,6 +160,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return report;
   }
 
+  /** Exact search on the GPU when CUDA is the first provider asked for and its libraries load. */
+  const exactOnGpu = () => {
+    const requested = options.providers?.length ? options.providers : defaultProviders();
+    return requested[0] === 'cuda' && diagnoseCudaProvider() === null;
+  };
+
   const open = (readOnlyBeside: number | null) => {
     const b = getBundle();
     return Library.open({
@@ -165,6 +175,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       nativeBinding: options.sqliteBinding,
       onIndexProgress: options.onIndexProgress,
       readOnly: readOnlyBeside !== null,
+      exactGpu: exactOnGpu() ? { deviceId: options.deviceId } : undefined,
     }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder(), readOnlyBeside) }));
   };
   const openLibrary = () =>

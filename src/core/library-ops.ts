@@ -8,6 +8,7 @@ import { runIndex, type IndexFolder, type IndexOptions, type IndexSummary } from
 import type { Library } from './library';
 import type { Embedder } from './model/embedder';
 import { embedImageFiles } from './model/embed-files';
+import { checkImageToSearch } from './search/image-to-search';
 import { combine, parseQuery, type QueryTerm } from './search/query';
 import { Searcher, type SearchOptions, type SearchPage } from './search/search';
 import { checkLibrary, type CheckOptions, type CheckReport } from './maintenance/check';
@@ -52,7 +53,7 @@ export class LibraryOps {
     /** PID of the Glimpse holding the library, when this one was opened read-only beside it. */
     readonly heldBy: number | null = null,
   ) {
-    this.searcher = new Searcher(library.catalog, library.vectors, library.modelId);
+    this.searcher = new Searcher(library.catalog, library.exact ?? library.vectors, library.modelId);
   }
 
   private writable(): void {
@@ -179,10 +180,11 @@ export class LibraryOps {
   }
 
   /** Search by an image file from outside (or inside) the library. */
-  async searchImage(file: string, opts: SearchOptions = {}): Promise<SearchPage> {
-    const inLibrary = this.library.catalog.photoByPath(resolve(file));
+  async searchImage(path: string, opts: SearchOptions = {}): Promise<SearchPage> {
+    const file = await checkImageToSearch(path);
+    const inLibrary = this.library.catalog.photoByPath(file);
     if (inLibrary?.status === 'indexed') return this.searchPhoto(inLibrary.id, opts);
-    const { embeddings, failures } = await embedImageFiles(this.embedder, [resolve(file)]);
+    const { embeddings, failures } = await embedImageFiles(this.embedder, [file]);
     if (!embeddings[0])
       throw new FolderError(`${failures[0]?.file ?? file}: ${failures[0]?.reason ?? 'could not be read'}`);
     this.library.refresh();

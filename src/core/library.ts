@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Catalog } from './catalog/catalog';
 import type { VectorSink } from './indexer/indexer';
 import { ThumbnailStore } from './indexer/thumbnails';
+import { GpuSearch } from './vectors/gpu/gpu-search';
 import { VectorIndex, type OpenReport } from './vectors/vector-index';
 
 export interface LibraryOptions {
@@ -16,6 +17,9 @@ export interface LibraryOptions {
   readOnly?: boolean;
   /** Rebuild or catch-up progress of the vector index. */
   onIndexProgress?: (done: number, total: number) => void;
+  /** On a CUDA machine: hold the vectors on the GPU and answer searches exactly (vectors/gpu/);
+   *  provider 'cpu' runs the same graph on the CPU, for tests. */
+  exactGpu?: { deviceId?: number; provider?: 'cuda' | 'cpu' };
 }
 
 /** What the catalog records about the index file it last saw saved. */
@@ -40,6 +44,8 @@ const recordKey = (modelId: string) => `index:${modelId}`;
 const indexName = (modelId: string) => `vectors-${modelId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 
 export class Library {
+  /** Exact search on the GPU beside the graph (null without one); search through it when present. */
+  exact: GpuSearch | null = null;
   private changedSinceSave = false;
   /** Read-only views: the highest label and deletion-journal position taken in from the catalog. */
   private seen = { maxLabel: 0, deletionSeq: 0 };
@@ -97,6 +103,15 @@ export class Library {
       lib.changedSinceSave =
         (vectors.opened.from === 'rebuild' && !fresh) || caughtUp.added + caughtUp.removed > 0;
       lib.seen = seen;
+      if (opts.exactGpu && !readOnly) {
+        const source = () => ({
+          count: catalog.vectorStats(opts.modelId).count,
+          items: () => pagedVectors(catalog, opts.modelId),
+        });
+        const dir = join(opts.dir, 'exact-gpu', indexName(opts.modelId));
+        const { deviceId, provider = 'cuda' } = opts.exactGpu;
+        lib.exact = new GpuSearch(vectors, source, { dir, dim: opts.dim, provider, deviceId, force: true });
+      }
       return lib;
     } catch (e) {
       catalog.close();
@@ -183,9 +198,28 @@ export class Library {
     try {
       await this.saveIndex();
     } finally {
+      await this.exact?.close();
       await this.vectors.close();
       this.catalog.close();
     }
+  }
+}
+
+/**
+ * Every vector of the model, read a page at a time: the GPU snapshot writes between pages, and an open
+ * better-sqlite3 iterator would make the indexer's writes on this connection fail meanwhile.
+ */
+async function* pagedVectors(catalog: Catalog, modelId: string, page = 4096) {
+  let after = 0;
+  for (;;) {
+    const batch = [];
+    for (const v of catalog.vectorsAfter(modelId, after)) {
+      batch.push(v);
+      if (batch.length === page) break; // ends the statement's iteration
+    }
+    yield* batch;
+    if (batch.length < page) return;
+    after = batch.at(-1)!.label;
   }
 }
 

@@ -1,5 +1,6 @@
 // Where Glimpse keeps its data: the same folder Electron's app.getPath('userData') gives the desktop
 // app (so the CLI and the app share one library and one set of models), overridable for tests and users.
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readStoredSettings } from './settings';
@@ -40,4 +41,14 @@ export function defaultModelDir(env: Env = process.env): string {
 export function isInside(child: string, parent: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** True when `child` is inside `parent` once every symbolic link in both is resolved: a link inside a
+ *  library folder that leads out of it (to a file, to `/`) is not inside. False when either is missing. */
+export function isInsideReal(child: string, parent: string): boolean {
+  try {
+    return isInside(realpathSync.native(child), realpathSync.native(parent));
+  } catch {
+    return false;
+  }
 }

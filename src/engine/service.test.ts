@@ -10,7 +10,7 @@ import { syntheticPixels } from '../../tools/test-model/synthetic';
 import type { Events } from '../shared/contract';
 import type { IndexJob, SearchPage } from '../shared/types';
 import { connect, serve, type Channel, type Client, type Handlers } from './rpc';
-import { createService } from './service';
+import { createService, type EngineStats } from './service';
 
 let client: Client;
 let close: () => Promise<void>;
@@ -130,6 +130,14 @@ describe('the engine service behind the app', () => {
     expect(failures).toEqual([
       expect.objectContaining({ path: join(photos, 'broken.jpg'), code: 'not-image' }),
     ]);
+  });
+
+  it('gives the GPU panel the last run’s batches and the decoder each photo went through', async () => {
+    const stats = await client.call<EngineStats>('engineStats');
+    expect(stats.indexing).toBeNull();
+    expect(stats.decoders).toEqual({ decoded: { cpu: 4 }, fallbacks: {} });
+    expect(stats.pipeline!.recent.reduce((n, b) => n + b.items, 0)).toBe(4);
+    expect(stats.pipeline!.stages.embed.totalMs).toBeGreaterThan(0);
   });
 
   it('reports unknown commands and engine errors as { code, message }', async () => {

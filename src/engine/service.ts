@@ -2,31 +2,20 @@
 // createEngine(), the one indexing job, settings, and the lookups main's protocols and GPU panel need.
 // Electron-free, so the end-to-end tests run it in the test process exactly as the app does.
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
-import {
-  bundlePrecision,
-  createEngine,
-  defaultModelDir,
-  glimpseHome,
-  isInside,
-  ModelManager,
-  PhotoNotFoundError,
-  readGpuStatus,
-  readSettings,
-  remakeThumbnail,
-  writeSettings,
-  type Catalogue,
-  type Engine,
-} from '../core';
-import type { Commands, Events, MAIN_COMMANDS } from '../shared/contract';
-import { BROWSER_IMAGE_TYPES } from '../shared/photo-files';
+import { bundlePrecision, createEngine, ModelManager, PhotoNotFoundError, probeGpuDecoder } from '../core';
+import { defaultModelDir, glimpseHome, isInside, isInsideReal, readGpuStatus } from '../core';
+import { readSettings, remakeThumbnail, writeSettings, type Catalogue, type Engine } from '../core';
+import type { Commands, Events, MAIN_COMMANDS, SettingsPatch } from '../shared/contract';
+import { browserMime, checkLibraryFolders, inLibrary } from './window-paths';
 import type {
+  DecoderCounts,
   EmbedderInfo,
   FolderStatus,
   IndexJob,
   ModelPullJob,
   ModelState,
   PhotoDetails,
+  PipelineReport,
   SearchOptions,
   SearchPage,
   Settings,
@@ -50,12 +39,18 @@ export interface EngineStats {
   embedder: EmbedderInfo | null;
   batchSize: number | null;
   indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
+  pipeline: PipelineReport | null;
+  decoders: DecoderCounts | null;
+  /** nvJPEG photo decoding in one line: what runs it, or why it is off. */
+  photoDecoder: string;
 }
 
 /** What only main asks of the engine. */
 interface EngineExtras {
-  /** addFolder with the path main's picker chose. */
+  /** addFolder with the path main's picker chose (or the user dropped). */
   addFolder(path: string): FolderStatus[];
+  /** searchImageFile with the file the user dropped (main checks it was); checked again here. */
+  searchImageFile(path: string, options: SearchOptions): SearchPage;
   setModelDir(dir: string): ModelState;
   /** importModelFolder with the folder main's picker chose. */
   importModel(dir: string): ModelState;
@@ -198,6 +193,15 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     };
   }
 
+  /** The renderer's startIndexing: re-indexes library folders only (new ones come through addFolder,
+   *  from main's picker or a drop), so no path it names can bring a folder into the library. */
+  /** The renderer's startIndexing: re-indexes library folders only (new ones come through addFolder,
+   *  from main's picker or a drop), so no path it names can bring a folder into the library. */
+  async function startIndexingFolders(paths: string[]): Promise<IndexJob> {
+    if (paths.length) checkLibraryFolders(paths, (await read()).library.catalog.folders());
+    return startIndexing(paths);
+  }
+
   function startIndexing(paths: string[]): IndexJob {
     if (running) return job;
     abort = new AbortController();
@@ -242,15 +246,16 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     searchText: (query: string, options: SearchOptions) => search((l) => l.searchText(query, options)),
     searchSimilar: (photoId: number, options: SearchOptions) =>
       search((l) => l.searchPhoto(photoId, options)),
+    // LibraryOps.searchImage checks the file (type, regular, size cap) on the open descriptor.
     searchImageFile: (path: string, options: SearchOptions) => search((l) => l.searchImage(path, options)),
     getPhoto: photo,
     getLibraryStatus: async () => (await read()).status(),
     addFolder: async (path: string) => {
       const l = await lib();
-      l.addFolders([path], settings.excludePatterns);
+      const [added] = l.addFolders([path], settings.excludePatterns);
       const status = await l.status();
       opts.emit('libraryChanged', status);
-      startIndexing([path]);
+      startIndexing([added?.path ?? path]);
       return status.folders;
     },
     removeFolder: async (path: string) => {
@@ -282,7 +287,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       await models.remove(id, { activeDir: engine.modelDir });
       return models.overview(await readGpuStatus(), engine.modelDir);
     },
-    startIndexing,
+    startIndexing: startIndexingFolders,
     cancelIndexing() {
       if (running && abort) {
         abort.abort();
@@ -293,7 +298,13 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     getIndexJob: () => job,
     listFailures: async (limit: number) => (await read()).failures(limit),
     getSettings: () => settings,
-    updateSettings: async (patch: Partial<Settings>) => {
+    updateSettings: async (patch: SettingsPatch) => {
+      // The model folder is chosen through main's picker (setModelDir) or the model manager, never named
+      // by the window: a path it names would load (and run) whatever model files lie there.
+      if (Object.hasOwn(patch, 'modelDir')) {
+        const message = 'updateSettings: modelDir cannot be set this way; choose a model folder';
+        throw Object.assign(new Error(message), { code: 'BAD_ARGUMENTS' });
+      }
       const before = settings;
       settings = writeSettings(home, patch);
       const runtimeChanged =
@@ -321,24 +332,25 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
           !(await remakeThumbnail(catalog, thumbnails, engine.bundle().preprocess, row.hash)))
       )
         return null;
-      return file;
+      return isInsideReal(file, thumbnails.dir) ? file : null;
     },
     photoFile: async (photoId: number) => {
       const l = await read();
       const row = l.library.catalog.photo(photoId);
-      return row && l.library.catalog.folders().some((f) => isInside(row.path, f.path)) ? row.path : null;
+      return row && inLibrary(row.path, l.library.catalog.folders()) ? row.path : null;
     },
     imageFile: async (photoId: number) => {
       const l = await read();
       const row = l.library.catalog.photo(photoId);
       if (!row) return null;
-      const folders = l.library.catalog.folders();
-      // Only files inside a library folder are ever served.
-      if (!folders.some((f) => isInside(row.path, f.path)) || !existsSync(row.path)) return null;
-      const mime = BROWSER_IMAGE_TYPES[extname(row.path).toLowerCase()];
+      // Only files inside a library folder, links resolved, are ever served.
+      if (!inLibrary(row.path, l.library.catalog.folders())) return null;
+      const mime = browserMime(row.path);
       if (mime) return { path: row.path, mime };
       const thumb = row.hash ? l.library.thumbnails.pathFor(row.hash) : null;
-      return thumb && existsSync(thumb) ? { path: thumb, mime: 'image/webp' } : null;
+      return thumb && isInsideReal(thumb, l.library.thumbnails.dir)
+        ? { path: thumb, mime: 'image/webp' }
+        : null;
     },
     engineStats: () => {
       let embedder: EmbedderInfo | null;
@@ -352,6 +364,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
       const p = job.state !== 'idle' ? job.progress : null;
       return {
         embedder,
+        photoDecoder: probeGpuDecoder().summary,
         // Known once the image tower has loaded (the first indexing run); until then what settings ask.
         batchSize: batchSize ?? settings.batchSize,
         indexing: p
@@ -361,6 +374,9 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
               etaSeconds: p.etaSeconds,
             }
           : null,
+        // The panel keeps the last run's batches once it ends, so a stall can be read afterwards.
+        pipeline: p ? (p.pipeline ?? null) : (job.lastSummary?.pipeline ?? null),
+        decoders: p ? (p.decoders ?? null) : (job.lastSummary?.decoders ?? null),
       };
     },
     async close() {

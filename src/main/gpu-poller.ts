@@ -20,9 +20,14 @@ export class GpuPoller {
   async sample(): Promise<GpuPanelState> {
     const [gpu, stats] = await Promise.all([
       readGpuStatus(),
-      this.engine
-        .call('engineStats')
-        .catch((): EngineStats => ({ embedder: null, batchSize: null, indexing: null })),
+      this.engine.call('engineStats').catch((): EngineStats => ({
+        embedder: null,
+        batchSize: null,
+        indexing: null,
+        pipeline: null,
+        decoders: null,
+        photoDecoder: 'unknown (the engine did not answer)',
+      })),
     ]);
     this.last = { at: Date.now(), gpu, cpu: cpuInfo(), ...stats };
     return this.last;

@@ -2,14 +2,18 @@
 // The engine (and every native module) runs in a utility process (src/engine), started by EngineHost.
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, shell } from 'electron';
 import { existsSync } from 'node:fs';
-import type { Events } from '../shared/contract';
+import { DROP_CHANNEL, type Events } from '../shared/contract';
+import { commandArgs } from '../shared/contract-schemas';
 import type { EngineState } from '../shared/types';
 import { EngineHost } from './engine-host';
 import { GpuPoller } from './gpu-poller';
-import { registerIpc } from './ipc';
+import { handleTrusted, isTrustedSender, registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { IMAGE_SCHEME, THUMB_SCHEME } from '../shared/photo-urls';
 import { handleProtocols, registerSchemes } from './protocols';
+import { appOrigin } from './security/app-origin';
+import { grantDrop } from './security/drops';
+import { PathGrants, requireGrant } from './security/grants';
 import { createWindow, lockDownSession } from './window';
 
 let window: BrowserWindow | null = null;
@@ -20,6 +24,12 @@ function send<E extends keyof Events>(event: E, payload: Events[E]): void {
 }
 
 registerSchemes();
+
+/** Where our page comes from: glimpse-app://, or the dev server in an unpackaged build only. */
+const origin = appOrigin({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
+/** Paths the user dropped on the window: the only paths main takes from the renderer. */
+const grants = new PathGrants();
+const ourWindow = () => window?.webContents ?? null;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -62,8 +72,13 @@ if (!app.requestSingleInstanceLock()) {
         return dir ? engine.call('importModel', dir) : engine.call('getModelState');
       },
       addFolder: async (_event, path) => {
+        if (path !== undefined) requireGrant(grants, 'addFolder', path, 'folder');
         const dir = path ?? (await pickFolder('Add a folder of photos'));
         return dir ? engine.call('addFolder', dir) : (await engine.call('getLibraryStatus')).folders;
+      },
+      searchImageFile: (_event, path, options) => {
+        requireGrant(grants, 'searchImageFile', path, 'file');
+        return engine.call('searchImageFile', path, options);
       },
       getGpuPanel: () => gpu.current(),
       getEngineState: () => engineState,
@@ -74,12 +89,18 @@ if (!app.requestSingleInstanceLock()) {
       showPhotoInFolder: async (_event, id) => shell.showItemInFolder(await photoPath(id)),
       copyPhotoPath: async (_event, id) => clipboard.writeText(await photoPath(id)),
     },
-    () => window?.webContents ?? null,
+    ourWindow,
+    origin,
   );
 
+  // A file or folder dropped on the window: said what it is, and granted for addFolder/searchImageFile.
+  handleTrusted(DROP_CHANNEL, ourWindow, origin, (_event, raw) => grantDrop(grants, raw));
+
   // Dragging a result out to another app (an editor, a chat) hands it the file itself.
-  ipcMain.on('startDrag', async (event, photoId: unknown) => {
-    if (!window || event.sender !== window.webContents || typeof photoId !== 'number') return;
+  ipcMain.on('startDrag', async (event, raw: unknown) => {
+    const parsed = commandArgs.openPhoto.safeParse([raw]);
+    if (!isTrustedSender(event, ourWindow(), origin) || !parsed.success) return;
+    const [photoId] = parsed.data;
     const file = await photoPath(photoId).catch(() => null);
     if (!file) return;
     const thumb = await engine.call('thumbnailFile', photoId).catch(() => null);
@@ -94,15 +115,15 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
-    lockDownSession();
+    lockDownSession(origin);
     handleProtocols(engine);
-    Menu.setApplicationMenu(buildMenu());
+    Menu.setApplicationMenu(buildMenu(!app.isPackaged));
     void engine.start();
-    window = createWindow();
+    window = createWindow(origin);
     window.webContents.on('did-finish-load', () => send('engineState', engineState));
     gpu.start();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) window = createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) window = createWindow(origin);
     });
   });
 

@@ -20,6 +20,10 @@ import type {
   Settings,
 } from './types';
 
+/** What the window may change in settings: everything but the model folder, which only main's picker
+ *  and the model manager set. */
+export type SettingsPatch = Partial<Omit<Settings, 'modelDir'>>;
+
 /** Renderer → main. Every result is plain data; failures reject with an ErrorData-shaped error. */
 export interface Commands {
   getAppInfo(): AppInfo;
@@ -29,21 +33,23 @@ export interface Commands {
   searchText(query: string, options: SearchOptions): SearchPage;
   /** "More like this". */
   searchSimilar(photoId: number, options: SearchOptions): SearchPage;
-  /** A file dropped on the window (its path from the preload). */
+  /** A file dropped on the window: `path` exactly as droppedFile returned it (main refuses any other). */
   searchImageFile(path: string, options: SearchOptions): SearchPage;
   getPhoto(photoId: number): PhotoDetails;
   getLibraryStatus(): LibraryStatus;
-  /** With no path, a folder picker; the folder is added and indexing starts. */
+  /** With no path, a folder picker; else a folder dropped on the window (`path` exactly as droppedFile
+   *  returned it; main refuses any other). The folder is added and indexing starts. */
   addFolder(path?: string): FolderStatus[];
   removeFolder(path: string): FolderStatus[];
-  /** Indexes these folders, or all when the list is empty; returns at once, progress comes as events. */
+  /** Indexes these library folders, or all when the list is empty (never adds one: addFolder does);
+   *  returns at once, progress comes as events. */
   startIndexing(paths: string[]): IndexJob;
   /** Stops after the batch in flight; committed work is kept, the next run resumes. */
   cancelIndexing(): IndexJob;
   getIndexJob(): IndexJob;
   listFailures(limit: number): FailedFile[];
   getSettings(): Settings;
-  updateSettings(patch: Partial<Settings>): Settings;
+  updateSettings(patch: SettingsPatch): Settings;
   clearThumbnailCache(): LibraryStatus;
   getGpuPanel(): GpuPanelState;
   /** The model catalogue, what is installed, which is active, and which suits this machine. */
@@ -124,6 +130,7 @@ export const EVENT_NAMES = Object.keys({
 /** Commands main answers itself (dialogs, the shell, the clipboard); the rest go to the engine. */
 export const MAIN_COMMANDS = [
   'getAppInfo',
+  'searchImageFile',
   'chooseModelFolder',
   'addFolder',
   'getGpuPanel',
@@ -134,13 +141,25 @@ export const MAIN_COMMANDS = [
   'copyPhotoPath',
 ] as const satisfies readonly CommandName[];
 
+/** A file or folder dropped on the window, as main saw it and granted it for addFolder (a folder) or
+ *  searchImageFile (a file) for a while; 'other' (a device, a socket) is granted for nothing. */
+export interface DroppedPath {
+  path: string;
+  kind: 'folder' | 'file' | 'other';
+}
+
+/** The IPC channel the preload grants drops on; not a command, so page script cannot name a path. */
+export const DROP_CHANNEL = 'droppedFile';
+
 /** The API the preload exposes as window.api, derived from the contract. */
 export type Api = {
   [K in CommandName]: (...args: Parameters<Commands[K]>) => Promise<ReturnType<Commands[K]>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
-  /** Local path of a file dropped on the window (Electron's webUtils), for searchImageFile. */
-  pathForFile(file: File): string;
+  /** A file or folder dropped on the window: its path (read by the preload from the File object, which
+   *  page script cannot forge) granted by main for addFolder or searchImageFile; null for a File with
+   *  no path on disk. */
+  droppedFile(file: File): Promise<DroppedPath | null>;
   /** Starts an OS drag of the photo's file out of the window (to another app). */
   startDrag(photoId: number): void;
 };

@@ -13,6 +13,36 @@ export interface TowerInfo {
   active: ProviderName;
   fallbacks: ProviderFallback[];
   loadMs: number;
+  /** The warm-up run after loading (kernel choice, memory arena), before any real batch; absent in
+   *  reports from before it existed. */
+  warmMs?: number;
+  /** Where the graph's nodes ran in the warm-up run (from onnxruntime's profiler). */
+  placement?: GraphPlacement;
+}
+
+/** Where onnxruntime placed a graph's nodes: in a GPU session, nodes on the CPU and memory copies
+ *  between the two are what keep the GPU waiting. */
+export interface GraphPlacement {
+  /** Nodes of the optimised graph (after fusion), memory copies included. */
+  nodes: number;
+  /** Nodes per onnxruntime provider name, e.g. { CUDAExecutionProvider: 412, CPUExecutionProvider: 3 }. */
+  byProvider: Record<string, number>;
+  /** Nodes (other than copies) left on the CPU in a session that asked for another provider. */
+  cpuNodes: number;
+  /** Those nodes per op type, e.g. { Shape: 2, Gather: 1 }. */
+  cpuOps: Record<string, number>;
+  /** MemcpyToHost / MemcpyFromHost nodes onnxruntime inserted. */
+  memcpyNodes: number;
+}
+
+/** One op type's share of the model's time, from onnxruntime's profiler. */
+export interface OpTime {
+  op: string;
+  provider: string;
+  totalMs: number;
+  calls: number;
+  /** Of all node time in the profile, 0..1. */
+  share: number;
 }
 
 export interface EmbedderInfo {
@@ -47,6 +77,9 @@ export interface IndexProgress {
   etaSeconds: number | null;
   currentFile: string | null;
   elapsedSeconds: number;
+  /** So far in this run: files per decoder, and the pipeline's timings. */
+  decoders?: DecoderCounts;
+  pipeline?: PipelineReport;
 }
 
 export interface FailedFile {
@@ -66,6 +99,67 @@ export interface IndexSummary {
   failed: FailedFile[];
   cancelled: boolean;
   seconds: number;
+  /** Files each decoder decoded and handed on; absent when nothing was decoded. */
+  decoders?: DecoderCounts;
+  /** Per-batch stage timings and what limited the run; absent when no batch ran. */
+  pipeline?: PipelineReport;
+}
+
+/** Per decoder ('cpu', 'gpu'): files it decoded, and files it handed to the next decoder, by reason. */
+export interface DecoderCounts {
+  decoded: Record<string, number>;
+  fallbacks: Record<string, Record<string, number>>;
+}
+
+/** The indexing pipeline's stages, in the order a photo passes them. */
+export type PipelineStage = 'read' | 'decode' | 'fill' | 'embed' | 'commit';
+
+/** One batch's way through the pipeline. Times in milliseconds. */
+export interface BatchTiming {
+  /** 0, 1, 2… in the order the batches reached the model. */
+  batch: number;
+  items: number;
+  /** When its embed started, since the pipeline started. */
+  atMs: number;
+  /** The model sat idle this long before the batch reached it (nothing ready, or its tensor filling). */
+  waitMs: number;
+  /** What the model waited on: the stage that had nothing ready; null when it did not wait. */
+  waitedOn: PipelineStage | null;
+  /** Reading + hashing, and decoding, summed over the batch's files (work, not wall time: files
+   *  decode side by side on all cores). */
+  readMs: number;
+  decodeMs: number;
+  fillMs: number;
+  embedMs: number;
+  /** Thumbnails written and one catalog transaction; overlaps the next batch's embed. */
+  commitMs: number;
+  /** The model finished but could not hand the batch on: the commits behind it were still running. */
+  commitWaitMs: number;
+  /** Files read and hashed waiting for a decoder, and decoded files waiting for a batch, when the
+   *  batch formed. */
+  readQueue: number;
+  readyQueue: number;
+}
+
+export interface StageStats {
+  p50Ms: number;
+  p95Ms: number;
+  totalMs: number;
+}
+
+export interface PipelineReport {
+  batches: number;
+  /** Per batch, over the run (read and decode: summed over each batch's files). */
+  stages: Record<PipelineStage | 'wait', StageStats>;
+  /** Share of the pipeline's wall time the model was running a batch (1 = never starved). */
+  embedBusy: number;
+  /** Milliseconds the model waited, by the stage it waited on. */
+  waitedOn: Partial<Record<PipelineStage, number>>;
+  /** The stage that set the pace: 'embed' when the model was busy nearly all along, else the stage it
+   *  waited on most. */
+  limitedBy: PipelineStage;
+  /** The last batches (at most 32), oldest first. */
+  recent: BatchTiming[];
 }
 
 export interface SearchFilters {
@@ -193,6 +287,12 @@ export interface GpuPanelState {
   /** Images per batch the indexer uses now (null when idle or unknown). */
   batchSize: number | null;
   indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
+  /** The indexing pipeline's batches: of the run in progress, else of the last run (null before any). */
+  pipeline: PipelineReport | null;
+  /** Files per decoder in that run. */
+  decoders: DecoderCounts | null;
+  /** nvJPEG photo decoding in one line: what runs it, or why it is off; absent before the engine answers. */
+  photoDecoder?: string;
 }
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -305,7 +405,9 @@ export interface ModelOverview {
   models: ModelRow[];
 }
 
-export type PullPhase = 'resolving' | 'checking' | 'downloading' | 'installing' | 'done';
+/** 'building' and 'verifying' happen for models published as checkpoints (the bundle is built locally). */
+export type PullPhase =
+  'resolving' | 'checking' | 'downloading' | 'building' | 'verifying' | 'installing' | 'done';
 
 export interface PullProgress {
   id: string;

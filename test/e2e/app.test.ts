@@ -304,6 +304,33 @@ describe.skipIf(missing !== null)('the desktop app in Chromium', () => {
     expect(await page.locator('.drop-overlay').count()).toBe(0);
   });
 
+  it('refuses a path the page names itself rather than one the user dropped', async () => {
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as PageWindow).api.searchImageFile('/etc/passwd.jpg', {}).then(
+          () => 'accepted',
+          (e: { code?: string }) => e.code,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as PageWindow).api.addFolder('/').then(
+          () => 'accepted',
+          (e: { code?: string }) => e.code,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as PageWindow).api.updateSettings({ modelDir: '/tmp' } as never).then(
+          () => 'accepted',
+          (e: { code?: string }) => e.code,
+        ),
+      ),
+    ).toBe('BAD_ARGUMENTS');
+  });
+
   it('shows where the model runs and why in the GPU view', async () => {
     await nav('GPU').click();
     const gpu = region('GPU');

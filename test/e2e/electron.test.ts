@@ -66,13 +66,22 @@ describe.skipIf(binary.why !== null)('the desktop app (Electron)', () => {
     try {
       const page = await app.firstWindow();
       await expect.poll(() => page.title()).toBe('Glimpse');
-      const folders = await page.evaluate(
-        (dir) =>
-          (
-            globalThis as unknown as { api: { addFolder(p: string): Promise<Array<{ path: string }>> } }
-          ).api.addFolder(dir),
-        photos,
+      // Main takes a folder only from its picker or a drop: the picker answers with the photos folder.
+      await app.evaluate(({ dialog }, dir) => {
+        dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [dir] })) as never;
+      }, photos);
+      const folders = await page.evaluate(() =>
+        (globalThis as unknown as { api: { addFolder(): Promise<Array<{ path: string }>> } }).api.addFolder(),
       );
+      // A path the page names itself is refused.
+      await expect(
+        page.evaluate(
+          (dir) =>
+            (globalThis as unknown as { api: { addFolder(p: string): Promise<unknown> } }).api.addFolder(dir),
+          root,
+        ),
+      ).rejects.toThrow(/is not a folder the user chose or dropped/);
+      expect(page.url()).toBe('glimpse-app://app/index.html');
       expect(folders.map((f) => f.path)).toContain(photos);
       await expect
         .poll(

@@ -19,11 +19,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { cpuInfo } from '../../src/core/gpu/cpu';
 import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
 import { isInside } from '../../src/core/paths';
+import { grantDrop } from '../../src/main/security/drops';
+import { PathGrants, requireGrant } from '../../src/main/security/grants';
 import { toErrorData } from '../../src/engine/rpc';
 import { createService } from '../../src/engine/service';
 import type { Api, CommandName, Events } from '../../src/shared/contract';
 import { parseArgs } from '../../src/shared/contract-schemas';
-import type { GpuPanelState, ProviderName } from '../../src/shared/types';
+import type { GpuPanelState, ProviderName, SearchOptions } from '../../src/shared/types';
 import type { Catalogue } from '../../src/core/models/catalogue';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -143,8 +145,15 @@ function installApi() {
         set.add(listener);
         return () => set.delete(listener);
       },
-      // Electron's webUtils answers '' for a File no disk file stands behind.
-      pathForFile: (file: File) => (w.__glimpseDropped as Record<string, string>)[file.name] ?? '',
+      // As the preload: the path from the File (Electron's webUtils answers '' for a File no disk file
+      // stands behind), then main grants it and says what it is.
+      droppedFile: async (file: File) => {
+        const path = (w.__glimpseDropped as Record<string, string>)[file.name] ?? '';
+        if (!path) return null;
+        const r = await w.__glimpseCall('droppedFile', [path]);
+        if (r.ok) return r.value;
+        throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
+      },
       startDrag: (photoId: number) => void w.__glimpseCall('startDrag', [photoId]),
     } as Record<string, unknown>,
     {
@@ -224,8 +233,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     ...(await service.engineStats()),
   });
 
+  /** Dropped paths main granted, checked by the same code main runs. */
+  const grants = new PathGrants();
+
   /** Main's half of the contract. */
-  const mainCommands: Partial<Record<CommandName | 'startDrag', (...args: never[]) => unknown>> = {
+  const mainCommands: Partial<
+    Record<CommandName | 'startDrag' | 'droppedFile', (...args: never[]) => unknown>
+  > = {
     getAppInfo: () => ({
       version: 'e2e',
       platform: process.platform,
@@ -236,9 +250,15 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     chooseModelFolder: () => service.getModelState(),
     importModelFolder: () => (pickedModel ? service.importModel(pickedModel) : service.getModelState()),
     addFolder: (path?: string) => {
+      if (path !== undefined) requireGrant(grants, 'addFolder', path, 'folder');
       const dir = path ?? picked;
       return dir ? service.addFolder(dir) : [];
     },
+    searchImageFile: (path: string, options: SearchOptions) => {
+      requireGrant(grants, 'searchImageFile', path, 'file');
+      return service.searchImageFile(path, options);
+    },
+    droppedFile: (path: unknown) => grantDrop(grants, path),
     getGpuPanel: gpuPanel,
     getEngineState: () => ({ state: 'ready', message: null }),
   };
@@ -301,8 +321,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   });
   await page.exposeBinding('__glimpseCall', async (_source, name: string, args: unknown[]) => {
     try {
-      const handler = mainCommands[name as CommandName];
-      const checked = name === 'startDrag' ? args : parseArgs(name as CommandName, args);
+      const handler = mainCommands[name as CommandName | 'droppedFile'];
+      const checked =
+        name === 'startDrag' || name === 'droppedFile' ? args : parseArgs(name as CommandName, args);
       const value = handler
         ? await (handler as (...a: unknown[]) => unknown)(...checked)
         : await (service as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...checked);

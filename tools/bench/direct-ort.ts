@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import type { Embedder, ImageBatch } from '../../src/core/model/embedder';
 import { toFloat32 } from '../../src/core/model/float16';
 import { writeTensor } from '../../src/core/model/preprocess';
+import { sessionOptions } from '../../src/core/model/session-options';
 import type { ModelBundle } from '../../src/core/model/types';
 import type { Sample } from './paired';
 
@@ -32,12 +33,10 @@ export class DirectOrt {
 
   /** The session exactly as the tower worker makes it for the CPU provider. */
   static async open(bundle: ModelBundle, threads = cpus().length): Promise<DirectOrt> {
-    const session = await ort.InferenceSession.create(bundle.visual.file, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: threads,
-      logSeverityLevel: 4,
-    });
+    const session = await ort.InferenceSession.create(
+      bundle.visual.file,
+      sessionOptions({ provider: 'cpu', cpuThreads: threads }),
+    );
     return new DirectOrt(bundle, session);
   }
 

@@ -1,28 +1,40 @@
-// Benchmark of the vector index on clustered synthetic unit vectors: build time through the index
-// worker, recall@10 against an exact scan, search latency end to end (and while the worker is still
-// inserting), save/load cost, and an ef sweep on the saved graph searched directly in this thread.
+// Benchmark of the vector index on synthetic unit vectors (CLIP-like or isotropic clusters): build
+// time through the index workers on all cores beside a one-thread build of the same vectors in the
+// same run, recall@10 against an exact scan, search latency end to end (also while vectors are
+// pending), the exact tail during a GPU-speed insert stream, save/load cost, and ef sweeps.
 //
-// usage: npx tsx tools/bench/hnsw.ts [--count 100000] [--dim 1024] [--queries 200] [--M 16] [--efc 200]
+// usage: npx tsx tools/bench/hnsw.ts [--count 100000] [--dim 1024] [--queries 200] [--distribution clip]
+//        [--shards n] [--M 16] [--efc 200]
 import hnswlib from 'hnswlib-node';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exactTopKRows, type ScoredLabel } from '../../src/core/vectors/exact';
-import { DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH, DEFAULT_M, SPACE } from '../../src/core/vectors/params';
+import { buildParamsFor, defaultShardCount, efFor, SPACE } from '../../src/core/vectors/params';
 import { ClusteredVectors, row } from '../../src/core/vectors/synthetic';
-import { VectorIndex } from '../../src/core/vectors/vector-index';
+import { ClipLikeVectors } from '../../src/core/vectors/synthetic-clip';
+import { VectorIndex, type SavedIndex, type VectorIndexOptions } from '../../src/core/vectors/vector-index';
+import { percentile, Quality } from './quality';
+
+export const DISTRIBUTIONS = ['clip', 'isotropic'] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
 
 export interface HnswBenchOptions {
   count: number;
   dim: number;
   queries: number;
+  distribution?: Distribution;
+  /** Graphs built side by side; by default one per core (params.ts defaultShardCount). */
+  shards?: number;
   M?: number;
   efConstruction?: number;
-  /** ef values searched directly on the saved graph in this thread. */
+  /** ef values searched directly on the one-thread graph in this thread. */
   efSweep?: number[];
-  /** ef values searched end to end (through the worker), reopening the saved index for each. */
+  /** Fixed ef values searched end to end (through the workers), reopening the saved index for each. */
   e2eSweep?: number[];
+  /** Insert rate of the paced stream (vectors/s): a GPU host embeds ~1000 photos/s. */
+  pacedRate?: number;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -38,32 +50,44 @@ export interface EfPoint {
 }
 
 export interface HnswBenchResult {
+  distribution: Distribution;
   count: number;
   dim: number;
   queries: number;
+  shards: number;
   M: number;
   efConstruction: number;
+  /** The adaptive ef each shard searched with (efFor(shard size, 10)). */
   ef: number;
-  /** Adding every vector and waiting for the worker to insert them all. */
+  /** Adding every vector and waiting for the workers to insert them all, all shards. */
   hnsw_build_seconds: number;
   hnsw_inserts_per_second: number;
-  /** Queries drawn like the data (a fresh point of a random cluster). */
+  /** The same vectors into one graph in one worker, same run: the baseline. */
+  hnsw_inserts_per_second_one_thread: number;
+  hnsw_inserts_speedup: number;
+  /** Queries drawn like the data (a fresh photo). */
   hnsw_recall_at_10: number;
-  /** Queries between two clusters, far from every point. */
+  /** Queries far from every point: between two clusters (isotropic), text-like (clip). */
   hnsw_recall_at_10_between: number;
+  hnsw_score_ratio: number;
   hnsw_score_ratio_between: number;
-  /** VectorIndex.search end to end: worker round trip, graph search, merge. */
+  /** VectorIndex.search end to end: worker round trips, graph searches, merge. */
   hnsw_query_p50_ms: number;
   hnsw_query_p95_ms: number;
-  /** The same while the worker inserts `catchup_pending` more vectors (exact tail scan included). */
+  /** The same right after `catchup_pending` more vectors were added at once (exact tail scan included). */
   catchup_query_p50_ms: number;
   catchup_query_p95_ms: number;
   catchup_pending: number;
-  /** Brute-force inner product over all vectors in JavaScript: the baseline. */
+  /** Vectors added at `paced_rate`/s, searching between batches: the largest tail, and the tail at the end. */
+  paced_rate: number;
+  paced_max_pending: number;
+  paced_end_pending: number;
+  paced_query_p50_ms: number;
+  /** Brute-force inner product over all vectors in JavaScript. */
   exact_query_p50_ms: number;
   exact_query_p95_ms: number;
   save_seconds: number;
-  /** Reopening the saved file: checksum, hnswlib load, label bookkeeping, worker start. */
+  /** Reopening the saved files: checksums, hnswlib loads, label bookkeeping, worker starts. */
   open_seconds: number;
   file_bytes: number;
   ef_sweep: EfPoint[];
@@ -71,21 +95,29 @@ export interface HnswBenchResult {
 }
 
 const K = 10;
-/** Extra vectors added to measure searches during catch-up: a few seconds of worker inserts. */
+/** Extra vectors added at once to measure searches during catch-up: a few seconds of worker inserts. */
 const CATCHUP_COUNT = 2000;
+/** Vectors in the paced stream, and the batch the indexer commits at a time. */
+const PACED_COUNT = 3000;
+const PACED_BATCH = 50;
 
 export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult> {
   const { count, dim, queries } = opts;
-  const M = opts.M ?? DEFAULT_M;
-  const efConstruction = opts.efConstruction ?? DEFAULT_EF_CONSTRUCTION;
+  const distribution = opts.distribution ?? 'clip';
+  const bySize = buildParamsFor(count);
+  const M = opts.M ?? bySize.M;
+  const efConstruction = opts.efConstruction ?? bySize.efConstruction;
+  const shards = opts.shards ?? defaultShardCount(availableParallelism());
   const log = opts.log ?? (() => {});
-  const gen = new ClusteredVectors({ dim, seed: opts.seed ?? 1 });
+  const seed = opts.seed ?? 1;
+  const gen =
+    distribution === 'clip' ? new ClipLikeVectors({ dim, seed }) : new ClusteredVectors({ dim, seed });
   const data = gen.sample(count);
   const near = gen.sample(queries);
   const between = gen.between(queries);
   const labels = Uint32Array.from({ length: count }, (_, i) => i);
 
-  log(`exact ground truth for ${2 * queries} queries over ${count} × ${dim}`);
+  log(`${distribution}: exact ground truth for ${2 * queries} queries over ${count} × ${dim}`);
   const exactMs: number[] = [];
   const truth = (set: Float32Array) =>
     Array.from({ length: queries }, (_, q) => {
@@ -99,26 +131,43 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
 
   const dir = await mkdtemp(join(tmpdir(), 'glimpse-hnsw-bench-'));
   try {
-    const options = { dir, dim, modelId: 'bench', M, efConstruction };
     const empty = { count: 0, items: () => [] };
-    let index = await VectorIndex.open(options, null, empty);
-    log(`building ${count} × ${dim}, M=${M} efConstruction=${efConstruction}`);
-    const buildStart = performance.now();
-    for (let start = 0; start < count; start += 1000) {
-      const items = [];
-      for (let i = start; i < Math.min(count, start + 1000); i++)
-        items.push({ label: i, vector: row(data, dim, i) });
-      index.add(items);
-    }
-    await index.flush();
-    const buildSeconds = (performance.now() - buildStart) / 1000;
-    log(`built in ${buildSeconds.toFixed(1)} s`);
+    const options = (name: string, over: Partial<VectorIndexOptions> = {}): VectorIndexOptions => ({
+      dir,
+      name,
+      dim,
+      modelId: 'bench',
+      M,
+      efConstruction,
+      ...over,
+    });
+    const build = async (index: VectorIndex) => {
+      const start = performance.now();
+      for (let first = 0; first < count; first += 1000) {
+        const items = [];
+        for (let i = first; i < Math.min(count, first + 1000); i++)
+          items.push({ label: i, vector: row(data, dim, i) });
+        index.add(items);
+      }
+      await index.flush();
+      return (performance.now() - start) / 1000;
+    };
+
+    log(`building ${count} × ${dim} in one thread (baseline), M=${M} efConstruction=${efConstruction}`);
+    let index = await VectorIndex.open(options('one', { shards: 1 }), null, empty);
+    const oneThreadSeconds = await build(index);
+    const single = await index.save();
+    await index.close();
+    log(`one thread: ${oneThreadSeconds.toFixed(1)} s; now ${shards} shards`);
+    index = await VectorIndex.open(options('sharded', { shards }), null, empty);
+    const buildSeconds = await build(index);
+    log(`${shards} shards: ${buildSeconds.toFixed(1)} s`);
 
     const endToEnd = async (set: Float32Array, expected: ScoredLabel[][], timings: number[]) => {
       const quality = new Quality();
       for (let q = 0; q < queries; q++) {
         const t = performance.now();
-        const hits = await index!.search(row(set, dim, q), K);
+        const hits = await index.search(row(set, dim, q), K);
         timings.push(performance.now() - t);
         quality.add(hits, expected[q]!);
       }
@@ -126,7 +175,7 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
     };
     const searchMs: number[] = [];
     await endToEnd(near, truthNear, []); // warm-up: JIT and page cache
-    const recallNear = (await endToEnd(near, truthNear, searchMs)).recall;
+    const nearQuality = await endToEnd(near, truthNear, searchMs);
     const betweenQuality = await endToEnd(between, truthBetween, searchMs);
 
     const saveStart = performance.now();
@@ -134,14 +183,13 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
     const saveSeconds = (performance.now() - saveStart) / 1000;
     await index.close();
     const openStart = performance.now();
-    index = await VectorIndex.open(options, saved, empty);
+    index = await VectorIndex.open(options('sharded'), saved, empty);
     const openSeconds = (performance.now() - openStart) / 1000;
     if (index.opened.from !== 'file') throw new Error(`bench: reopening rebuilt (${index.opened.reason})`);
 
-    const extra = gen.sample(CATCHUP_COUNT);
-    index.add(
-      Array.from({ length: CATCHUP_COUNT }, (_, i) => ({ label: count + i, vector: row(extra, dim, i) })),
-    );
+    const extra = gen.sample(CATCHUP_COUNT + PACED_COUNT);
+    const extraItem = (i: number) => ({ label: count + i, vector: row(extra, dim, i) });
+    index.add(Array.from({ length: CATCHUP_COUNT }, (_, i) => extraItem(i)));
     const catchupPending = index.pending;
     const catchupMs: number[] = [];
     for (let q = 0; q < queries && index.pending > 0; q++) {
@@ -149,77 +197,140 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       await index.search(row(near, dim, q), K);
       catchupMs.push(performance.now() - t);
     }
+    await index.flush();
+    const paced = await pacedStream(index, extraItem, opts.pacedRate ?? 1000, near, dim, queries);
     await index.close();
 
-    log('end-to-end ef sweep, reopening the saved index for each ef');
-    const e2eSweep: EfPoint[] = [];
-    for (const ef of opts.e2eSweep ?? [64, 96, 128]) {
-      index = await VectorIndex.open({ ...options, efSearch: ef }, saved, empty);
+    const e2eSweep = await sweepEndToEnd(opts.e2eSweep ?? [64, 128, 256], async (ef) => {
+      index = await VectorIndex.open(options('sharded', { efSearch: ef }), saved, empty);
       await endToEnd(near, truthNear, []);
       const ms: number[] = [];
       const hard = await endToEnd(between, truthBetween, ms);
-      e2eSweep.push(point(ef, (await endToEnd(near, truthNear, ms)).recall, hard, ms));
-      log(JSON.stringify(e2eSweep.at(-1)));
+      const result = point(ef, (await endToEnd(near, truthNear, ms)).recall, hard, ms);
       await index.close();
-    }
-
-    log('ef sweep on the saved graph, searched in this thread');
-    const graph = new hnswlib.HierarchicalNSW(SPACE, dim);
-    await graph.readIndex(saved.file);
-    const sweep: EfPoint[] = [];
-    const scratch = new Array<number>(dim).fill(0);
-    const direct = (set: Float32Array, expected: ScoredLabel[][], timings: number[]) => {
-      const quality = new Quality();
-      for (let q = 0; q < queries; q++) {
-        const t = performance.now();
-        const query = row(set, dim, q);
-        for (let i = 0; i < dim; i++) scratch[i] = query[i]!;
-        const r = graph.searchKnn(scratch, K);
-        timings.push(performance.now() - t);
-        quality.add(
-          r.neighbors.map((label, i) => ({ label, score: 1 - r.distances[i]! })),
-          expected[q]!,
-        );
-      }
-      return quality;
-    };
-    for (const ef of opts.efSweep ?? [16, 32, 64, 96, 128, 256]) {
-      graph.setEf(ef);
-      direct(near, truthNear, []);
-      const ms: number[] = [];
-      const hard = direct(between, truthBetween, ms);
-      sweep.push(point(ef, direct(near, truthNear, ms).recall, hard, ms));
-      log(JSON.stringify(sweep.at(-1)));
-    }
+      log(JSON.stringify(result));
+      return result;
+    });
+    const sweep = await sweepDirect(single, dim, opts.efSweep ?? [32, 64, 96, 128, 256], near, between, {
+      near: truthNear,
+      between: truthBetween,
+      log,
+    });
 
     return {
+      distribution,
       count,
       dim,
       queries,
+      shards,
       M,
       efConstruction,
-      ef: DEFAULT_EF_SEARCH,
+      ef: efFor(Math.ceil(count / shards), K),
       hnsw_build_seconds: buildSeconds,
       hnsw_inserts_per_second: count / buildSeconds,
-      hnsw_recall_at_10: recallNear,
+      hnsw_inserts_per_second_one_thread: count / oneThreadSeconds,
+      hnsw_inserts_speedup: oneThreadSeconds / buildSeconds,
+      hnsw_recall_at_10: nearQuality.recall,
       hnsw_recall_at_10_between: betweenQuality.recall,
+      hnsw_score_ratio: nearQuality.scoreRatio,
       hnsw_score_ratio_between: betweenQuality.scoreRatio,
       hnsw_query_p50_ms: percentile(searchMs, 50),
       hnsw_query_p95_ms: percentile(searchMs, 95),
       catchup_query_p50_ms: percentile(catchupMs, 50),
       catchup_query_p95_ms: percentile(catchupMs, 95),
       catchup_pending: catchupPending,
+      ...paced,
       exact_query_p50_ms: percentile(exactMs, 50),
       exact_query_p95_ms: percentile(exactMs, 95),
       save_seconds: saveSeconds,
       open_seconds: openSeconds,
-      file_bytes: saved.bytes,
+      file_bytes: saved.files.reduce((sum, f) => sum + f.bytes, 0),
       ef_sweep: sweep,
       e2e_sweep: e2eSweep,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Adds PACED_COUNT vectors in batches at `rate`/s, as an indexer behind a GPU commits them, with a
+ * search between batches; the tail (pending vectors) stays small only if the workers keep up.
+ */
+async function pacedStream(
+  index: VectorIndex,
+  item: (i: number) => { label: number; vector: Float32Array },
+  rate: number,
+  queries: Float32Array,
+  dim: number,
+  queryCount: number,
+) {
+  const ms: number[] = [];
+  let maxPending = 0;
+  const start = performance.now();
+  for (let first = 0; first < PACED_COUNT; first += PACED_BATCH) {
+    const due = start + (first / rate) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    index.add(Array.from({ length: PACED_BATCH }, (_, i) => item(CATCHUP_COUNT + first + i)));
+    maxPending = Math.max(maxPending, index.pending);
+    const t = performance.now();
+    await index.search(row(queries, dim, (first / PACED_BATCH) % queryCount), K);
+    ms.push(performance.now() - t);
+  }
+  const endPending = index.pending;
+  await index.flush();
+  return {
+    paced_rate: rate,
+    paced_max_pending: maxPending,
+    paced_end_pending: endPending,
+    paced_query_p50_ms: percentile(ms, 50),
+  };
+}
+
+async function sweepEndToEnd(efs: number[], measure: (ef: number) => Promise<EfPoint>): Promise<EfPoint[]> {
+  const out: EfPoint[] = [];
+  for (const ef of efs) out.push(await measure(ef));
+  return out;
+}
+
+/** ef sweep on the one-thread graph, searched directly in this thread (no worker round trip). */
+async function sweepDirect(
+  saved: SavedIndex,
+  dim: number,
+  efs: number[],
+  near: Float32Array,
+  between: Float32Array,
+  ctx: { near: ScoredLabel[][]; between: ScoredLabel[][]; log: (line: string) => void },
+): Promise<EfPoint[]> {
+  const graph = new hnswlib.HierarchicalNSW(SPACE, dim);
+  await graph.readIndex(saved.files[0]!.file);
+  const scratch = new Array<number>(dim).fill(0);
+  const direct = (set: Float32Array, expected: ScoredLabel[][], timings: number[]) => {
+    const quality = new Quality();
+    for (let q = 0; q < expected.length; q++) {
+      const t = performance.now();
+      const query = row(set, dim, q);
+      for (let i = 0; i < dim; i++) scratch[i] = query[i]!;
+      const r = graph.searchKnn(scratch, K);
+      timings.push(performance.now() - t);
+      quality.add(
+        r.neighbors.map((label, i) => ({ label, score: 1 - r.distances[i]! })),
+        expected[q]!,
+      );
+    }
+    return quality;
+  };
+  const sweep: EfPoint[] = [];
+  for (const ef of efs) {
+    graph.setEf(ef);
+    direct(near, ctx.near, []);
+    const ms: number[] = [];
+    const hard = direct(between, ctx.between, ms);
+    sweep.push(point(ef, direct(near, ctx.near, ms).recall, hard, ms));
+    ctx.log(`one graph, this thread: ${JSON.stringify(sweep.at(-1))}`);
+  }
+  return sweep;
 }
 
 function point(ef: number, recallNear: number, between: Quality, ms: number[]): EfPoint {
@@ -233,49 +344,24 @@ function point(ef: number, recallNear: number, between: Quality, ms: number[]): 
   };
 }
 
-/** Recall@k and the ratio of score sums over a set of queries. */
-class Quality {
-  private found = 0;
-  private wanted = 0;
-  private ratioSum = 0;
-  private queries = 0;
-
-  add(hits: ScoredLabel[], truth: ScoredLabel[]): void {
-    const want = new Set(truth.map((t) => t.label));
-    this.found += hits.filter((h) => want.has(h.label)).length;
-    this.wanted += truth.length;
-    const sum = (list: ScoredLabel[]) => list.reduce((s, h) => s + h.score, 0);
-    this.ratioSum += sum(hits) / sum(truth);
-    this.queries++;
-  }
-
-  get recall(): number {
-    return this.found / this.wanted;
-  }
-
-  get scoreRatio(): number {
-    return this.ratioSum / this.queries;
-  }
-}
-
-function percentile(values: number[], p: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (name: string, fallback: number) => {
+  const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
-    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+    return i > 0 ? process.argv[i + 1] : undefined;
   };
+  const num = (name: string) => (arg(name) === undefined ? undefined : Number(arg(name)));
+  const distribution = (arg('distribution') ?? 'clip') as Distribution;
+  if (!DISTRIBUTIONS.includes(distribution))
+    throw new Error(`--distribution ${distribution}: use one of ${DISTRIBUTIONS.join(', ')}`);
   const result = await benchHnsw({
-    count: arg('count', 100_000),
-    dim: arg('dim', 1024),
-    queries: arg('queries', 200),
-    M: arg('M', DEFAULT_M),
-    efConstruction: arg('efc', DEFAULT_EF_CONSTRUCTION),
-    log: (line) => console.error(line),
+    count: num('count') ?? 100_000,
+    dim: num('dim') ?? 1024,
+    queries: num('queries') ?? 200,
+    distribution,
+    shards: num('shards'),
+    M: num('M'),
+    efConstruction: num('efc'),
+    log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   console.log(JSON.stringify(result, null, 2));
 }

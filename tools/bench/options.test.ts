@@ -41,6 +41,22 @@ describe('bench options', () => {
     expect(() => parseOptions(['--only', 'decode,gpu'])).toThrow(/--only takes stages from/);
   });
 
+  it('measure both vector distributions unless told which', () => {
+    expect(parseOptions([]).hnswDistributions).toEqual(['clip', 'isotropic']);
+    expect(parseOptions(['--hnsw-distributions', 'isotropic']).hnswDistributions).toEqual(['isotropic']);
+    expect(() => parseOptions(['--hnsw-distributions', 'clip,gauss'])).toThrow(
+      /--hnsw-distributions takes names from clip,isotropic, got "clip,gauss"/,
+    );
+  });
+
+  it('leave the model build stage out unless --only names it', () => {
+    expect(parseOptions([]).stages).not.toContain('build');
+    expect(parseOptions(['--only', 'build', '--build-arch', 'tiny'])).toMatchObject({
+      stages: ['build'],
+      buildArch: 'tiny',
+    });
+  });
+
   it('refuse flags it does not know as a usage error', () => {
     expect(() => parseOptions(['--fast'])).toThrow(UsageError);
   });

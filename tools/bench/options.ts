@@ -2,9 +2,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DISTRIBUTIONS, type Distribution } from './hnsw';
 
 export const STAGES = ['decode', 'embed', 'e2e', 'rescan', 'hnsw'] as const;
-export type Stage = (typeof STAGES)[number];
+/** Stages that run only when --only names them: the build stage writes and reads gigabytes. */
+export const OPT_IN_STAGES = ['build'] as const;
+export type Stage = (typeof STAGES)[number] | (typeof OPT_IN_STAGES)[number];
 
 export interface BenchOptions {
   quick: boolean;
@@ -25,6 +28,10 @@ export interface BenchOptions {
   hnswCount: number;
   hnswDim: number;
   hnswQueries: number;
+  /** Vector distributions the HNSW stage measures, each reported on its own. */
+  hnswDistributions: Distribution[];
+  /** Architecture of the build stage's random checkpoint (a PRESETS key of src/core/models/build). */
+  buildArch: string;
   stages: Stage[];
 }
 
@@ -65,7 +72,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --hnsw-count <n>     vectors in the HNSW benchmark
   --hnsw-dim <n>       their dimension
   --hnsw-queries <n>   queries for recall and latency
-  --only <list>        stages to run, from ${STAGES.join(',')}`;
+  --hnsw-distributions <list>  vector sets, from ${DISTRIBUTIONS.join(',')} (default both)
+  --only <list>        stages to run, from ${STAGES.join(',')}, or the opt-in ${OPT_IN_STAGES.join(',')}
+  --build-arch <arch>  build stage: architecture of the random checkpoint (default vit-h-14)`;
 
 export class UsageError extends Error {}
 
@@ -95,7 +104,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         'hnsw-count': { type: 'string' },
         'hnsw-dim': { type: 'string' },
         'hnsw-queries': { type: 'string' },
+        'hnsw-distributions': { type: 'string' },
         only: { type: 'string' },
+        'build-arch': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -104,9 +115,17 @@ export function parseOptions(argv: string[]): BenchOptions {
   const quick = values.quick ?? false;
   const preset = quick ? PRESETS.quick : PRESETS.full;
   const stages = values.only === undefined ? [...STAGES] : values.only.split(',').map((s) => s.trim());
-  const unknown = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
+  const known: readonly string[] = [...STAGES, ...OPT_IN_STAGES];
+  const unknown = stages.filter((s) => !known.includes(s));
   if (unknown.length || !stages.length)
-    throw new UsageError(`--only takes stages from ${STAGES.join(',')}, got "${values.only}"`);
+    throw new UsageError(`--only takes stages from ${known.join(',')}, got "${values.only}"`);
+  const distributions = (values['hnsw-distributions'] ?? DISTRIBUTIONS.join(','))
+    .split(',')
+    .map((s) => s.trim());
+  if (!distributions.length || distributions.some((d) => !(DISTRIBUTIONS as readonly string[]).includes(d)))
+    throw new UsageError(
+      `--hnsw-distributions takes names from ${DISTRIBUTIONS.join(',')}, got "${values['hnsw-distributions']}"`,
+    );
   return {
     quick,
     cache: values.cache ?? DEFAULT_CACHE,
@@ -119,6 +138,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     hnswCount: positive('hnsw-count', values['hnsw-count'], preset.hnswCount),
     hnswDim: positive('hnsw-dim', values['hnsw-dim'], 1024),
     hnswQueries: positive('hnsw-queries', values['hnsw-queries'], preset.hnswQueries),
+    hnswDistributions: distributions as Distribution[],
+    buildArch: values['build-arch'] ?? 'vit-h-14',
     stages: stages as Stage[],
   };
 }

@@ -28,6 +28,8 @@ const MEASURED = [
   'hnsw_query_p95_ms',
   'hnsw_build_seconds',
   'hnsw_exact_query_p50_ms',
+  'hnsw_inserts_per_second',
+  'hnsw_inserts_per_second_one_thread',
 ];
 
 describe('npm run bench at toy sizes', () => {
@@ -54,6 +56,17 @@ describe('npm run bench at toy sizes', () => {
     }
     expect(report.end_to_end_failed).toBe(0);
     expect(report.hnsw_recall_at_10 as number).toBeLessThanOrEqual(1);
+  });
+
+  it('measures the vector index on each distribution, the same keys for each', () => {
+    const by = report.hnsw_by_distribution as Record<string, Record<string, unknown>>;
+    expect(Object.keys(by)).toEqual(['clip', 'isotropic']);
+    for (const name of ['clip', 'isotropic']) {
+      for (const key of ['hnsw_recall_at_10', 'hnsw_query_p50_ms', 'hnsw_inserts_per_second_one_thread'])
+        expect(by[name]![key] as number, `${name} ${key}`).toBeGreaterThan(0);
+      expect((by[name]!.detail as { distribution: string }).distribution).toBe(name);
+    }
+    expect(report.hnsw_recall_at_10).toBe(by.clip!.hnsw_recall_at_10);
   });
 
   it('pairs each ratio with the two numbers it divides', () => {
@@ -84,6 +97,14 @@ describe('npm run bench at toy sizes', () => {
       rounds: 2,
     });
     expect(lines.some((l) => l.startsWith('rescan:'))).toBe(true);
+  });
+
+  it('says which stage limited the end-to-end run, with per-stage timings of its batches', () => {
+    expect(['read', 'decode', 'fill', 'embed', 'commit']).toContain(report.end_to_end_limited_by);
+    const stages = report.end_to_end_stage_ms as Record<string, { totalMs: number }>;
+    expect(stages.embed!.totalMs).toBeGreaterThan(0);
+    expect(stages.decode!.totalMs).toBeGreaterThan(0);
+    expect(report.end_to_end_model_busy as number).toBeGreaterThan(0);
   });
 
   it('comes out as one JSON object', () => {

@@ -5,10 +5,12 @@ import { benchDecode, benchEndToEnd, benchModel, type DecodeRun } from '../../sr
 import { loadBundle } from '../../src/core/model/bundle';
 import { Embedder } from '../../src/core/model/embedder';
 import type { ModelBundle } from '../../src/core/model/types';
+import type { PipelineReport } from '../../src/shared/types';
 import { testModelDir } from '../../test/helpers/test-model';
 import { DirectOrt, imageLikeBatch } from './direct-ort';
-import { benchHnsw, type HnswBenchResult } from './hnsw';
+import { benchHnsw } from './hnsw';
 import { loadAverage, machineInfo } from './machine';
+import { benchModelBuild } from './model-build';
 import { naiveDecode } from './naive-decode';
 import type { BenchOptions } from './options';
 import { alternate, type Pooled, type Sample } from './paired';
@@ -100,6 +102,7 @@ async function endToEndStage(
     let window = opts.seconds / opts.rounds;
     let failed = 0;
     let round = 0;
+    const last: { pipeline: PipelineReport | null } = { pipeline: null };
     log(`end to end: ${photos.files.length} photos into a fresh library, alternated with ${limit} alone`);
     const pair = await alternate(
       opts.rounds,
@@ -108,6 +111,7 @@ async function endToEndStage(
         const run = await benchEndToEnd(embedder, photos.dir, { sampleGpu: false });
         failed += run.failed;
         window = run.seconds;
+        last.pipeline = run.pipeline;
         return { items: run.images, seconds: run.seconds };
       },
       async () => {
@@ -123,7 +127,7 @@ async function endToEndStage(
         return { items: r!.batches * batchSize, seconds: (r!.batches * r!.msPerBatch) / 1000 };
       },
     );
-    return { ...pair, failed, batchSize };
+    return { ...pair, failed, batchSize, pipeline: last.pipeline };
   } finally {
     await embedder.close();
   }
@@ -151,7 +155,7 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
   };
   const setup: Json = {};
   const perRound: Json = {};
-  let detail: HnswBenchResult | null = null;
+  let detail: Record<string, unknown> | null = null;
 
   let photos: PhotoSet | null = null;
   if (has('decode') || has('e2e')) {
@@ -212,6 +216,13 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
       end_to_end_images_per_s: round(e2e),
       end_to_end_seconds_per_run: round(e.measured.seconds / opts.rounds),
       end_to_end_failed: e.failed,
+      // The last round's stage timings: what the model waited on, per batch.
+      ...(e.pipeline && {
+        end_to_end_limited_by: e.pipeline.limitedBy,
+        end_to_end_model_busy: e.pipeline.embedBusy,
+        end_to_end_stage_ms: e.pipeline.stages,
+        end_to_end_waited_on_ms: e.pipeline.waitedOn,
+      }),
       [`end_to_end_paired_${limit}_images_per_s`]: round(e.baseline.perSecond),
       [`end_to_end_vs_paired_${limit}_ratio_median_round`]: round(e.medianRatio),
     });
@@ -260,24 +271,65 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
   }
 
   if (has('hnsw')) {
-    log(`hnsw: ${opts.hnswCount} × ${opts.hnswDim}, ${opts.hnswQueries} queries`);
-    const h = await benchHnsw({
-      count: opts.hnswCount,
-      dim: opts.hnswDim,
-      queries: opts.hnswQueries,
-      log: (line) => log(`hnsw: ${line}`),
-    });
+    const byDistribution: Record<string, unknown> = {};
+    for (const distribution of opts.hnswDistributions) {
+      log(`hnsw ${distribution}: ${opts.hnswCount} × ${opts.hnswDim}, ${opts.hnswQueries} queries`);
+      const h = await benchHnsw({
+        count: opts.hnswCount,
+        dim: opts.hnswDim,
+        queries: opts.hnswQueries,
+        distribution,
+        log: (line) => log(`hnsw: ${line}`),
+      });
+      const keys = {
+        hnsw_recall_at_10: round(h.hnsw_recall_at_10, 4),
+        hnsw_recall_at_10_between: round(h.hnsw_recall_at_10_between, 4),
+        hnsw_score_ratio_between: round(h.hnsw_score_ratio_between, 4),
+        hnsw_query_p50_ms: round(h.hnsw_query_p50_ms),
+        hnsw_query_p95_ms: round(h.hnsw_query_p95_ms),
+        hnsw_build_seconds: round(h.hnsw_build_seconds, 2),
+        hnsw_inserts_per_second: round(h.hnsw_inserts_per_second, 0),
+        hnsw_inserts_per_second_one_thread: round(h.hnsw_inserts_per_second_one_thread, 0),
+        hnsw_inserts_speedup: round(h.hnsw_inserts_speedup),
+        hnsw_catchup_query_p50_ms: round(h.catchup_query_p50_ms),
+        hnsw_catchup_pending: h.catchup_pending,
+        hnsw_paced_max_pending: h.paced_max_pending,
+        hnsw_exact_query_p50_ms: round(h.exact_query_p50_ms),
+        hnsw_exact_query_p95_ms: round(h.exact_query_p95_ms),
+        hnsw_speedup_vs_exact_p50: round(h.exact_query_p50_ms / h.hnsw_query_p50_ms, 1),
+      };
+      // The first distribution's keys also at the top level, where earlier reports had them.
+      if (!Object.keys(byDistribution).length) Object.assign(report, keys);
+      byDistribution[distribution] = { ...keys, detail: h };
+      Object.assign(sizes, {
+        hnsw_count: h.count,
+        hnsw_dim: h.dim,
+        hnsw_queries: h.queries,
+        hnsw_shards: h.shards,
+      });
+    }
+    detail = byDistribution;
+  }
+
+  if (has('build')) {
+    const b = await benchModelBuild(opts.buildArch, log);
     Object.assign(report, {
-      hnsw_recall_at_10: round(h.hnsw_recall_at_10, 4),
-      hnsw_query_p50_ms: round(h.hnsw_query_p50_ms),
-      hnsw_query_p95_ms: round(h.hnsw_query_p95_ms),
-      hnsw_build_seconds: round(h.hnsw_build_seconds, 2),
-      hnsw_exact_query_p50_ms: round(h.exact_query_p50_ms),
-      hnsw_exact_query_p95_ms: round(h.exact_query_p95_ms),
-      hnsw_speedup_vs_exact_p50: round(h.exact_query_p50_ms / h.hnsw_query_p50_ms, 1),
+      build_seconds: round(b.build.seconds, 1),
+      build_peak_rss_bytes: b.build.maxRssBytes,
+      build_cpu_seconds: round(b.build.cpuSeconds, 1),
+      build_checkpoint_read_seconds: round(b.readSeconds, 1),
+      build_vs_checkpoint_read_ratio: round(b.build.seconds / b.readSeconds),
+      build_peak_rss_over_checkpoint_bytes: b.build.maxRssBytes - b.checkpointBytes,
+      build_twin_seconds: round(b.twin.seconds, 1),
+      build_twin_peak_rss_bytes: b.twin.maxRssBytes,
+      build_twin_cpu_seconds: round(b.twin.cpuSeconds, 1),
     });
-    detail = h;
-    Object.assign(sizes, { hnsw_count: h.count, hnsw_dim: h.dim, hnsw_queries: h.queries, hnsw_ef: h.ef });
+    Object.assign(sizes, {
+      build_arch: b.arch,
+      build_checkpoint_bytes: b.checkpointBytes,
+      build_weights_bytes: b.build.bytesWritten,
+    });
+    setup.build_checkpoint_generated_seconds = round(b.checkpointGeneratedSeconds, 1);
   }
 
   return {
@@ -285,7 +337,7 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
     sizes,
     setup_seconds: setup,
     per_round: perRound,
-    ...(detail && { hnsw_detail: detail }),
+    ...(detail && { hnsw_by_distribution: detail }),
     load_average_end: loadAverage(),
     total_seconds: round((performance.now() - started) / 1000, 1),
   };

@@ -1,89 +1,11 @@
-// Writes CLIP's tokenizer as a Hugging Face tokenizer.json, built from the BPE merge list CLIP ships
-// (resources/clip-bpe), so the app needs no download to tokenize.
-import { randomUUID } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+// CLI for CLIP's tokenizer.json (src/core/model/clip-tokenizer-json.ts builds it from resources/clip-bpe).
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CLIP_EOT, CLIP_SOT } from '../../src/core/model/types';
-import { CLIP_END_TOKEN, CLIP_PRE_TOKENIZER, CLIP_START_TOKEN } from '../../src/core/model/tokenizer';
-import { readClipVocab } from '../../src/core/model/clip-vocab';
+import { findClipVocab, writeClipTokenizerJson } from '../../src/core/model/clip-tokenizer-json';
 
-export const DEFAULT_CLIP_VOCAB_GZ = fileURLToPath(
-  new URL('../../resources/clip-bpe/bpe_simple_vocab_16e6.txt.gz', import.meta.url),
-);
-
-function addedToken(id: number, content: string) {
-  // normalized: the lower-casing normalizer may touch them, as CLIP lower-cases before matching.
-  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true };
-}
-
-/**
- * CLIP's tokenizer in tokenizer.json form, the same shape as the files published for CLIP models.
- * Read alone by a Hugging Face tokenizer it matches CLIP except where tokenizer.json cannot say what
- * CLIP does, which ClipTokenizer (src/core/model/tokenizer.ts) adds in TypeScript: HTML unescaping,
- * NFC before the unescaping rather than after, Python's whitespace set, and special tokens counted
- * only where CLIP's pattern starts a piece (added tokens are matched anywhere).
- */
-export function buildClipTokenizerJson(gzPath: string = DEFAULT_CLIP_VOCAB_GZ): object {
-  const { vocab, merges } = readClipVocab(gzPath);
-  const ids = Object.fromEntries(vocab.map((token, id) => [token, id]));
-  if (ids[CLIP_START_TOKEN] !== CLIP_SOT || ids[CLIP_END_TOKEN] !== CLIP_EOT) {
-    throw new Error(
-      `${gzPath}: special tokens landed on ids ${ids[CLIP_START_TOKEN]}/${ids[CLIP_END_TOKEN]}`,
-    );
-  }
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [addedToken(CLIP_SOT, CLIP_START_TOKEN), addedToken(CLIP_EOT, CLIP_END_TOKEN)],
-    normalizer: {
-      type: 'Sequence',
-      normalizers: [
-        { type: 'NFC' },
-        { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' },
-        { type: 'Lowercase' },
-      ],
-    },
-    pre_tokenizer: CLIP_PRE_TOKENIZER,
-    post_processor: {
-      type: 'RobertaProcessing',
-      sep: [CLIP_END_TOKEN, CLIP_EOT],
-      cls: [CLIP_START_TOKEN, CLIP_SOT],
-      trim_offsets: false,
-      add_prefix_space: false,
-    },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: CLIP_END_TOKEN,
-      continuing_subword_prefix: '',
-      end_of_word_suffix: '</w>',
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab: ids,
-      // "a b" strings rather than pairs: every reader of tokenizer.json accepts them, and byte-level
-      // tokens never contain a space.
-      merges: merges.map(([a, b]) => `${a} ${b}`),
-    },
-  };
-}
-
-/** Writes the tokenizer.json atomically: a reader never sees half a file. */
-export function writeClipTokenizerJson(outPath: string, gzPath: string = DEFAULT_CLIP_VOCAB_GZ): void {
-  const json = JSON.stringify(buildClipTokenizerJson(gzPath));
-  const tmp = `${outPath}.${randomUUID()}.tmp`;
-  try {
-    writeFileSync(tmp, json);
-    renameSync(tmp, outPath);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`${outPath}: cannot write tokenizer.json: ${(err as Error).message}`, { cause: err });
-  }
-}
+export { buildClipTokenizerJson, writeClipTokenizerJson } from '../../src/core/model/clip-tokenizer-json';
+export const DEFAULT_CLIP_VOCAB_GZ = findClipVocab();
 
 function main(args: string[]): void {
   const usage =

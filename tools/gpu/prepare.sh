@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Prepares the two carries for a GPU host run (see docs/PERFORMANCE.md "How the GPU numbers are made"):
-#   .gpu-kit/   node.xz, ort-cuda-sm90.tar.xz, on-gpu.sh      (../shared/gpu/pack.sh; packed once)
-#   .gpu-run/   app/ (the glimpse CLI bundle and its workers), natives.tar.xz (sharp, better-sqlite3,
-#               hnswlib-node for linux-x64 / Node 20), tokenizer.json
-# Both folders are git-ignored. usage: tools/gpu/prepare.sh [SHARED_GPU_DIR]
+# Prepares what tools/gpu/host.sh carries to a GPU host (see docs/PERFORMANCE.md "How the GPU numbers
+# are made"), and says how to send it within the 64 MiB a call may carry:
+#   .gpu-kit/   node.xz, ort-cuda-sm90.tar.xz, on-gpu.sh       (../shared/gpu/pack.sh; packed once)
+#   .gpu-run/   app/ (the glimpse CLI bundle, its workers and launcher), natives.tar.xz (sharp,
+#               better-sqlite3, hnswlib-node for linux-x64 / Node 20), tokenizer.json
+# Both folders are git-ignored. usage: tools/gpu/prepare.sh [--run-only] [SHARED_GPU_DIR]
+#   --run-only: only .gpu-run (enough for a dry run: CONFIG=tiny PROVIDER=cpu tools/gpu/host.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+run_only=false
+[ "${1:-}" = --run-only ] && { run_only=true; shift; }
 shared=${1:-../shared/gpu}
-[ -f .gpu-kit/node.xz ] && [ -f .gpu-kit/ort-cuda-sm90.tar.xz ] || bash "$shared/pack.sh" .gpu-kit
+if ! $run_only; then
+  [ -f .gpu-kit/node.xz ] && [ -f .gpu-kit/ort-cuda-sm90.tar.xz ] || bash "$shared/pack.sh" .gpu-kit
+fi
 rm -rf .gpu-run
 mkdir -p .gpu-run
 node tools/build-cli.mjs --outdir .gpu-run/app >/dev/null
@@ -18,4 +24,20 @@ tar -C node_modules -cJf .gpu-run/natives.tar.xz \
   sharp @img/colour @img/sharp-linux-x64 @img/sharp-libvips-linux-x64 detect-libc semver \
   better-sqlite3/package.json better-sqlite3/lib better-sqlite3/build/Release/better_sqlite3.node \
   bindings file-uri-to-path hnswlib-node/package.json hnswlib-node/lib hnswlib-node/build/Release/addon.node
-du -sh .gpu-kit/* .gpu-run/* | sed 's/^/  /'
+du -sh .gpu-kit/* .gpu-run/* 2>/dev/null | sed 's/^/  /'
+$run_only && exit 0
+
+limit=$((64 * 1024 * 1024))
+bytes() { du -sb "$@" | awk '{ s += $1 } END { print s }'; }
+all=$(bytes .gpu-kit/node.xz .gpu-kit/ort-cuda-sm90.tar.xz .gpu-kit/on-gpu.sh .gpu-run)
+echo "carry in all: $((all / 1024 / 1024)) MiB of 64"
+if [ "$all" -le "$limit" ]; then
+  echo "one call:  tools/gpu/host.sh   carry: .gpu-kit .gpu-run"
+else
+  first=$(bytes .gpu-kit/node.xz .gpu-run)
+  second=$(bytes .gpu-kit/ort-cuda-sm90.tar.xz .gpu-kit/on-gpu.sh)
+  echo "over 64 MiB: stage part of it first (a few seconds on the machine), then measure:"
+  echo "  1. tools/gpu/host.sh --stage   carry: .gpu-kit/node.xz .gpu-run   ($((first / 1024 / 1024)) MiB)"
+  echo "  2. tools/gpu/host.sh           carry: .gpu-kit/ort-cuda-sm90.tar.xz .gpu-kit/on-gpu.sh   ($((second / 1024 / 1024)) MiB)"
+  [ "$first" -le "$limit" ] && [ "$second" -le "$limit" ] || echo "  (and one of those is still over 64 MiB: split further)"
+fi

@@ -13,7 +13,7 @@ import { readClipVocab } from '../../src/core/model/clip-vocab';
 import { CLIP_VOCAB_GZ, buildTestModel } from './build';
 import { COLOURS, PATTERNS, TEST_EMBED_DIM, TEST_IMAGE_SIZE } from './design';
 import type { PatternName } from './design';
-import { OnnxDataType, decodeModelSummary } from './onnx-proto';
+import { OnnxDataType, decodeModelSummary } from '../../src/core/onnx/onnx-proto';
 import { blackAndWhite, normalisedTensor, syntheticPixels } from './synthetic';
 import type { SyntheticImage } from './synthetic';
 

@@ -7,9 +7,9 @@ import { parseArgs } from 'node:util';
 import { CLIP_CONTEXT_LENGTH, VIT_H_14_PREPROCESS } from '../../src/core/model/types';
 import { writeClipTokenizerJson } from '../clip-tokenizer/build';
 import { TEST_EMBED_DIM, TEST_IMAGE_SIZE } from './design';
-import type { WeightDtype } from './graph-builder';
-import type { OnnxGraph } from './onnx-proto';
-import { encodeModel } from './onnx-proto';
+import type { WeightDtype } from '../../src/core/onnx/graph-builder';
+import type { OnnxGraph } from '../../src/core/onnx/onnx-proto';
+import { encodeModel } from '../../src/core/onnx/onnx-proto';
 import { buildTextGraph, knownWords } from './textual';
 import { buildVisualGraph } from './visual';
 

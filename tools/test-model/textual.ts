@@ -2,10 +2,10 @@
 // direction, summed over the context; every other token of the 49408-id vocabulary maps to the bias row.
 import { readClipVocab } from '../../src/core/model/clip-vocab';
 import { TEST_EMBED_DIM, TOKEN_ROW_BIAS, WORD_FEATURES, project } from './design';
-import { GraphBuilder } from './graph-builder';
-import type { WeightDtype } from './graph-builder';
-import type { OnnxDim, OnnxGraph } from './onnx-proto';
-import { OnnxDataType } from './onnx-proto';
+import { GraphBuilder } from '../../src/core/onnx/graph-builder';
+import type { WeightDtype } from '../../src/core/onnx/graph-builder';
+import type { OnnxDim, OnnxGraph } from '../../src/core/onnx/onnx-proto';
+import { OnnxDataType } from '../../src/core/onnx/onnx-proto';
 
 export interface KnownWord {
   word: string;

@@ -12,10 +12,10 @@ import {
   TEST_IMAGE_SIZE,
   project,
 } from './design';
-import { GraphBuilder } from './graph-builder';
-import type { WeightDtype } from './graph-builder';
-import type { OnnxDim, OnnxGraph } from './onnx-proto';
-import { OnnxDataType } from './onnx-proto';
+import { GraphBuilder } from '../../src/core/onnx/graph-builder';
+import type { WeightDtype } from '../../src/core/onnx/graph-builder';
+import type { OnnxDim, OnnxGraph } from '../../src/core/onnx/onnx-proto';
+import { OnnxDataType } from '../../src/core/onnx/onnx-proto';
 
 export interface VisualGraphOptions {
   dtype: WeightDtype;

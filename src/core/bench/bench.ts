@@ -8,12 +8,14 @@ import { runIndex } from '../indexer/indexer';
 import { contentHash } from '../indexer/content';
 import { readExif } from '../indexer/exif';
 import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
+import { decoderMix } from './gpu-decode';
 import { Library } from '../library';
 import { decodeForModel, type Resampling } from '../model/decode';
 import type { Embedder, ImageBatch } from '../model/embedder';
 import { toFloat16 } from '../model/float16';
 import { writeTensor } from '../model/preprocess';
 import { GpuSampler, type GpuSamples } from './gpu-sampler';
+import type { DecoderCounts, PipelineReport } from '../../shared/types';
 
 export interface ModelRun {
   batchSize: number;
@@ -24,7 +26,7 @@ export interface ModelRun {
 }
 
 /** Fills a batch with a smooth, image-like normalised pattern (values matter little to the model's speed). */
-function syntheticBatch(embedder: Embedder, capacity: number): ImageBatch {
+export function syntheticBatch(embedder: Embedder, capacity: number): ImageBatch {
   const batch = embedder.allocImageBatch(capacity);
   const values = new Float32Array(batch.length);
   for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 0.001) * 1.5;
@@ -116,11 +118,16 @@ export async function benchDecode(
 }
 
 export interface EndToEndRun {
+  /** What decoded the photos: the GPU, the CPU, or both (files the GPU handed back). */
+  decoder: 'gpu' | 'cpu' | 'mixed';
   images: number;
   imagesPerSecond: number;
   seconds: number;
   failed: number;
   gpu: GpuSamples | null;
+  /** Per-stage timings of the run and the stage that limited it. */
+  pipeline: PipelineReport | null;
+  decoders: DecoderCounts | null;
 }
 
 /** JPEG files to committed vectors: a fresh library in a temp folder, indexed by the real pipeline. */
@@ -142,11 +149,14 @@ export async function benchEndToEnd(
     const gpu = sampler?.stop() ?? null;
     const images = summary.embedded + summary.reused;
     return {
+      decoder: decoderMix((summary as { decoders?: { decoded: Record<string, number> } }).decoders),
       images,
       imagesPerSecond: images / summary.seconds,
       seconds: summary.seconds,
       failed: summary.failed.length,
       gpu,
+      pipeline: summary.pipeline ?? null,
+      decoders: summary.decoders ?? null,
     };
   } finally {
     await lib.close();

@@ -7,6 +7,11 @@ import { Embedder } from '../model/embedder';
 import type { ProviderName } from '../model/providers';
 import type { ModelBundle } from '../model/types';
 import { bundlePrecision } from '../model/types';
+import type { GraphPlacement } from '../../shared/types';
+import { profileModel, type ModelProfile } from './model-profile';
+import { benchModelPixels, type PixelsRun } from './model-pixels';
+import { benchModelSessions, type SessionsRun } from './model-sessions';
+import { benchExactGpu, type ExactGpuRun } from './exact-gpu';
 import {
   benchDecode,
   benchEndToEnd,
@@ -18,6 +23,7 @@ import {
   type ModelRun,
 } from './bench';
 import { IMAGE_EXTENSIONS } from '../indexer/scan';
+import { benchDecodeGpu, type GpuDecodeBench } from './gpu-decode';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
@@ -28,6 +34,12 @@ export interface BenchOptions {
   /** Seconds per model and decode measurement. */
   seconds: number;
   deviceId?: number;
+  /** Also measure model-only with this many sessions taking turns (at the best batch); 1 = not. */
+  sessions?: number;
+  /** Also profile the model at the best batch and report its top ops (onnxruntime's profiler). */
+  profile?: boolean;
+  /** Vectors for the exact-search-on-the-GPU stage (gpu target only; 0 skips it). 1M by default. */
+  exactGpuCount?: number;
   onStage?: (stage: string) => void;
 }
 
@@ -40,20 +52,36 @@ export interface BenchReport {
     requested: ProviderName[];
     active: ProviderName;
     fallbacks: Array<{ provider: string; reason: string }>;
+    loadMs: number;
+    /** The warm-up run at load, left out of every throughput figure. */
+    warmMs: number | null;
+    /** Where the image graph's nodes ran: nodes on the CPU and memory copies slow a GPU down. */
+    placement: GraphPlacement | null;
   };
   modelOnly: ModelRun[];
+  /** Model-only at the best batch fed uint8 pixels (Embedder.embedRgb: the tensor filled on its own
+   *  thread, two batches in flight), with the mean fill and run time per batch. */
+  modelOnlyFromPixels: PixelsRun;
+  /** Model-only with `sessions` sessions taking turns at the best batch (--sessions), else null. */
+  modelOnlySessions: SessionsRun | null;
+  /** onnxruntime's profile of the model at the best batch (--profile), else null. */
+  profile: ModelProfile | null;
   bestBatch: number;
   decodeOneCore: DecodeRun;
   decodeAllCores: DecodeRun;
   /** Decode with JPEG shrink-on-load at the largest factor (less faithful, see docs/PREPROCESSING.md):
    *  what a faster decode would give where decoding is the bottleneck. */
   decodeAllCoresFastShrink: DecodeRun;
+  /** nvJPEG on the GPU over a batch sweep, or why it did not run. */
+  decodeGpu: GpuDecodeBench;
   endToEnd: EndToEndRun & { batchSize: number };
   /** end-to-end ÷ min(decode all cores, model-only at the best batch); 1.0 means no stage waits for another. */
   pipelineEfficiency: number;
   /** Which stage limits end-to-end throughput. */
   bottleneck: 'decode' | 'model';
   text: LatencyRun;
+  /** Exact search over `exactGpu.count` FP16 vectors on the GPU (exact-gpu.ts); null when skipped. */
+  exactGpu: ExactGpuRun | { error: string } | null;
 }
 
 async function imageFiles(dir: string): Promise<string[]> {
@@ -97,7 +125,52 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
   } finally {
     await sweep.close();
   }
+  stage('GPU decode (nvJPEG) batch sweep');
+  const decodeGpu = await benchDecodeGpu(files, bundle.preprocess, {
+    seconds: opts.seconds,
+    device: opts.deviceId,
+  });
   const best = modelOnly.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
+
+  stage(`model-only from pixels at batch ${best.batchSize}`);
+  const pixelsEmbedder = new Embedder(bundle, {
+    providers,
+    deviceId: opts.deviceId,
+    batchSize: best.batchSize,
+  });
+  let modelOnlyFromPixels: PixelsRun;
+  try {
+    modelOnlyFromPixels = await benchModelPixels(pixelsEmbedder, {
+      batchSize: best.batchSize,
+      seconds: opts.seconds,
+    });
+  } finally {
+    await pixelsEmbedder.close();
+  }
+
+  let modelOnlySessions: SessionsRun | null = null;
+  if ((opts.sessions ?? 1) > 1) {
+    stage(`model-only, ${opts.sessions} sessions taking turns at batch ${best.batchSize}`);
+    modelOnlySessions = await benchModelSessions(bundle, {
+      providers,
+      deviceId: opts.deviceId,
+      sessions: opts.sessions!,
+      batchSize: best.batchSize,
+      seconds: opts.seconds,
+      sampleGpu,
+    });
+  }
+  let profile: ModelProfile | null = null;
+  if (opts.profile) {
+    stage(`profile at batch ${best.batchSize}`);
+    profile = await profileModel(bundle, {
+      provider: info.active,
+      deviceId: opts.deviceId,
+      cpuThreads: cpus().length,
+      batchSize: best.batchSize,
+      runs: 10,
+    });
+  }
 
   stage(`end to end at batch ${best.batchSize}`);
   const e2eEmbedder = new Embedder(bundle, { providers, deviceId: opts.deviceId, batchSize: best.batchSize });
@@ -106,6 +179,13 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
     endToEnd = await benchEndToEnd(e2eEmbedder, opts.images, { sampleGpu });
   } finally {
     await e2eEmbedder.close();
+  }
+  const exactGpuCount = opts.target === 'gpu' ? (opts.exactGpuCount ?? 1_000_000) : 0;
+  let exactGpu: BenchReport['exactGpu'] = null;
+  if (exactGpuCount > 0) {
+    stage(`exact search over ${exactGpuCount} vectors on the GPU`);
+    const run = { count: exactGpuCount, dim: bundle.embedDim, deviceId: opts.deviceId };
+    exactGpu = await benchExactGpu(run).catch((e: Error) => ({ error: e.message }));
   }
   const limit = Math.min(decodeAllCores.imagesPerSecond, best.imagesPerSecond);
   const gpu = gpuStatus.gpus[0];
@@ -124,15 +204,27 @@ export async function runBenchSuite(bundle: ModelBundle, opts: BenchOptions): Pr
       precision: bundlePrecision(bundle),
       embedDim: bundle.embedDim,
     },
-    provider: { requested: providers, active: info.active, fallbacks: info.fallbacks },
+    provider: {
+      requested: providers,
+      active: info.active,
+      fallbacks: info.fallbacks,
+      loadMs: info.loadMs,
+      warmMs: info.warmMs ?? null,
+      placement: info.placement ?? null,
+    },
     modelOnly,
+    modelOnlyFromPixels,
+    modelOnlySessions,
+    profile,
     bestBatch: best.batchSize,
     decodeOneCore,
     decodeAllCores,
     decodeAllCoresFastShrink,
+    decodeGpu,
     endToEnd: { ...endToEnd, batchSize: best.batchSize },
     pipelineEfficiency: endToEnd.imagesPerSecond / limit,
     bottleneck: decodeAllCores.imagesPerSecond < best.imagesPerSecond ? 'decode' : 'model',
     text,
+    exactGpu,
   };
 }

@@ -10,9 +10,13 @@ export interface FreedTargets {
   thumbnails: { remove(hash: string): Promise<unknown> };
 }
 
-/** Removes the freed labels from the index now; the thumbnails' removal is what the promise awaits. */
-export function releaseFreed(freed: readonly FreedVector[], to: FreedTargets): Promise<void> {
-  if (!freed.length) return Promise.resolve();
+/** Removes the freed labels from the index now; the thumbnails' removal is what the promise awaits —
+ *  all of them, even when one fails (the indexer's run ends only once the cache matches the catalog),
+ *  and then the first failure rejects it. */
+export async function releaseFreed(freed: readonly FreedVector[], to: FreedTargets): Promise<void> {
+  if (!freed.length) return;
   to.sink.remove(freed.filter((f) => f.modelId === to.modelId).map((f) => f.label));
-  return Promise.all(freed.map((f) => to.thumbnails.remove(f.hash))).then(() => {});
+  const removed = await Promise.allSettled(freed.map((f) => to.thumbnails.remove(f.hash)));
+  const failed = removed.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

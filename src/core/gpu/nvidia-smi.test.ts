@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCudaVersion, parseGpuQuery, readGpuStatus } from './nvidia-smi';
 
-// Captured on the lent H100 host (2026-11-27) with the exact query Glimpse runs (tools/gpu/host-1.sh).
+// Captured on the lent H100 host (2026-11-27) with the exact query Glimpse runs (tools/gpu/host-1.sh, now tools/gpu/host.sh).
 const H100_IDLE = readFileSync('test/fixtures/nvidia-smi/h100-80gb-hbm3-idle.csv', 'utf8');
 const H100_BANNER = readFileSync('test/fixtures/nvidia-smi/h100-80gb-hbm3-banner.txt', 'utf8');
 

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Catalog, PhotoRow } from '../catalog/catalog';
 import type { FailedFile } from '../../shared/types';
 import type { ProgressTracker } from './progress';
-import { scanFolder, type ScannedFile, type ScanProblem } from './scan';
+import { OUTSIDE_FOLDER, scanFolder, type ScannedFile, type ScanProblem } from './scan';
 import { describeScanProblem, isWorthReporting } from './scan-problems';
 
 export interface IndexFolder {
@@ -56,7 +56,8 @@ export async function diffFolders(
   // folder without permission must not sweep away its photos and their vectors.
   const unread = new Set<string>();
   const onProblem = (problem: ScanProblem) => {
-    unread.add(problem.path);
+    // A link out of the folder is left out on purpose: what it once brought in is swept, not kept.
+    if (problem.reason !== OUTSIDE_FOLDER) unread.add(problem.path);
     if (isWorthReporting(problem)) failed.push({ path: problem.path, ...describeScanProblem(problem) });
   };
   try {

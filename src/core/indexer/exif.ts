@@ -56,3 +56,12 @@ export async function readExif(bytes: Uint8Array): Promise<PhotoExif> {
     return NONE;
   }
 }
+
+/** EXIF orientation (1–8) as viewers and sharp's autoOrient read it; undefined when absent or unreadable. */
+export async function readOrientation(bytes: Uint8Array): Promise<number | undefined> {
+  try {
+    return await exifr.orientation(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,11 +1,16 @@
 // What the indexer tells the user about paths its scan could not read (a missing folder, a folder
 // without permission, a broken link or a loop of links), and which of them are worth a line.
 import { extname } from 'node:path';
-import { IMAGE_EXTENSIONS, type ScanProblem } from './scan';
+import { IMAGE_EXTENSIONS, OUTSIDE_FOLDER, type ScanProblem } from './scan';
 
 /** Why the scan could not read a path, as a failure code and in the words shown next to it. */
 export function describeScanProblem(problem: ScanProblem): { code: string; reason: string } {
   const { kind, reason } = problem;
+  if (reason === OUTSIDE_FOLDER)
+    return {
+      code: 'outside-folder',
+      reason: 'a symbolic link that leads outside the library folder; not followed',
+    };
   if (reason === 'ELOOP') return { code: 'unreadable', reason: 'a loop of symbolic links' };
   if (reason === 'EACCES' || reason === 'EPERM')
     return kind === 'folder'
@@ -23,7 +28,9 @@ export function describeScanProblem(problem: ScanProblem): { code: string; reaso
   return { code: 'unreadable', reason: `the ${kind} cannot be read (${reason})` };
 }
 
-/** A broken link is only worth a line when it looks like a photo; a folder or a listed file always is. */
+/** A broken link is only worth a line when it looks like a photo; a folder, a listed file, or a link that
+ *  leads out of the folder (what it holds is left out on purpose) always is. */
 export function isWorthReporting(problem: ScanProblem): boolean {
-  return problem.kind !== 'link' || IMAGE_EXTENSIONS.has(extname(problem.path).toLowerCase());
+  if (problem.kind !== 'link' || problem.reason === OUTSIDE_FOLDER) return true;
+  return IMAGE_EXTENSIONS.has(extname(problem.path).toLowerCase());
 }

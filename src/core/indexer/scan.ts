@@ -1,10 +1,11 @@
 // Walks a photo folder: every image file with its size and mtime, skipping hidden and system folders
-// and the user's exclusions, following symbolic links without ever looping.
+// and the user's exclusions, following symbolic links that stay inside the folder without ever looping.
 import type { Dirent } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { PHOTO_EXTENSIONS } from '../../shared/photo-files';
+import { isInside } from '../paths';
 
 /** Extensions Glimpse indexes (src/shared/photo-files.ts), as a set for the walk. */
 export const IMAGE_EXTENSIONS = new Set(PHOTO_EXTENSIONS);
@@ -19,6 +20,10 @@ export const SYSTEM_FOLDERS = new Set([
   '#snapshot',
   'node_modules',
 ]);
+
+/** ScanProblem.reason of a symbolic link whose target lies outside the folder scanned: not followed, so a
+ *  link to `/` or to a file elsewhere never brings in photos the user did not add. */
+export const OUTSIDE_FOLDER = 'EOUTSIDE';
 
 export interface ScannedFile {
   path: string;
@@ -40,6 +45,9 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Called with every problem met (unreadable folder, broken link); the walk goes on. */
   onProblem?: (p: ScanProblem) => void;
+  /** The folder links must stay inside; default the root. A scoped run walking a subfolder passes its
+   *  library folder, so a link to a sibling folder means the same as in a full scan. */
+  boundary?: string;
 }
 
 /** stat() calls in flight: enough to hide disk latency, few enough not to starve the decoder's threads. */
@@ -62,6 +70,14 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
   const stack: string[] = [root];
   const problem = (path: string, kind: ScanProblem['kind'], e: unknown) =>
     opts.onProblem?.({ path, kind, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+  const outside = (path: string) => opts.onProblem?.({ path, kind: 'link', reason: OUTSIDE_FOLDER });
+  let realRoot: string;
+  try {
+    realRoot = await realpath(opts.boundary ?? root);
+  } catch (e) {
+    problem(opts.boundary ?? root, 'folder', e);
+    return;
+  }
 
   while (stack.length) {
     opts.signal?.throwIfAborted();
@@ -71,6 +87,11 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
       real = await realpath(dir);
     } catch (e) {
       problem(dir, 'folder', e);
+      continue;
+    }
+    // Also catches a folder swapped for a link after it was listed.
+    if (!isInside(real, realRoot)) {
+      outside(dir);
       continue;
     }
     if (seenDirs.has(real)) continue;
@@ -89,7 +110,12 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
             files.push(path);
         } else if (entry.isSymbolicLink()) {
           try {
-            const target = await stat(path);
+            const real = await realpath(path);
+            if (!isInside(real, realRoot)) {
+              outside(path);
+              continue;
+            }
+            const target = await stat(real);
             if (target.isDirectory()) {
               if (!isExcluded(path, true)) stack.push(path);
             } else if (

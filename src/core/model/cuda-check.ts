@@ -25,12 +25,12 @@ export function missingLibraries(lib: string): string[] {
   }
 }
 
-/** A plain-words reason the CUDA provider cannot load, or null when nothing obvious is wrong. */
-export function diagnoseCudaProvider(): string | null {
+/** A plain-words reason the CUDA provider cannot load, or null when nothing obvious is wrong.
+ *  `dir` is the folder of onnxruntime-node's native libraries (a stand-in in tests). */
+export function diagnoseCudaProvider(dir: string | null = ortBinaryDir()): string | null {
   if (process.platform !== 'linux' && process.platform !== 'win32') {
     return `CUDA is not offered by onnxruntime-node on ${process.platform}`;
   }
-  const dir = ortBinaryDir();
   if (!dir) return 'onnxruntime-node is not installed';
   const provider = join(
     dir,

@@ -1,8 +1,8 @@
 // Decodes any photo once with sharp into the model's square RGB input (and optionally a WebP thumbnail),
 // naming the file and the reason in a typed error when it cannot.
-import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Sharp, SharpOptions } from 'sharp';
+import { NotRegularFileError, readRegularFile } from '../fs/regular-file';
 import type { PreprocessSpec } from './types';
 
 /** Why a file gave no model input; the indexer stores this per file. */
@@ -67,7 +67,7 @@ export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** Grid previews: effort 2 encodes a detailed 256 px WebP in ~10 ms of CPU against ~16 ms at the
  *  default effort 4, for 2% more bytes. */
-const THUMBNAIL_WEBP = { quality: 80, effort: 2 } as const;
+export const THUMBNAIL_WEBP = { quality: 80, effort: 2 } as const;
 /** What transparent pixels become: LAION's downloader (img2dataset) composited alpha onto white before
  *  CLIP ever saw it, and viewers show logos and cut-outs on light backgrounds. See docs/PREPROCESSING.md. */
 const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
@@ -152,17 +152,13 @@ export async function decodeForModel(
 
 async function readImageFile(path: string): Promise<Buffer> {
   try {
-    const size = (await stat(path)).size;
-    if (size > MAX_FILE_BYTES) {
-      throw new ImageDecodeError(
-        'too-large',
-        path,
-        `the file is ${size} bytes, over the ${MAX_FILE_BYTES} limit`,
-      );
-    }
-    return await readFile(path);
+    // Bounded and checked on the open file: a device or FIFO named .jpg is refused, never read.
+    return await readRegularFile(path, MAX_FILE_BYTES);
   } catch (error) {
-    if (error instanceof ImageDecodeError) throw error;
+    if (error instanceof NotRegularFileError) {
+      const code = error.problem === 'size' ? 'too-large' : 'unreadable';
+      throw new ImageDecodeError(code, path, error.detail);
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
       throw new ImageDecodeError('not-found', path, 'the file does not exist', { cause: error });

@@ -4,12 +4,13 @@ import { cpus } from 'node:os';
 import { readGpuStatus } from '../gpu/nvidia-smi';
 import type { ProviderName } from './providers';
 import { defaultProviders } from './providers';
+import { TensorFiller } from './tensor-filler';
 import { ClipTokenizer } from './tokenizer';
 import { Tower, type TowerRun } from './tower';
 import type { TowerReady } from './tower-protocol';
 import type { ModelBundle, TowerSpec } from './types';
 import { bundlePrecision } from './types';
-import type { TowerInfo, EmbedderInfo } from '../../shared/types';
+import type { TowerInfo, EmbedderInfo, GraphPlacement } from '../../shared/types';
 export type { TowerInfo, EmbedderInfo };
 
 /** Images per batch on the CPU: small, so progress and cancellation stay responsive and memory stays
@@ -41,13 +42,31 @@ export interface EmbedderOptions {
 
 export type ImageBatch = Float32Array | Uint16Array;
 
+/** Tensor buffers kept per batch capacity for embedRgb: one filling while one runs, one spare. */
+const TENSOR_POOL_SIZE = 3;
+
+/** One embedRgb batch: its vectors, the caller's pixel buffer handed back, and where the time went. */
+export interface RgbRun {
+  /** count × dim, L2-normalised. */
+  vectors: Float32Array;
+  dim: number;
+  pixels: Uint8Array;
+  /** The model run (in the tower worker). */
+  runMs: number;
+  /** Normalising pixels into the tensor (on the tensor-fill thread). */
+  fillMs: number;
+}
+
 export class Embedder {
   private visual: Tower | null = null;
   private textual: Tower | null = null;
+  private visualLoad: Promise<TowerInfo> | null = null;
+  private textualLoad: Promise<TowerInfo> | null = null;
   private visualInfo: TowerInfo | null = null;
   private textualInfo: TowerInfo | null = null;
   private tokenizer: Promise<ClipTokenizer> | null = null;
-  private batch: Promise<number> | null = null;
+  private filler: TensorFiller | null = null;
+  private readonly tensorPool = new Map<number, ImageBatch[]>();
   /** Images per batch, once the image tower has loaded and it is known. */
   batchSize: number | null = null;
   private readonly providers: ProviderName[];
@@ -98,20 +117,62 @@ export class Embedder {
     };
   }
 
-  /** Loads the image tower (once) and says where it runs. */
-  async loadVisual(): Promise<TowerInfo> {
-    if (!this.visual) this.visual = this.startTower('image', this.bundle.visual);
-    this.visualInfo ??= this.checkTower('visual', await this.visual.ready);
-    return this.visualInfo;
+  /** Loads the image tower (once), warms it at the batch shape it will run, and says where it runs. */
+  loadVisual(): Promise<TowerInfo> {
+    this.visualLoad ??= (async () => {
+      this.visual ??= this.startTower('image', this.bundle.visual);
+      const info = this.checkTower('visual', await this.visual.ready);
+      this.batchSize = await this.chooseBatchSize(info);
+      const { warmMs, placement } = await this.warmVisual(info, this.batchSize);
+      return (this.visualInfo = { ...info, warmMs, placement });
+    })();
+    return this.visualLoad;
   }
 
-  /** Loads the text tower and tokenizer (once) and says where they run. */
-  async loadTextual(): Promise<TowerInfo> {
-    if (!this.textual) this.textual = this.startTower('text', this.bundle.textual);
-    this.tokenizer ??= ClipTokenizer.fromFile(this.bundle.tokenizer, this.bundle.contextLength);
-    const [ready] = await Promise.all([this.textual.ready, this.tokenizer]);
-    this.textualInfo ??= this.checkTower('textual', ready);
-    return this.textualInfo;
+  /** Loads the text tower and tokenizer (once), warms the tower, and says where they run. */
+  loadTextual(): Promise<TowerInfo> {
+    this.textualLoad ??= (async () => {
+      this.textual ??= this.startTower('text', this.bundle.textual);
+      this.tokenizer ??= ClipTokenizer.fromFile(this.bundle.tokenizer, this.bundle.contextLength);
+      const [ready] = await Promise.all([this.textual.ready, this.tokenizer]);
+      const info = this.checkTower('textual', ready);
+      const ctx = this.bundle.contextLength;
+      const ids = this.bundle.textual.idsDtype === 'int64' ? new BigInt64Array(ctx) : new Int32Array(ctx);
+      const t0 = performance.now();
+      const warm = await this.textual.run(ids, {
+        items: 1,
+        rows: 1,
+        rowLength: ctx,
+        dtype: this.bundle.textual.idsDtype,
+        dims: [1, ctx],
+      });
+      const warmMs = performance.now() - t0;
+      return (this.textualInfo = { ...info, warmMs, placement: warm.placement });
+    })();
+    return this.textualLoad;
+  }
+
+  /**
+   * One run before the first real batch and before anything is timed: CUDA picks its kernels and grows
+   * its memory arena for a shape on first sight, which would otherwise land on the first committed
+   * batch. On a device the production shape is the full batch (every call is padded to it); on the CPU
+   * the shape follows the items anyway and a full ViT-H batch costs seconds, so one image warms it.
+   */
+  private async warmVisual(
+    info: TowerInfo,
+    batchSize: number,
+  ): Promise<{ warmMs: number; placement?: GraphPlacement }> {
+    const s = this.bundle.preprocess.imageSize;
+    const rows = this.bundle.visual.dynamicBatch && info.active !== 'cpu' ? batchSize : 1;
+    const t0 = performance.now();
+    const warm = await this.visual!.run(this.allocImageBatch(rows), {
+      items: rows,
+      rows,
+      rowLength: this.imageLength,
+      dtype: this.bundle.visual.dtype,
+      dims: [rows, 3, s, s],
+    });
+    return { warmMs: performance.now() - t0, placement: warm.placement };
   }
 
   info(): EmbedderInfo {
@@ -130,17 +191,17 @@ export class Embedder {
   /** Images per batch for the loaded image tower: 1 when its graph fixes the batch at 1; else the
    *  caller's choice, else from the provider (and, on CUDA, the card's memory). */
   async imageBatchSize(): Promise<number> {
-    const info = await this.loadVisual();
-    this.batch ??= (async () => {
-      if (!this.bundle.visual.dynamicBatch) return 1;
-      if (this.options.batchSize) return this.options.batchSize;
-      if (info.active !== 'cuda') return DEFAULT_CPU_BATCH;
-      const status = await readGpuStatus();
-      const gpu = status.gpus.find((g) => g.index === (this.options.deviceId ?? 0)) ?? status.gpus[0];
-      return gpuBatchSize(gpu?.memoryTotalMiB ?? null);
-    })();
-    this.batchSize = await this.batch;
-    return this.batchSize;
+    await this.loadVisual();
+    return this.batchSize!;
+  }
+
+  private async chooseBatchSize(info: TowerInfo): Promise<number> {
+    if (!this.bundle.visual.dynamicBatch) return 1;
+    if (this.options.batchSize) return this.options.batchSize;
+    if (info.active !== 'cuda') return DEFAULT_CPU_BATCH;
+    const status = await readGpuStatus();
+    const gpu = status.gpus.find((g) => g.index === (this.options.deviceId ?? 0)) ?? status.gpus[0];
+    return gpuBatchSize(gpu?.memoryTotalMiB ?? null);
   }
 
   /** Elements of one image in the batch tensor. */
@@ -171,6 +232,41 @@ export class Embedder {
       return this.runOneByOne(this.visual!, batch, items, len, dtype, [1, 3, s, s]);
     const rows = info.active === 'cpu' ? items : capacity;
     return this.visual!.run(batch, { items, rows, rowLength: len, dtype, dims: [rows, 3, s, s] });
+  }
+
+  /**
+   * Embeds `count` images given as uint8 RGB (count × size × size × 3, decode.ts's layout). Normalising
+   * into the model's tensor happens on the tensor-fill thread, overlapping the batch before it; tensor
+   * buffers are pooled, so two or more batches can be in flight. `pixels` is transferred (not copied)
+   * and handed back in the result for reuse.
+   */
+  async embedRgb(pixels: Uint8Array, count: number): Promise<RgbRun> {
+    await this.loadVisual();
+    const s = this.bundle.preprocess.imageSize;
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError(`embedRgb: count must be a whole number ≥ 1, got ${count}`);
+    if (pixels.length < count * s * s * 3)
+      throw new RangeError(
+        `embedRgb: pixels hold ${pixels.length} bytes, fewer than ${count} images of ${s}×${s}×3`,
+      );
+    const capacity = Math.max(count, this.batchSize!);
+    this.filler ??= new TensorFiller(this.bundle.preprocess);
+    const free = this.tensorPool.get(capacity) ?? [];
+    this.tensorPool.set(capacity, free);
+    const filled = await this.filler.fill(pixels, free.pop() ?? this.allocImageBatch(capacity), count);
+    try {
+      const run = await this.embedImages(filled.tensor, count);
+      if (free.length < TENSOR_POOL_SIZE) free.push(run.data);
+      return {
+        vectors: run.vectors,
+        dim: run.dim,
+        pixels: filled.pixels,
+        runMs: run.runMs,
+        fillMs: filled.fillMs,
+      };
+    } catch (e) {
+      throw Object.assign(e as Error, { pixels: filled.pixels });
+    }
   }
 
   /** Embeds texts into one [texts.length × dim] array of L2-normalised vectors. */
@@ -224,7 +320,9 @@ export class Embedder {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.visual?.close(), this.textual?.close()]);
+    await Promise.all([this.visual?.close(), this.textual?.close(), this.filler?.close()]);
     this.visual = this.textual = null;
+    this.visualLoad = this.textualLoad = null;
+    this.filler = null;
   }
 }

@@ -1,4 +1,5 @@
 // Messages between an embedding tower's client (tower.ts) and its worker thread (tower-worker.ts).
+import type { GraphPlacement } from '../../shared/types';
 import type { ProviderFallback, ProviderName } from './providers';
 import type { TensorDtype } from './types';
 
@@ -59,6 +60,8 @@ export interface RunResult {
   /** The request's buffer, handed back. */
   data: InputData;
   runMs: number;
+  /** On the session's first run only: where its nodes ran. */
+  placement?: GraphPlacement;
 }
 
 export interface RunError {

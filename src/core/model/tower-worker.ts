@@ -1,20 +1,24 @@
 // Worker thread that owns one onnxruntime session (the image or the text tower). onnxruntime-node's
 // run() blocks its JavaScript thread, so it runs here while the engine keeps decoding and answering.
 import * as ort from 'onnxruntime-node';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parentPort, workerData, type TransferListItem } from 'node:worker_threads';
+import type { GraphPlacement } from '../../shared/types';
 import { diagnoseCudaProvider } from './cuda-check';
 import { toFloat32 } from './float16';
+import { graphPlacement, ortProviderName, parseTrace } from './ort-profile';
 import { explainProviderError, type ProviderFallback, type ProviderName } from './providers';
+import { sessionOptions } from './session-options';
 import type { RunRequest, TowerWorkerData, WorkerToClient } from './tower-protocol';
 
 const config = workerData as TowerWorkerData;
 const port = parentPort!;
+// The first run (the embedder's warm-up) is profiled to learn where each node ran; then profiling stops.
+const profileDir = mkdtempSync(join(tmpdir(), 'glimpse-ort-profile-'));
 const post = (message: WorkerToClient, transfer: TransferListItem[] = []) =>
   port.postMessage(message, transfer);
-
-function providerConfig(name: ProviderName): ort.InferenceSession.ExecutionProviderConfig {
-  return name === 'cuda' || name === 'dml' ? { name, deviceId: config.deviceId } : name;
-}
 
 async function createSession(): Promise<{
   session: ort.InferenceSession;
@@ -32,14 +36,15 @@ async function createSession(): Promise<{
       }
     }
     try {
-      const session = await ort.InferenceSession.create(config.file, {
-        executionProviders: [providerConfig(provider)],
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: provider === 'cpu' ? config.cpuThreads : undefined,
-        // Errors reach the caller as exceptions with our explanation; onnxruntime's own log lines would
-        // only repeat them on stderr.
-        logSeverityLevel: 4,
-      });
+      const session = await ort.InferenceSession.create(
+        config.file,
+        sessionOptions({
+          provider,
+          deviceId: config.deviceId,
+          cpuThreads: config.cpuThreads,
+          profileFilePrefix: join(profileDir, config.kind),
+        }),
+      );
       return { session, active: provider, fallbacks };
     } catch (e) {
       fallbacks.push({ provider, reason: explainProviderError(provider, (e as Error).message) });
@@ -60,12 +65,32 @@ function l2Normalise(values: Float32Array, rows: number, dim: number): Float32Ar
   return out;
 }
 
+/** Ends profiling and reads the first run's trace. Diagnostic only: a trace that cannot be read
+ *  leaves the placement unknown rather than failing the run. */
+function placementOfFirstRun(
+  session: ort.InferenceSession,
+  active: ProviderName,
+): GraphPlacement | undefined {
+  try {
+    session.endProfiling();
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.json'));
+    if (!file) return undefined;
+    const path = join(profileDir, file);
+    return graphPlacement(parseTrace(readFileSync(path, 'utf8'), path), ortProviderName(active));
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const started = performance.now();
   let loaded: Awaited<ReturnType<typeof createSession>>;
   try {
     loaded = await createSession();
   } catch (e) {
+    rmSync(profileDir, { recursive: true, force: true });
     const fallbacks = (e as { fallbacks?: ProviderFallback[] }).fallbacks ?? [];
     post({ type: 'failed', message: (e as Error).message, fallbacks });
     return;
@@ -94,6 +119,7 @@ async function main() {
     loadMs: performance.now() - started,
   });
 
+  let profiling = true;
   port.on('message', async (req: RunRequest) => {
     const t0 = performance.now();
     try {
@@ -105,7 +131,10 @@ async function main() {
       const raw = out.type === 'float16' ? toFloat32(out.data as Uint16Array) : (out.data as Float32Array);
       const vectors = l2Normalise(raw, req.items, dim);
       for (const t of Object.values(result)) t.dispose();
-      post({ type: 'result', id: req.id, vectors, dim, data: req.data, runMs: performance.now() - t0 }, [
+      const runMs = performance.now() - t0;
+      const placement = profiling ? placementOfFirstRun(session, active) : undefined;
+      profiling = false;
+      post({ type: 'result', id: req.id, vectors, dim, data: req.data, runMs, placement }, [
         vectors.buffer as ArrayBuffer,
         req.data.buffer as ArrayBuffer,
       ]);

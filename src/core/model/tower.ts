@@ -1,6 +1,7 @@
 // Client side of one embedding tower: starts its worker thread, waits for the session, and runs
 // batches through it with buffers transferred both ways (no copies of pixel data).
 import { Worker } from 'node:worker_threads';
+import type { GraphPlacement } from '../../shared/types';
 import { workerScript } from '../worker-script';
 import type { ProviderFallback, ProviderName } from './providers';
 import type { InputData, RunRequest, TowerReady, TowerWorkerData, WorkerToClient } from './tower-protocol';
@@ -27,6 +28,8 @@ export interface TowerRun<T extends InputData> {
   /** The input buffer, returned for reuse. */
   data: T;
   runMs: number;
+  /** On the tower's first run only: where the graph's nodes ran. */
+  placement?: GraphPlacement;
 }
 
 interface Pending {
@@ -71,7 +74,13 @@ export class Tower {
     if (!p) return;
     this.pending.delete(msg.id);
     if (msg.type === 'result')
-      p.resolve({ vectors: msg.vectors, dim: msg.dim, data: msg.data, runMs: msg.runMs });
+      p.resolve({
+        vectors: msg.vectors,
+        dim: msg.dim,
+        data: msg.data,
+        runMs: msg.runMs,
+        placement: msg.placement,
+      });
     else p.reject(Object.assign(new Error(msg.message), { data: msg.data }));
   }
 

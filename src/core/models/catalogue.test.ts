@@ -22,7 +22,17 @@ describe('the built-in catalogue', () => {
     const c = builtInCatalogue();
     expect(c.recommendOrder[0]).toBe(DEFAULT_MODEL_ID);
     const first = findEntry(c, DEFAULT_MODEL_ID)!;
-    expect(first).toMatchObject({ layout: 'glimpse', precision: 'fp16', embedDim: 1024, published: false });
+    expect(first).toMatchObject({ layout: 'glimpse', precision: 'fp16', embedDim: 1024 });
+    // Built on the user's machine from LAION's published open_clip checkpoint.
+    expect(first.source.baseUrl).toBe(
+      'https://huggingface.co/laion/CLIP-ViT-H-14-laion2B-s32B-b79K/resolve/main/',
+    );
+    expect(first.build).toEqual({
+      checkpoint: 'open_clip_pytorch_model.safetensors',
+      dtype: 'float16',
+      activation: 'gelu',
+    });
+    expect(first.published ?? true).toBe(true);
     const last = findEntry(c, c.recommendOrder.at(-1)!)!;
     expect(last.hardware.needsGpu).toBe(false);
     expect(c.models.map((m) => m.id)).toEqual(

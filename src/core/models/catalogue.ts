@@ -47,6 +47,16 @@ const sourceSpec = z.object({
 });
 export type SourceSpec = z.infer<typeof sourceSpec>;
 
+/** A model published as a training checkpoint: Glimpse downloads it and builds the bundle itself. */
+const buildSpec = z.object({
+  /** The .safetensors file among the source's files. */
+  checkpoint: relativePath.refine((p) => p.endsWith('.safetensors'), { message: 'a .safetensors file' }),
+  dtype: z.enum(['float16', 'float32']),
+  /** The tensors cannot tell GELU from OpenAI's QuickGELU, so the catalogue says which. */
+  activation: z.enum(['gelu', 'quick_gelu']),
+});
+export type BuildSpec = z.infer<typeof buildSpec>;
+
 const entrySchema = z.object({
   id: modelId,
   name: z.string().min(1),
@@ -65,6 +75,8 @@ const entrySchema = z.object({
     summary: z.string().min(1),
   }),
   source: sourceSpec,
+  /** Set when the source holds a checkpoint to build from rather than a ready bundle. */
+  build: buildSpec.optional(),
   /** false while the source is where the model will be published, not where it is (default true). */
   published: z.boolean().optional(),
 });

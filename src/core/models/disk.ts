@@ -3,7 +3,7 @@ import { statfs } from 'node:fs/promises';
 import { ModelDownloadError } from './errors';
 
 /** Left free after a model lands, so the library, thumbnails and the OS can keep writing. */
-const DISK_MARGIN_BYTES = 256 * 1024 * 1024;
+export const DISK_MARGIN_BYTES = 256 * 1024 * 1024;
 
 /** fs.promises.statfs's shape, injectable so tests can simulate a full disk. */
 export type StatfsFn = (path: string) => Promise<{ bavail: number | bigint; bsize: number | bigint }>;

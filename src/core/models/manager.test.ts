@@ -61,7 +61,7 @@ describe('the model overview', () => {
       suits: true,
       active: false,
     });
-    expect(row(DEFAULT_MODEL_ID)).toMatchObject({ installed: false, suits: false, sizeBytes: 1_975_000_000 });
+    expect(row(DEFAULT_MODEL_ID)).toMatchObject({ installed: false, suits: false, sizeBytes: 3_944_000_000 });
     expect(o.models.filter((m) => m.active)).toHaveLength(1);
   });
 

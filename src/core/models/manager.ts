@@ -155,6 +155,8 @@ export class ModelManager {
           embedDim: entry.embedDim,
           source: entry.source,
           published: entry.published ?? true,
+          build: entry.build,
+          name: entry.name,
         }
       : {
           id: checkModelId(idArg),

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'n
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { BundleError, loadBundle } from '../model/bundle';
-import type { SourceSpec } from './catalogue';
+import { buildAndInstall, bundleSizeEstimate } from './build-install';
+import type { BuildSpec, SourceSpec } from './catalogue';
 import { ensureFreeSpace, formatBytes, type StatfsFn } from './disk';
 import { DEFAULT_RETRY, downloadFile, type RetryPolicy } from './download-file';
 import { cancelled, ModelDownloadError } from './errors';
@@ -24,6 +25,10 @@ export interface PullTarget {
   source: Partial<SourceSpec> & { baseUrl: string };
   /** False when the catalogue says its source is not yet online: failures then say what to do. */
   published: boolean;
+  /** The source is a checkpoint to build the bundle from (catalogue models published that way). */
+  build?: BuildSpec;
+  /** Display name for a built bundle's model.json. */
+  name?: string;
 }
 
 export interface PullOptions {
@@ -32,6 +37,8 @@ export interface PullOptions {
   from?: string;
   /** Replace an installed model of the same id. */
   replace?: boolean;
+  /** Checkpoint sources: keep the downloaded checkpoint (in modelsDir/.checkpoints/<id>/) after building. */
+  keepCheckpoint?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: PullProgress) => void;
   /** Things worth telling the user that are not errors (a retry, a server that ignored Range). */
@@ -53,6 +60,8 @@ export interface PullResult {
   bytesDownloaded: number;
   bytesResumed: number;
   seconds: number;
+  /** Checkpoint sources kept with keepCheckpoint: where the checkpoint now is. */
+  checkpoint?: string | null;
 }
 
 interface Manifest {
@@ -205,6 +214,8 @@ export async function pullModel(
       total += f.size;
       needed += Math.max(0, f.size - (await sizeOf(join(partial, f.path))));
     }
+    // A checkpoint and the bundle built from it are both on disk until the build is installed: check the peak.
+    if (target.build) needed += bundleSizeEstimate(total, target.build.dtype);
     await ensureFreeSpace(modelsDir, needed, `downloading ${id}`, opts.statfs);
     Object.assign(meter.state, { filesTotal: resolved.files.length, bytesTotal: total });
 
@@ -219,6 +230,33 @@ export async function pullModel(
       const r = await downloadFile(file, join(partial, file.path), ctx);
       resumed += r.resumed;
       meter.state.filesDone++;
+    }
+
+    if (target.build) {
+      const built = await buildAndInstall({
+        id,
+        name: target.name,
+        build: target.build,
+        partial,
+        modelsDir,
+        sourceLabel: resolved.label,
+        meter,
+        replace: opts.replace,
+        keepCheckpoint: opts.keepCheckpoint,
+        statfs: opts.statfs,
+      });
+      rmQuiet(manifestFile);
+      meter.phase('done', null);
+      return {
+        id,
+        model: built.model,
+        source: resolved.label,
+        files: built.model.record?.files.length ?? 0,
+        bytesDownloaded: meter.bytesFromNetwork,
+        bytesResumed: resumed,
+        seconds: (performance.now() - started) / 1000,
+        checkpoint: built.checkpoint,
+      };
     }
 
     meter.phase('installing', null);

@@ -37,7 +37,8 @@ type Row = LabelledPhoto;
 export class Searcher {
   constructor(
     private readonly catalog: Catalog,
-    private readonly vectors: VectorIndex,
+    /** The vector index, or the GPU exact search beside it (vectors/gpu/gpu-search.ts). */
+    private readonly vectors: Pick<VectorIndex, 'size' | 'search'>,
     private readonly modelId: string,
   ) {}
 

@@ -23,25 +23,46 @@ function sidecar(files: IndexFiles, generation: number, over: Partial<Sidecar> =
     generation,
     count: 3,
     elements: 4,
-    file: files.graphFile(generation),
-    bytes: 5,
-    checksum: `sha256:${'0'.repeat(64)}`,
+    shards: [
+      {
+        file: files.graphFile(generation, 0),
+        bytes: 5,
+        checksum: `sha256:${'0'.repeat(64)}`,
+        count: 2,
+        elements: 2,
+      },
+      {
+        file: files.graphFile(generation, 1),
+        bytes: 6,
+        checksum: `sha256:${'1'.repeat(64)}`,
+        count: 1,
+        elements: 2,
+      },
+    ],
     savedAt: '2026-11-27T00:00:00.000Z',
     ...over,
   };
 }
 
-const shape = { dim: 16, modelId: 'model-a', M: 16, efConstruction: 200 };
+const shape = { dim: 16, modelId: 'model-a', M: 16, efConstruction: 200, count: 3 };
 
 describe('the index files', () => {
-  it('commits a graph and its sidecar, and removes older generations', async () => {
+  it('commits every shard graph and the sidecar, and removes older generations', async () => {
     const files = new IndexFiles(dir, 'vectors');
-    await writeFile(files.tempGraphPath(1), 'one');
+    await writeFile(files.tempGraphPath(1, 0), 'one');
+    await writeFile(files.tempGraphPath(1, 1), 'one, shard 1');
     await files.commit(sidecar(files, 1));
-    await writeFile(files.tempGraphPath(2), 'two');
+    await writeFile(files.tempGraphPath(2, 0), 'two');
+    await writeFile(files.tempGraphPath(2, 1), 'two, shard 1');
+    await writeFile(join(dir, 'vectors-1.hnsw'), 'format 1, unsharded'); // left by an older version
     await writeFile(join(dir, 'vectors-extra-1.hnsw'), 'another index'); // not this index's file
     await files.commit(sidecar(files, 2));
-    expect((await readdir(dir)).sort()).toEqual(['vectors-2.hnsw', 'vectors-extra-1.hnsw', 'vectors.json']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'vectors-2-0.hnsw',
+      'vectors-2-1.hnsw',
+      'vectors-extra-1.hnsw',
+      'vectors.json',
+    ]);
     expect(await files.readSidecar()).toEqual({ sidecar: sidecar(files, 2) });
   });
 
@@ -52,17 +73,28 @@ describe('the index files', () => {
     expect(await files.readSidecar()).toEqual({ problem: expect.stringMatching(/not JSON/) });
     await writeFile(files.sidecarPath, JSON.stringify({ ...sidecar(files, 1), dim: -4 }));
     expect(await files.readSidecar()).toEqual({ problem: expect.stringMatching(/field "dim"/) });
-    await writeFile(files.sidecarPath, JSON.stringify({ ...sidecar(files, 1), file: '../elsewhere.hnsw' }));
+    const good = sidecar(files, 1);
+    const elsewhere = {
+      ...good,
+      shards: [{ ...good.shards[0]!, file: '../elsewhere.hnsw' }, good.shards[1]],
+    };
+    await writeFile(files.sidecarPath, JSON.stringify(elsewhere));
     expect(await files.readSidecar()).toEqual({
       problem: expect.stringMatching(/not this index's generation file/),
     });
+    await writeFile(files.sidecarPath, JSON.stringify({ ...good, count: 4 }));
+    expect(await files.readSidecar()).toEqual({ problem: expect.stringMatching(/do not add up/) });
+    await writeFile(files.sidecarPath, JSON.stringify({ ...good, format: 1 }));
+    expect(await files.readSidecar()).toEqual({ problem: expect.stringMatching(/field "format"/) });
   });
 
   it('discards the sidecar and every graph generation', async () => {
     const files = new IndexFiles(dir, 'vectors');
-    await writeFile(files.tempGraphPath(1), 'one');
+    await writeFile(files.tempGraphPath(1, 0), 'one');
+    await writeFile(files.tempGraphPath(1, 1), 'one, shard 1');
     await files.commit(sidecar(files, 1));
-    await writeFile(files.tempGraphPath(2), 'half-written');
+    await writeFile(files.tempGraphPath(2, 0), 'half-written');
+    await writeFile(join(dir, 'vectors-1.hnsw'), 'format 1');
     await files.discard();
     expect(await readdir(dir)).toEqual([]);
   });
@@ -79,6 +111,12 @@ describe('the index files', () => {
       /model "model-a", not "b"/,
     );
     expect(sidecarMismatch(path, s, { ...shape, M: 8 }, { generation: 4, count: 3 })).toMatch(/M=16/);
+    // Parameters left to the library's size: any graph that still suits its count is loaded.
+    const bySize = { ...shape, M: null, efConstruction: null };
+    expect(sidecarMismatch(path, s, bySize, { generation: 4, count: 3 })).toBeNull();
+    expect(sidecarMismatch(path, s, { ...bySize, count: 2_000_000 }, { generation: 4, count: 3 })).toMatch(
+      /built with M=16 efConstruction=200, 2000000 photos need M=24/,
+    );
     expect(sidecarMismatch(path, s, shape, null)).toMatch(/not recorded in the database/);
     expect(sidecarMismatch(path, s, shape, { generation: 5, count: 3 })).toMatch(
       /generation 4, the database recorded 5/,

@@ -5,7 +5,8 @@ export interface IndexWorkerConfig {
   dim: number;
   M: number;
   efConstruction: number;
-  efSearch: number;
+  /** Fixed candidate list size for searches, or null for efFor(graph size, k) per search. */
+  efSearch: number | null;
   /** Graph file shown in errors. */
   displayName: string;
 }

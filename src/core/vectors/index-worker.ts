@@ -21,6 +21,7 @@ import { OpQueue, type QueuedOp } from './op-queue';
 import {
   ACK_INTERVAL_MS,
   COMPACT_DELETED_FRACTION,
+  efFor,
   GROWTH_FACTOR,
   MIN_CAPACITY,
   OVERFETCH_LIMIT,
@@ -125,7 +126,6 @@ class IndexWorker {
       efConstruction: config.efConstruction,
       randomSeed: RANDOM_SEED,
     });
-    graph.setEf(config.efSearch);
     return graph;
   }
 
@@ -147,7 +147,6 @@ class IndexWorker {
       throw new Error(`${req.file}: checksum ${checksum}, the sidecar says ${req.checksum}`);
     const graph = new hnswlib.HierarchicalNSW(SPACE, config.dim);
     await this.trackNative(graph.readIndex(req.file));
-    graph.setEf(config.efSearch); // loading resets ef to 10
     const ids = graph.getIdsList();
     if (graph.getCurrentCount() !== req.elements || ids.length !== req.elements) {
       throw new Error(`${req.file}: ${graph.getCurrentCount()} nodes, the sidecar says ${req.elements}`);
@@ -186,6 +185,8 @@ class IndexWorker {
     else fetch = k + shadowed.size;
     for (let i = 0; i < config.dim; i++) this.scratch[i] = query[i]!;
     fetch = Math.min(fetch, graph.getMaxElements());
+    // Set per search: the adaptive ef follows the graph's size and k (loading also resets ef to 10).
+    graph.setEf(config.efSearch ?? efFor(graph.getCurrentCount(), fetch));
     const found = filter
       ? graph.searchKnn(this.scratch, fetch, filter)
       : graph.searchKnn(this.scratch, fetch);

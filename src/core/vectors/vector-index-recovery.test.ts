@@ -47,6 +47,7 @@ const options = (over: Partial<VectorIndexOptions> = {}): VectorIndexOptions => 
   dir,
   dim: 16,
   modelId: 'model-a',
+  shards: 2,
   ...over,
 });
 
@@ -128,14 +129,14 @@ describe('reopening a saved vector index', () => {
 
   it('rebuilds from a truncated graph file without handing it to hnswlib', async () => {
     const saved = await savedIndex();
-    await truncate(saved.file, Math.floor(saved.bytes / 2));
+    await truncate(saved.files[0]!.file, Math.floor(saved.files[0]!.bytes / 2));
     const src = source(16);
     await expectRebuilt(await reopen(options(), saved, src), /bytes, the sidecar says/, src);
   });
 
   it('rebuilds from a graph file overwritten with garbage of the same size', async () => {
     const saved = await savedIndex();
-    await writeFile(saved.file, randomBytes(saved.bytes));
+    await writeFile(saved.files[0]!.file, randomBytes(saved.files[0]!.bytes));
     const src = source(16);
     await expectRebuilt(
       await reopen(options(), saved, src),
@@ -146,7 +147,7 @@ describe('reopening a saved vector index', () => {
 
   it('rebuilds when the graph file is gone or the sidecar is not JSON', async () => {
     const saved = await savedIndex();
-    await rm(saved.file);
+    await rm(saved.files[0]!.file);
     const src = source(16);
     await expectRebuilt(await reopen(options(), saved, src), /missing/, src);
     await writeFile(join(dir, 'vectors.json'), '{ truncated');
@@ -156,11 +157,36 @@ describe('reopening a saved vector index', () => {
 
   it('discards the stale files when it rebuilds, and its next save starts above every old generation', async () => {
     const saved = await savedIndex();
-    const before = (await stat(saved.file)).size;
-    expect(before).toBe(saved.bytes);
+    const before = (await stat(saved.files[0]!.file)).size;
+    expect(before).toBe(saved.files[0]!.bytes);
     const { index } = await reopen(options(), { ...saved, generation: 7 }, source(16));
     expect(await readdir(dir)).toEqual([]);
     expect((await index.save()).generation).toBe(8);
+  });
+
+  it('rebuilds with the parameters its size asks for once a library outgrows its graph, losing nothing', async () => {
+    const index = await VectorIndex.open(options({ M: 8, efConstruction: 50 }), null, source(16));
+    await index.flush();
+    const saved = await index.save();
+    await index.close();
+    const src = source(16);
+    const result = await reopen(options(), saved, src);
+    await expectRebuilt(
+      result,
+      /built with M=8 efConstruction=50, 150 photos need M=16 efConstruction=200/,
+      src,
+    );
+    expect(result.index.buildParams).toEqual({ M: 16, efConstruction: 200 });
+  });
+
+  it('loads a graph whose parameters still suit the library when none are asked for', async () => {
+    const index = await VectorIndex.open(options({ M: 32, efConstruction: 300 }), null, source(16));
+    await index.flush();
+    const saved = await index.save();
+    await index.close();
+    const { index: reopened } = await reopen(options(), saved, source(16));
+    expect(reopened.opened.from).toBe('file');
+    expect(reopened.buildParams).toEqual({ M: 32, efConstruction: 300 });
   });
 
   it('skips unusable vectors from the database and says which', async () => {

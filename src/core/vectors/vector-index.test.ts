@@ -28,15 +28,22 @@ function dataset(n: number, dim = DIM, seed = 1) {
 
 const nothing: VectorSource = { count: 0, items: () => [] };
 
+/** Graphs side by side in the index under test: every behaviour must hold for one shard and for several. */
+let shards = 1;
+
 async function openEmpty(dim = DIM): Promise<VectorIndex> {
-  const index = await VectorIndex.open({ dir, dim, modelId: 'test-model' }, null, nothing);
+  const index = await VectorIndex.open({ dir, dim, modelId: 'test-model', shards }, null, nothing);
   opened.push(index);
   return index;
 }
 
 const labelsOf = (hits: Array<{ label: number }>) => hits.map((h) => h.label);
 
-describe('the vector index', () => {
+describe.each([1, 3])('the vector index with %i shard(s)', (shardCount) => {
+  beforeEach(() => {
+    shards = shardCount;
+  });
+
   it('finds the exact top k of what was added, scored by inner product', async () => {
     const index = await openEmpty();
     const { rows, labels, items } = dataset(300);
@@ -152,9 +159,12 @@ describe('the vector index', () => {
         throw new Error('a loaded index must not read the database');
       },
     };
+    // No shard count asked for: the saved index keeps its own, whatever this machine would choose.
     const reopened = await VectorIndex.open({ dir, dim: DIM, modelId: 'test-model' }, saved, untouched);
     opened.push(reopened);
     expect(reopened.opened).toMatchObject({ from: 'file', reason: null });
+    expect(reopened.shardCount).toBe(shardCount);
+    expect(saved.files).toHaveLength(shardCount);
     expect(reopened.generation).toBe(1);
     expect(reopened.size).toBe(297);
     expect(reopened.has(1002)).toBe(false);

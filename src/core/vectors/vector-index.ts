@@ -1,18 +1,22 @@
 // The photo vector index as the engine sees it: vectors are searchable the moment they are added
-// (an exact scan covers what the graph has not taken in), while a worker thread inserts them into
-// the HNSW graph; the graph file is loaded only when it provably matches the database, else rebuilt.
+// (an exact scan covers what the graphs have not taken in), while worker threads insert them into
+// HNSW graph shards side by side; the graph files are loaded only when they provably match the
+// database, else rebuilt.
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { sortedLabels, type AllowList } from './allow-list';
 import { byScore, type ScoredLabel } from './exact';
-import { ExactTail } from './exact-tail';
-import { IndexFiles, sidecarMismatch, SIDECAR_FORMAT, type IndexManifest, type Sidecar } from './index-files';
-import { IndexClient, VectorIndexError } from './index-client';
+import { IndexFiles, sidecarMismatch, type IndexManifest, type ShardFile, type Sidecar } from './index-files';
+import { VectorIndexError } from './index-client';
 import type { IndexStats } from './index-protocol';
 import { itemProblem, queryProblem } from './item-checks';
-import { DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH, DEFAULT_M, GROWTH_FACTOR, SPACE } from './params';
+import { buildParamsFor, defaultShardCount, GROWTH_FACTOR } from './params';
+import { RebuildProgress } from './rebuild-progress';
+import { Shard, sumStats } from './shard';
+import type { ChangeListener, VectorItem, VectorSource } from './vector-types';
 
 export { VectorIndexError };
-export type { AllowList, IndexManifest, IndexStats };
+export type { AllowList, ChangeListener, IndexManifest, IndexStats, VectorItem, VectorSource };
 export type SearchHit = ScoredLabel;
 
 export interface VectorIndexOptions {
@@ -24,26 +28,16 @@ export interface VectorIndexOptions {
   modelId: string;
   /** File stem, so one folder can hold several indexes; 'vectors' by default. */
   name?: string;
+  /** Build parameters; by default chosen from the library's size (params.ts buildParamsFor). */
   M?: number;
   efConstruction?: number;
-  /** Candidate list size for searches (≥ k is enforced by hnswlib). */
+  /** Fixed candidate list size for searches (≥ k is enforced by hnswlib); by default efFor(size, k). */
   efSearch?: number;
+  /** Graphs built side by side when the index is (re)built; a saved index keeps its own count. */
+  shards?: number;
   /** Beside another process that owns the files: load the saved graph if it matches, never write or
    *  discard a file; a mismatch rebuilds in memory only, and save() is refused. */
   readOnly?: boolean;
-}
-
-export interface VectorItem {
-  /** Caller-assigned integer in [0, 2³²) (the database maps label ↔ photo). */
-  label: number;
-  /** L2-normalised, `dim` floats. Copied, so the caller may reuse the buffer. */
-  vector: Float32Array;
-}
-
-/** The database's vectors for a rebuild: how many, and a way to read them. */
-export interface VectorSource {
-  count: number;
-  items: () => Iterable<VectorItem> | AsyncIterable<VectorItem>;
 }
 
 export interface OpenReport {
@@ -58,9 +52,8 @@ export interface OpenReport {
 
 /** What save() wrote; the database records `generation` and `count` and passes them to open(). */
 export interface SavedIndex extends IndexManifest {
-  file: string;
-  bytes: number;
-  checksum: string;
+  /** One graph file per shard, `file` a full path. */
+  files: ShardFile[];
 }
 
 /** Items read from the source per message to the worker during a rebuild. */
@@ -68,43 +61,35 @@ const REBUILD_BATCH = 256;
 /** Reasons kept in OpenReport.skippedExamples. */
 const SKIPPED_EXAMPLES = 5;
 
-interface Progress {
-  firstSeq: number;
-  lastSeq: number | null;
-  total: number;
-  report: (done: number, total: number) => void;
+interface Params {
+  M: number;
+  efConstruction: number;
+  efSearch: number | null;
 }
 
 export class VectorIndex {
   readonly opened: OpenReport = { from: 'rebuild', reason: null, skipped: 0, skippedExamples: [], ms: 0 };
-  private readonly worker: IndexClient;
+  private shards: Shard[] = [];
   private readonly live = new Set<number>();
-  private readonly tail = new ExactTail();
-  /** Sequence number of the last change sent to the worker, and of the last one it has applied. */
-  private seq = 0;
-  private appliedSeq = 0;
   private savedGeneration = 0;
   /** Highest generation seen on disk or in the database: the next save goes above it. */
   private generationFloor = 0;
-  private progress: Progress | null = null;
+  private progress: RebuildProgress | null = null;
   private saving: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<ChangeListener>();
 
   private constructor(
     readonly dim: number,
     readonly modelId: string,
-    private readonly params: { M: number; efConstruction: number; efSearch: number },
+    private params: Params,
     private readonly files: IndexFiles,
     readonly readOnly: boolean,
-  ) {
-    this.worker = new IndexClient({ dim, ...params, displayName: files.sidecarPath }, (seq) =>
-      this.onApplied(seq),
-    );
-  }
+  ) {}
 
   /**
    * Loads the saved index if its sidecar matches this model, parameters and the database's record
-   * (`expected`) and its checksum holds; otherwise discards it and rebuilds from `source`. Resolves
-   * once every source vector is queued (and so searchable); `onProgress` then follows the graph
+   * (`expected`) and its checksums hold; otherwise discards it and rebuilds from `source`. Resolves
+   * once every source vector is queued (and so searchable); `onProgress` then follows the graphs
    * catching up, ending at (total, total); flush() waits for it.
    */
   static async open(
@@ -115,13 +100,16 @@ export class VectorIndex {
   ): Promise<VectorIndex> {
     const started = performance.now();
     const files = new IndexFiles(opts.dir, opts.name ?? 'vectors');
-    const params = {
-      M: opts.M ?? DEFAULT_M,
-      efConstruction: opts.efConstruction ?? DEFAULT_EF_CONSTRUCTION,
-      efSearch: opts.efSearch ?? DEFAULT_EF_SEARCH,
+    const bySize = buildParamsFor(source.count);
+    const params: Params = {
+      M: opts.M ?? bySize.M,
+      efConstruction: opts.efConstruction ?? bySize.efConstruction,
+      efSearch: opts.efSearch ?? null,
     };
-    for (const [field, value] of Object.entries({ dim: opts.dim, ...params })) {
-      if (!Number.isInteger(value) || value < 1)
+    const shardCount = opts.shards ?? defaultShardCount(availableParallelism());
+    for (const [field, value] of Object.entries({ dim: opts.dim, shards: shardCount, ...params })) {
+      if (value === null && field === 'efSearch') continue;
+      if (!Number.isInteger(value) || (value as number) < 1)
         throw new RangeError(`${files.sidecarPath}: ${field} ${value} is not a positive integer`);
     }
     if (!opts.modelId) throw new RangeError(`${files.sidecarPath}: modelId is empty`);
@@ -138,33 +126,26 @@ export class VectorIndex {
         reason = sidecarMismatch(
           files.sidecarPath,
           s,
-          { dim: opts.dim, modelId: opts.modelId, ...params },
+          {
+            dim: opts.dim,
+            modelId: opts.modelId,
+            M: opts.M ?? null,
+            efConstruction: opts.efConstruction ?? null,
+            count: source.count,
+          },
           expected,
         );
-        if (!reason) {
-          const file = files.graphPath(s.generation);
-          const { bytes, checksum, count, elements } = s;
-          try {
-            const labels = await index.worker.call<'load'>({
-              op: 'load',
-              file,
-              bytes,
-              checksum,
-              count,
-              elements,
-            });
-            for (const label of labels) index.live.add(label);
-            index.savedGeneration = s.generation;
-          } catch (e) {
-            reason = (e as Error).message;
-          }
-        }
+        if (!reason) reason = await index.load(s);
       }
       index.opened.from = reason ? 'rebuild' : 'file';
       index.opened.reason = reason;
       if (reason) {
+        await index.closeShards();
+        index.params = params;
+        index.startShards(shardCount);
         if (!readOnly) await files.discard();
-        await index.worker.call<'create'>({ op: 'create', capacity: source.count * GROWTH_FACTOR });
+        const capacity = (source.count * GROWTH_FACTOR) / shardCount;
+        await Promise.all(index.shards.map((shard) => shard.create(capacity)));
         await index.rebuild(source, onProgress);
       }
       index.opened.ms = performance.now() - started;
@@ -175,14 +156,55 @@ export class VectorIndex {
     }
   }
 
+  /** Loads every shard of a matching sidecar (with the parameters it was built with); why not, or null. */
+  private async load(s: Sidecar): Promise<string | null> {
+    this.params = { ...this.params, M: s.M, efConstruction: s.efConstruction };
+    this.startShards(s.shards.length);
+    try {
+      const loaded = await Promise.all(
+        s.shards.map((f, i) => {
+          const { bytes, checksum, count, elements } = f;
+          return this.shards[i]!.load({
+            file: this.files.graphPath(s.generation, i),
+            bytes,
+            checksum,
+            count,
+            elements,
+          });
+        }),
+      );
+      for (const labels of loaded) for (const label of labels) this.live.add(label);
+      this.savedGeneration = s.generation;
+      return null;
+    } catch (e) {
+      this.live.clear();
+      return (e as Error).message;
+    }
+  }
+
+  private startShards(count: number): void {
+    const { M, efConstruction, efSearch } = this.params;
+    this.shards = Array.from(
+      { length: count },
+      (_, i) =>
+        new Shard(
+          { dim: this.dim, M, efConstruction, efSearch, displayName: `${this.files.sidecarPath} shard ${i}` },
+          () => this.reportProgress(),
+        ),
+    );
+  }
+
+  private async closeShards(): Promise<void> {
+    await Promise.all(this.shards.map((shard) => shard.close()));
+    this.shards = [];
+  }
+
   private async rebuild(
     source: VectorSource,
     onProgress?: (done: number, total: number) => void,
   ): Promise<void> {
-    const report = onProgress ?? (() => {});
-    const progress: Progress = { firstSeq: this.seq + 1, lastSeq: null, total: source.count, report };
+    const progress = new RebuildProgress(this.shards, source.count, onProgress ?? (() => {}));
     this.progress = progress;
-    report(0, source.count);
     let batch: VectorItem[] = [];
     for await (const item of source.items()) {
       const problem = this.problem(item);
@@ -197,9 +219,7 @@ export class VectorIndex {
       }
     }
     this.add(batch);
-    progress.lastSeq = this.seq;
-    progress.total = this.seq - progress.firstSeq + 1;
-    this.reportProgress(this.appliedSeq);
+    progress.queued();
   }
 
   /** Queues vectors (new labels or new vectors for existing ones); searchable at once. */
@@ -212,34 +232,44 @@ export class VectorIndex {
     }
     if (!list.length) return;
     const { dim } = this;
-    // Shared memory: the worker reads the same floats this side scans, one copy of each vector.
-    const vectors = new Float32Array(new SharedArrayBuffer(list.length * dim * 4));
-    const labels = new Uint32Array(list.length);
-    const firstSeq = this.seq + 1;
-    list.forEach(({ label, vector }, i) => {
-      vectors.set(vector, i * dim);
-      labels[i] = label;
-      this.tail.set(label, firstSeq + i, vectors.subarray(i * dim, (i + 1) * dim));
-      this.live.add(label);
+    const perShard: VectorItem[][] = this.shards.map(() => []);
+    for (const item of list) perShard[this.shardOf(item.label)]!.push(item);
+    perShard.forEach((part, s) => {
+      if (!part.length) return;
+      // Shared memory: the worker reads the same floats this side scans, one copy of each vector.
+      const vectors = new Float32Array(new SharedArrayBuffer(part.length * dim * 4));
+      const labels = new Uint32Array(part.length);
+      part.forEach(({ label, vector }, i) => {
+        vectors.set(vector, i * dim);
+        labels[i] = label;
+        this.live.add(label);
+      });
+      this.shards[s]!.add(labels, vectors, dim);
     });
-    this.seq += list.length;
-    this.worker.send({ type: 'insert', firstSeq, labels, vectors });
+    for (const listener of this.listeners) listener.added(list);
   }
 
   /** Removes labels (unknown ones are ignored); returns how many were present. */
   remove(labels: Iterable<number>): number {
     this.usable();
-    const gone: number[] = [];
+    const perShard: number[][] = this.shards.map(() => []);
+    let removed = 0;
     for (const label of labels) {
       if (!this.live.delete(label)) continue;
-      this.tail.delete(label);
-      gone.push(label);
+      perShard[this.shardOf(label)]!.push(label);
+      removed++;
     }
-    if (gone.length) {
-      this.worker.send({ type: 'remove', firstSeq: this.seq + 1, labels: Uint32Array.from(gone) });
-      this.seq += gone.length;
-    }
-    return gone.length;
+    perShard.forEach((gone, s) => {
+      if (gone.length) this.shards[s]!.remove(gone);
+    });
+    if (removed) for (const listener of this.listeners) listener.removed(perShard.flat());
+    return removed;
+  }
+
+  /** Tells `listener` of every change from now on; returns the function that stops it. */
+  watch(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   has(label: number): boolean {
@@ -252,11 +282,12 @@ export class VectorIndex {
   }
 
   /**
-   * The k labels with the highest inner product with `query`, best first: the graph's answer merged
-   * with an exact scan of vectors not yet in it. `allow` restricts results to those labels: labels, not
-   * a predicate, as the graph lives in another thread; pass an ascending Uint32Array (a catalog query
-   * with ORDER BY) to skip the sort a Set needs. A very selective filter (a few hundred labels) is
-   * better served by scoring those labels' vectors exactly, as hnswlib then walks most of the graph.
+   * The k labels with the highest inner product with `query`, best first: every shard's graph answer
+   * merged with an exact scan of vectors not yet in it. `allow` restricts results to those labels:
+   * labels, not a predicate, as the graphs live in other threads; pass an ascending Uint32Array (a
+   * catalog query with ORDER BY) to skip the sort a Set needs. A very selective filter (a few hundred
+   * labels) is better served by scoring those labels' vectors exactly, as hnswlib then walks most of
+   * the graph.
    */
   async search(query: Float32Array, k: number, allow?: AllowList): Promise<SearchHit[]> {
     this.usable();
@@ -265,24 +296,17 @@ export class VectorIndex {
     if (problem) throw new RangeError(problem);
     if (this.live.size === 0) return [];
     const labels = allow ? sortedLabels(allow, where) : null;
-    const copy = query.slice(); // the caller may reuse its buffer while the worker searches
-    const fromGraph = this.worker.call<'search'>({ op: 'search', query: copy, k, allow: labels });
-    const exact = this.tail.search(copy, k, labels); // runs while the worker searches
-    const graph = await fromGraph;
-    const merged = new Map<number, number>();
-    for (const hit of exact) merged.set(hit.label, hit.score);
-    graph.labels.forEach((label, i) => {
-      if (!merged.has(label)) merged.set(label, graph.scores[i]!);
-    });
+    const copy = query.slice(); // the caller may reuse its buffer while the workers search
+    const answers = await Promise.all(this.shards.map((shard) => shard.search(copy, k, labels)));
     const hits: SearchHit[] = [];
     // Labels removed while the search ran are not returned.
-    for (const [label, score] of merged) if (this.live.has(label)) hits.push({ label, score });
+    for (const answer of answers) for (const hit of answer) if (this.live.has(hit.label)) hits.push(hit);
     return hits.sort(byScore).slice(0, k);
   }
 
-  /** Vectors added but not yet in the graph (searched exactly). */
+  /** Vectors added but not yet in a graph (searched exactly). */
   get pending(): number {
-    return this.tail.size;
+    return this.shards.reduce((sum, shard) => sum + shard.pending, 0);
   }
 
   /** Live labels, pending ones included. */
@@ -290,25 +314,36 @@ export class VectorIndex {
     return this.live.size;
   }
 
-  /** Generation of the file this index was loaded from or last saved to; 0 if neither. */
+  /** Graphs built side by side (a saved index keeps the count it was built with). */
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  /** The build parameters of the graphs (chosen from the library's size unless given). */
+  get buildParams(): { M: number; efConstruction: number } {
+    return { M: this.params.M, efConstruction: this.params.efConstruction };
+  }
+
+  /** Generation of the files this index was loaded from or last saved to; 0 if neither. */
   get generation(): number {
     return this.savedGeneration;
   }
 
-  /** Waits until everything added or removed so far is in the graph (and any compaction is done). */
+  /** Waits until everything added or removed so far is in the graphs (and any compaction is done). */
   async flush(): Promise<void> {
     this.usable();
-    await this.worker.call<'flush'>({ op: 'flush', seq: this.seq });
+    await Promise.all(this.shards.map((shard) => shard.flush()));
   }
 
-  async stats(): Promise<IndexStats & { pending: number }> {
+  async stats(): Promise<IndexStats & { pending: number; shards: number }> {
     this.usable();
-    return { ...(await this.worker.call<'stats'>({ op: 'stats' })), pending: this.pending };
+    const all = await Promise.all(this.shards.map((shard) => shard.stats()));
+    return { ...sumStats(all), pending: this.pending, shards: this.shards.length };
   }
 
   /**
-   * Writes the graph with every change made so far as a new generation (temp file, fsync, rename,
-   * then the sidecar the same way). Record the returned generation and count in the database.
+   * Writes every shard's graph, with every change made so far, as a new generation (temp files, fsync,
+   * rename, then the sidecar the same way). Record the returned generation and count in the database.
    */
   save(): Promise<SavedIndex> {
     const run = this.saving.then(() => this.saveNow());
@@ -320,55 +355,35 @@ export class VectorIndex {
     this.usable();
     if (this.readOnly) throw new VectorIndexError(`${this.files.sidecarPath}: opened read-only, not saved`);
     const generation = ++this.generationFloor;
-    const r = await this.worker.call<'save'>({
-      op: 'save',
-      seq: this.seq,
-      file: this.files.tempGraphPath(generation),
-    });
-    const sidecar: Sidecar = {
-      format: SIDECAR_FORMAT,
-      space: SPACE,
-      dim: this.dim,
-      modelId: this.modelId,
-      M: this.params.M,
-      efConstruction: this.params.efConstruction,
+    const written = await Promise.all(
+      this.shards.map((shard, i) => shard.save(this.files.tempGraphPath(generation, i))),
+    );
+    const sidecar = this.files.sidecarFor(
+      { dim: this.dim, modelId: this.modelId, M: this.params.M, efConstruction: this.params.efConstruction },
       generation,
-      count: r.count,
-      elements: r.elements,
-      file: this.files.graphFile(generation),
-      bytes: r.bytes,
-      checksum: r.checksum,
-      savedAt: new Date().toISOString(),
-    };
+      written,
+    );
     await this.files.commit(sidecar);
     this.savedGeneration = generation;
     return {
       generation,
-      count: r.count,
-      file: this.files.graphPath(generation),
-      bytes: r.bytes,
-      checksum: r.checksum,
+      count: sidecar.count,
+      files: sidecar.shards.map((f, i) => ({ ...f, file: this.files.graphPath(generation, i) })),
     };
   }
 
-  /** Stops the worker; unsaved changes are dropped (the database still has them). */
+  /** Stops the workers; unsaved changes are dropped (the database still has them). */
   async close(): Promise<void> {
     await this.saving; // a graph write in flight must finish before its thread ends
-    await this.worker.close();
+    await this.closeShards();
   }
 
-  private onApplied(seq: number): void {
-    this.appliedSeq = seq;
-    this.tail.applied(seq);
-    this.reportProgress(seq);
+  private shardOf(label: number): number {
+    return label % this.shards.length;
   }
 
-  private reportProgress(appliedSeq: number): void {
-    const p = this.progress;
-    if (!p) return;
-    const done = Math.max(0, Math.min(appliedSeq - p.firstSeq + 1, p.total));
-    if (p.lastSeq !== null && appliedSeq >= p.lastSeq) this.progress = null;
-    if (done > 0 || this.progress === null) p.report(this.progress === null ? p.total : done, p.total);
+  private reportProgress(): void {
+    if (this.progress && !this.progress.update()) this.progress = null;
   }
 
   private problem({ label, vector }: VectorItem): string | null {
@@ -376,6 +391,7 @@ export class VectorIndex {
   }
 
   private usable(): void {
-    this.worker.assertUsable();
+    if (!this.shards.length) throw new VectorIndexError(`${this.files.sidecarPath}: the index was closed`);
+    for (const shard of this.shards) shard.assertUsable();
   }
 }

@@ -4,8 +4,8 @@ import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Catalog, PhotoRow } from '../catalog/catalog';
 import type { IndexFolder, IndexScope } from '../indexer/indexer';
-import { scanFolder, type ScannedFile, type ScanProblem } from '../indexer/scan';
-import { isInside } from '../paths';
+import { OUTSIDE_FOLDER, scanFolder, type ScannedFile, type ScanProblem } from '../indexer/scan';
+import { isInside, isInsideReal } from '../paths';
 import { FolderRules } from './rules';
 
 /** `path` is `dir` or inside it; both absolute and resolved (a string test: path.relative is slow). */
@@ -37,7 +37,10 @@ export function pathScope(catalog: Catalog, paths: Iterable<string>): IndexScope
   // Paths files() could not read: what lies under them is unknown, not gone, so rows() leaves their
   // rows out (runIndex lists every folder's files before it asks for rows).
   const unread: string[] = [];
-  const onProblem = (problem: ScanProblem) => unread.push(problem.path);
+  // A link out of the library folder is left out on purpose: its rows are swept, not kept as unread.
+  const onProblem = (problem: ScanProblem) => {
+    if (problem.reason !== OUTSIDE_FOLDER) unread.push(problem.path);
+  };
   const isUnread = (path: string) => unread.some((u) => isInside(path, u));
 
   async function* files(folder: IndexFolder, signal?: AbortSignal): AsyncGenerator<ScannedFile> {
@@ -55,9 +58,9 @@ export function pathScope(catalog: Catalog, paths: Iterable<string>): IndexScope
       if (st?.isDirectory()) {
         if (rules.skips(path, 'dir')) continue;
         // Exclusions are relative to the library folder, so they are applied here, not by the walk.
-        for await (const file of scanFolder(path, { signal, onProblem }))
+        for await (const file of scanFolder(path, { signal, onProblem, boundary: folder.path }))
           if (!rules.skips(file.path, 'file')) yield file;
-      } else if (st?.isFile() && !rules.skips(path, 'file')) {
+      } else if (st?.isFile() && !rules.skips(path, 'file') && isInsideReal(path, folder.path)) {
         yield { path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
       }
     }

@@ -57,10 +57,30 @@ export function Shell({
   );
 
   const dragging = useWindowDrop((files) => {
-    const paths = files.map((f) => ({ file: f, path: api.pathForFile(f) }));
+    void onDrop(files);
+  });
+
+  // Main grants each dropped path (a folder for addFolder, a file for searchImageFile) and says which it
+  // is; only a granted path is accepted back, so the page cannot name a path the user did not drop.
+  async function onDrop(files: File[]) {
+    const dropped = await Promise.all(
+      files.map((file) =>
+        api.droppedFile(file).then(
+          (d) => (d ? { file, ...d } : null),
+          (e: unknown) => {
+            notify(errorMessage(e), 'error');
+            return null;
+          },
+        ),
+      ),
+    );
+    const paths = dropped.filter((d) => d !== null);
     if (view === 'library') {
-      for (const { path } of paths) {
-        if (!path) continue;
+      for (const { path, kind } of paths) {
+        if (kind !== 'folder') {
+          notify(`${path} is not a folder: drop a folder to add it to the library`, 'error');
+          continue;
+        }
         addFolder(path).then(
           () => notify(`Added ${path}; indexing started`),
           (e: unknown) => notify(errorMessage(e), 'error'),
@@ -69,7 +89,7 @@ export function Shell({
       return;
     }
     const image = paths.find(
-      (p) => p.path && (p.file.type.startsWith('image/') || hasPhotoExtension(p.file.name)),
+      (p) => p.kind === 'file' && (p.file.type.startsWith('image/') || hasPhotoExtension(p.file.name)),
     );
     if (!image) {
       notify('Drop an image file to find similar photos (folders are added on the Library view).', 'error');
@@ -77,7 +97,7 @@ export function Shell({
     }
     setView('search');
     search.current?.searchFile(image.path);
-  });
+  }
 
   return (
     <div className="shell">

@@ -153,13 +153,17 @@ export function createFakeApi({
       set.add(listener as (payload: never) => void);
       return () => set.delete(listener as (payload: never) => void);
     },
-    pathForFile: (file) => `/drops/${file.name}`,
+    // Main says what a dropped path is; here a name with an extension is a file, else a folder.
+    droppedFile: async (file) => ({
+      path: `/drops/${file.name}`,
+      kind: /\.\w+$/.test(file.name) ? 'file' : 'folder',
+    }),
     startDrag: () => {},
   };
 
   const impl = { ...base, ...overrides } as Record<string, (...args: unknown[]) => unknown>;
   const api = {} as Record<string, unknown>;
-  for (const name of [...COMMAND_NAMES, 'pathForFile', 'startDrag', 'on']) {
+  for (const name of [...COMMAND_NAMES, 'droppedFile', 'startDrag', 'on']) {
     api[name] = (...args: unknown[]) => {
       recorded.set(name, [...(recorded.get(name) ?? []), args]);
       return impl[name]!(...args);

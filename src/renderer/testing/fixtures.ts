@@ -5,7 +5,9 @@ import type {
   AppInfo,
   EmbedderInfo,
   FolderStatus,
+  BatchTiming,
   GpuPanelState,
+  PipelineReport,
   IndexJob,
   IndexProgress,
   LibraryStatus,
@@ -151,6 +153,8 @@ export function h100Panel(patch: Partial<GpuPanelState> = {}): GpuPanelState {
     embedder: embedderOnCuda,
     batchSize: 64,
     indexing: null,
+    pipeline: null,
+    decoders: null,
     ...patch,
   };
 }
@@ -167,6 +171,8 @@ export function noGpuPanel(): GpuPanelState {
     embedder: embedderOnCpu,
     batchSize: 16,
     indexing: null,
+    pipeline: null,
+    decoders: null,
   };
 }
 
@@ -295,3 +301,42 @@ export function modelStateOf(row: ModelRow): ModelState {
     embedDim: row.embedDim,
   };
 }
+
+/** A batch of 64 on a GPU fed by CPU decoding: the model runs 60 ms, then waits ~1.8 s for photos. */
+export function gpuBatch(n: number, patch: Partial<BatchTiming> = {}): BatchTiming {
+  return {
+    batch: n,
+    items: 64,
+    atMs: 2000 + n * 1900,
+    waitMs: 1840,
+    waitedOn: 'decode',
+    readMs: 420,
+    decodeMs: 30_100,
+    fillMs: 9,
+    embedMs: 60,
+    commitMs: 14,
+    commitWaitMs: 0,
+    readQueue: 32,
+    readyQueue: 0,
+    ...patch,
+  };
+}
+
+/** The indexing run of issue 10's H200 measurement: decoding starves the model. */
+export const decodeBoundPipeline: PipelineReport = {
+  batches: 12,
+  stages: {
+    wait: { p50Ms: 1840, p95Ms: 2210, totalMs: 22_450 },
+    read: { p50Ms: 420, p95Ms: 420, totalMs: 5040 },
+    decode: { p50Ms: 30_100, p95Ms: 30_100, totalMs: 361_200 },
+    fill: { p50Ms: 9, p95Ms: 9, totalMs: 108 },
+    embed: { p50Ms: 60, p95Ms: 60, totalMs: 720 },
+    commit: { p50Ms: 14, p95Ms: 14, totalMs: 168 },
+  },
+  embedBusy: 0.031,
+  waitedOn: { decode: 20_240, read: 2210 },
+  limitedBy: 'decode',
+  recent: Array.from({ length: 12 }, (_, n) =>
+    gpuBatch(n, n === 0 ? { waitMs: 2210, waitedOn: 'read' } : {}),
+  ),
+};

@@ -3,7 +3,7 @@ import '../../testing/setup';
 import { act, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { deferred, installFakeApi } from '../../testing/fakeApi';
-import { embedderOnCpu, h100Panel, noGpuPanel } from '../../testing/fixtures';
+import { decodeBoundPipeline, embedderOnCpu, gpuBatch, h100Panel, noGpuPanel } from '../../testing/fixtures';
 import type { GpuPanelState } from '../../../shared/types';
 import { GpuView } from './GpuView';
 
@@ -27,6 +27,13 @@ describe('the GPU panel', () => {
     expect(screen.getAllByTestId('provider-why')[0]!.textContent).toBe(
       'Running on CUDA (NVIDIA GPU), the first choice.',
     );
+  });
+
+  it('says in one line what decodes photos, or why the GPU does not', async () => {
+    const photoDecoder = 'GPU decoding off: the NVIDIA driver did not start (cuInit: CUDA_ERROR_NO_DEVICE)';
+    installFakeApi({ overrides: { getGpuPanel: async () => h100Panel({ photoDecoder }) } });
+    render(<GpuView />);
+    expect((await screen.findByTestId('photo-decoder')).textContent).toBe(photoDecoder);
   });
 
   it('says why the model fell back to the CPU', async () => {
@@ -83,6 +90,59 @@ describe('the GPU panel', () => {
       .querySelector('polyline')!
       .getAttribute('points')!;
     expect(points.split(' ')).toHaveLength(120);
+  });
+
+  it('names the stage that starves the model and shows the last batches’ stage times', async () => {
+    const fake = installFakeApi();
+    render(<GpuView />);
+    const card = await screen.findByRole('region', { name: 'Pipeline' });
+    expect(within(card).getByText(/show here once indexing runs/)).toBeTruthy();
+    act(() =>
+      fake.emit(
+        'gpuPanel',
+        h100Panel({
+          pipeline: decodeBoundPipeline,
+          decoders: { decoded: { cpu: 700, gpu: 68 }, fallbacks: { gpu: { progressive: 32 } } },
+        }),
+      ),
+    );
+    expect(within(card).getByTestId('pipeline-limit').textContent).toBe(
+      'Decoding limits the run · model busy 3% · 12 batches',
+    );
+    const columns = within(card).getAllByTestId('batch-column');
+    expect(columns).toHaveLength(12);
+    expect(columns[0]!.querySelector('title')!.textContent).toBe(
+      'Batch 1: 64 photos, model waited 2.2 s (on read), ran 60.0 ms, commit 14.0 ms',
+    );
+    const wait = within(card).getByTestId('stage-wait');
+    expect([...wait.querySelectorAll('td')].map((td) => td.textContent)).toEqual([
+      '1.8 s',
+      '2.2 s',
+      '22.4 s',
+    ]);
+    expect(within(card).getByTestId('stage-decode').querySelector('td')!.textContent).toBe('30.1 s');
+    expect(within(card).getByTestId('decoders').textContent).toBe(
+      'Decoded by CPU 700 · GPU 68; handed on: 32 progressive (GPU)',
+    );
+  });
+
+  it('says the model sets the pace when it never waits, its bars all model time', async () => {
+    const fed = {
+      ...decodeBoundPipeline,
+      embedBusy: 0.97,
+      limitedBy: 'embed' as const,
+      batches: 1,
+      recent: [gpuBatch(0, { waitMs: 0, waitedOn: null })],
+    };
+    installFakeApi({ overrides: { getGpuPanel: async () => h100Panel({ pipeline: fed }) } });
+    render(<GpuView />);
+    const limit = await screen.findByTestId('pipeline-limit');
+    expect(limit.textContent).toBe('The model sets the pace · model busy 97% · 1 batch');
+    expect(screen.getByText(/— the last batch$/)).toBeTruthy();
+    const [first] = screen.getAllByTestId('batch-column');
+    expect(first!.querySelector('.batch-wait')!.getAttribute('height')).toBe('0');
+    expect(Number(first!.querySelector('.batch-run')!.getAttribute('height'))).toBeGreaterThan(60);
+    expect(screen.queryByTestId('decoders')).toBeNull();
   });
 
   it('lists every GPU when there are several', async () => {

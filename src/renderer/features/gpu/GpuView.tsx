@@ -1,9 +1,11 @@
-// The GPU panel: each NVIDIA GPU's live state, where the model runs and why, and indexing throughput.
+// The GPU panel: each NVIDIA GPU's live state, where the model runs and why, indexing throughput and
+// the pipeline's per-batch stage times.
 // Without a usable NVIDIA GPU it says why and shows the CPU that does the work instead.
 import { ErrorNote } from '../../components/ErrorNote';
 import { Loading } from '../../components/Loading';
 import { ExecutionInfo } from './ExecutionInfo';
 import { GpuCard } from './GpuCard';
+import { Pipeline } from './Pipeline';
 import { Throughput } from './Throughput';
 import { useGpuPanel } from './useGpuPanel';
 import './gpu.css';
@@ -38,9 +40,15 @@ export function GpuView() {
                 </p>
               </div>
             )}
+            {panel.photoDecoder && (
+              <p className="muted" data-testid="photo-decoder">
+                {panel.photoDecoder}
+              </p>
+            )}
           </section>
           <ExecutionInfo embedder={panel.embedder} batchSize={panel.batchSize} />
           <Throughput indexing={panel.indexing} rates={rates} />
+          <Pipeline pipeline={panel.pipeline} decoders={panel.decoders} />
         </div>
       )}
     </section>

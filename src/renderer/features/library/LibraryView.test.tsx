@@ -114,6 +114,24 @@ describe('the library view', () => {
     expect(fake.calls('addFolder')).toEqual([[undefined]]);
     fireEvent.drop(window, { dataTransfer: { types: ['Files'], files: [new File([], 'Holidays')] } });
     await waitFor(() => expect(fake.calls('addFolder')).toEqual([[undefined], ['/drops/Holidays']]));
+    expect(fake.calls('droppedFile')).toHaveLength(1);
+  });
+
+  it('adds a dropped folder only as the path main granted, and turns down a dropped file', async () => {
+    const { fake } = await openLibrary({
+      overrides: {
+        droppedFile: async (file) =>
+          file.name === 'Holidays'
+            ? { path: '/granted/Holidays', kind: 'folder' }
+            : { path: `/granted/${file.name}`, kind: 'file' },
+      },
+    });
+    fireEvent.drop(window, { dataTransfer: { types: ['Files'], files: [new File([], 'Holidays')] } });
+    await waitFor(() => expect(fake.calls('addFolder')).toEqual([['/granted/Holidays']]));
+
+    fireEvent.drop(window, { dataTransfer: { types: ['Files'], files: [new File([], 'sofa.jpg')] } });
+    expect(await screen.findByText(/sofa\.jpg is not a folder/)).toBeTruthy();
+    expect(fake.calls('addFolder')).toHaveLength(1);
   });
 
   it('says so, and offers no changes, while another Glimpse holds the library', async () => {

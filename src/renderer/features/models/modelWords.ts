@@ -14,6 +14,8 @@ export const PHASES: Record<PullPhase, string> = {
   resolving: 'Finding the files',
   checking: 'Checking what is already downloaded',
   downloading: 'Downloading',
+  building: 'Building the model for your GPU',
+  verifying: 'Checking the built model',
   installing: 'Verifying and installing',
   done: 'Installed',
 };

@@ -1,5 +1,5 @@
-// The part of the ONNX protobuf schema the test-model builder writes, as a protobufjs reflection
-// descriptor, with encode/decode of whole models.
+// The part of the ONNX protobuf schema Glimpse's graph builders write, as a protobufjs reflection
+// descriptor, with encode/decode of whole models (weights inline or in an external data file).
 import protobuf from 'protobufjs';
 
 /** ONNX TensorProto.DataType values used here (onnx.proto numbering). */
@@ -73,6 +73,8 @@ const messages: Record<string, protobuf.IType> = {
       dataType: { type: 'int32', id: 2 },
       name: { type: 'string', id: 8 },
       rawData: { type: 'bytes', id: 9 },
+      externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
+      dataLocation: { type: 'int32', id: 14 },
     },
   },
   ValueInfoProto: {
@@ -110,12 +112,20 @@ const ModelProto = protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProt
 /** A tensor dimension: a fixed size, or a symbolic name such as "batch" for a dynamic axis. */
 export type OnnxDim = number | string;
 
+/** Where an initializer's bytes live in an external data file, relative to the .onnx file's folder. */
+export interface OnnxExternalData {
+  location: string;
+  offset: number;
+  length: number;
+}
+
 export interface OnnxTensor {
   name: string;
   dataType: number;
   dims: number[];
-  /** Little-endian element bytes, as ONNX's raw_data. */
-  rawData: Uint8Array;
+  /** Little-endian element bytes, as ONNX's raw_data; absent when `external` says where they are. */
+  rawData?: Uint8Array;
+  external?: OnnxExternalData;
 }
 
 export interface OnnxValueInfo {
@@ -128,6 +138,8 @@ export type OnnxAttributeValue = number | { int: number } | { ints: number[] };
 
 export interface OnnxNode {
   opType: string;
+  /** '' (or absent) for the standard operators; 'com.microsoft' for onnxruntime's contrib operators. */
+  domain?: string;
   name: string;
   input: string[];
   output: string[];
@@ -150,6 +162,26 @@ export interface OnnxModel {
   producerVersion: string;
   docString: string;
   graph: OnnxGraph;
+  /** Operator sets beyond the standard one, e.g. { 'com.microsoft': 1 }. */
+  extraOpsets?: Record<string, number>;
+}
+
+/** ONNX TensorProto.DataLocation.EXTERNAL. */
+const DATA_LOCATION_EXTERNAL = 1;
+
+function tensorMessage(t: OnnxTensor): Record<string, unknown> {
+  const base = { name: t.name, dataType: t.dataType, dims: t.dims };
+  if (!t.external) return { ...base, rawData: t.rawData ?? new Uint8Array(0) };
+  const { location, offset, length } = t.external;
+  return {
+    ...base,
+    dataLocation: DATA_LOCATION_EXTERNAL,
+    externalData: [
+      { key: 'location', value: location },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(length) },
+    ],
+  };
 }
 
 function attributeMessage(name: string, value: OnnxAttributeValue): Record<string, unknown> {
@@ -171,18 +203,22 @@ export function encodeModel(model: OnnxModel): Uint8Array {
     producerName: model.producerName,
     producerVersion: model.producerVersion,
     docString: model.docString,
-    opsetImport: [{ domain: '', version: model.opset }],
+    opsetImport: [
+      { domain: '', version: model.opset },
+      ...Object.entries(model.extraOpsets ?? {}).map(([domain, version]) => ({ domain, version })),
+    ],
     graph: {
       name: g.name,
       docString: g.docString,
       node: g.nodes.map((n) => ({
         opType: n.opType,
+        domain: n.domain ?? '',
         name: n.name,
         input: n.input,
         output: n.output,
         attribute: Object.entries(n.attributes).map(([k, v]) => attributeMessage(k, v)),
       })),
-      initializer: g.initializers.map((t) => ({ ...t })),
+      initializer: g.initializers.map(tensorMessage),
       input: g.inputs.map(valueInfoMessage),
       output: g.outputs.map(valueInfoMessage),
     },
@@ -198,6 +234,8 @@ export interface DecodedModelSummary {
   outputs: OnnxValueInfo[];
   initializers: Array<{ name: string; dataType: number; dims: number[] }>;
   opTypes: string[];
+  /** "domain:opType" of every node whose domain is not the standard one. */
+  contribOps: string[];
 }
 
 interface DecodedValueInfo {
@@ -215,7 +253,7 @@ export function decodeModelSummary(bytes: Uint8Array): DecodedModelSummary {
       input: DecodedValueInfo[];
       output: DecodedValueInfo[];
       initializer: Array<{ name: string; dataType: number; dims: number[] }>;
-      node: Array<{ opType: string }>;
+      node: Array<{ opType: string; domain: string }>;
     };
   };
   const info = (v: DecodedValueInfo): OnnxValueInfo => ({
@@ -230,5 +268,6 @@ export function decodeModelSummary(bytes: Uint8Array): DecodedModelSummary {
     outputs: obj.graph.output.map(info),
     initializers: obj.graph.initializer.map(({ name, dataType, dims }) => ({ name, dataType, dims })),
     opTypes: obj.graph.node.map((n) => n.opType),
+    contribOps: obj.graph.node.filter((n) => n.domain).map((n) => `${n.domain}:${n.opType}`),
   };
 }

@@ -1,9 +1,10 @@
 // A small imperative builder for ONNX graphs: add initializers and nodes, get back value names to wire.
-import { toFloat16 } from '../../src/core/model/float16';
+import { toFloat16 } from '../model/float16';
 import type {
   OnnxAttributeValue,
   OnnxDim,
   OnnxElemType,
+  OnnxExternalData,
   OnnxGraph,
   OnnxNode,
   OnnxTensor,
@@ -74,16 +75,46 @@ export class GraphBuilder {
     return this.rawInitializer(name, 'int64', bytesOf(BigInt64Array.from(values, BigInt)), dims);
   }
 
-  /** Adds a node and returns its (first) output name; `out` names it, else a unique name is made. */
+  /** Adds a node and returns its (first) output name; `out` names it, else a unique name is made.
+   *  `domain` is '' for standard operators, 'com.microsoft' for onnxruntime's contrib operators. */
   node(
     opType: string,
     input: string[],
     attributes: Record<string, OnnxAttributeValue> = {},
     out?: string,
+    domain = '',
   ): string {
-    const output = out ?? `${opType.toLowerCase()}_${this.counter}`;
-    this.nodes.push({ opType, name: `${opType}_${this.counter++}`, input, output: [output], attributes });
+    return this.nodeOutputs(opType, input, [out ?? ''], attributes, domain)[0]!;
+  }
+
+  /** Adds a node with several outputs. An output named '' is made unique unless it is a skipped optional
+   *  output, which `skip` marks by index (ONNX leaves those names empty). */
+  nodeOutputs(
+    opType: string,
+    input: string[],
+    outputs: string[],
+    attributes: Record<string, OnnxAttributeValue> = {},
+    domain = '',
+    skip: number[] = [],
+  ): string[] {
+    const id = this.counter++;
+    const output = outputs.map((o, i) =>
+      skip.includes(i) ? '' : o || `${opType.toLowerCase()}_${id}${i ? `_${i}` : ''}`,
+    );
+    this.nodes.push({ opType, domain, name: `${opType}_${id}`, input, output, attributes });
     return output;
+  }
+
+  /** An initializer stored as given: `rawData` inline, or `external` bytes in a data file beside the model. */
+  initializer(
+    name: string,
+    elemType: OnnxElemType,
+    dims: number[],
+    data: { rawData: Uint8Array } | { external: OnnxExternalData },
+  ): string {
+    if (this.initializers.some((t) => t.name === name)) throw new Error(`initializer ${name} defined twice`);
+    this.initializers.push({ name, dataType: OnnxDataType[elemType], dims, ...data });
+    return name;
   }
 
   build(docString: string): OnnxGraph {
@@ -98,8 +129,6 @@ export class GraphBuilder {
   }
 
   private rawInitializer(name: string, elemType: OnnxElemType, rawData: Uint8Array, dims: number[]): string {
-    if (this.initializers.some((t) => t.name === name)) throw new Error(`initializer ${name} defined twice`);
-    this.initializers.push({ name, dataType: OnnxDataType[elemType], dims, rawData });
-    return name;
+    return this.initializer(name, elemType, dims, { rawData });
   }
 }

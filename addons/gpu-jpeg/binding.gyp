@@ -1,0 +1,12 @@
+{
+  "targets": [
+    {
+      "target_name": "glimpse_gpu_jpeg",
+      "sources": ["src/addon.cc", "src/gpu.cc"],
+      "cflags_cc": ["-std=c++17", "-O2", "-fvisibility=hidden"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "libraries": ["-ldl"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,190 @@
+// The indexing pipeline, stage by stage: read + hash → decode → batch (fill) → embed → commit, with
+// bounded queues between them so every stage runs ahead of the model by a little and no further.
+// The model runs batch k+1 while batch k commits; decoding goes on while both do.
+import type { Catalog, PhotoRow } from '../../catalog/catalog';
+import type { Embedder } from '../../model/embedder';
+import type { WorkItem } from '../diff';
+import type { ThumbnailStore } from '../thumbnails';
+import type { BatchTiming, PipelineReport } from '../../../shared/types';
+import { runBatcher, type FormedBatch } from './batch';
+import { commitBatch, type VectorSink } from './commit';
+import { runDecode, type Decoded } from './decode';
+import type { DecoderChain } from './decoder-chain';
+import { EmbedStage, type EmbeddedBatch } from './embed';
+import type { RunLedger } from './ledger';
+import { AsyncQueue } from './queue';
+import { runReadHash, type ToDecode } from './read-hash';
+import { PipelineTimings, WAIT_NOISE_MS } from './timings';
+
+/** How often the live summary is recomputed while batches commit. */
+export const REPORT_EVERY_MS = 1000;
+
+export interface PipelineDeps {
+  catalog: Catalog;
+  embedder: Embedder;
+  vectors: VectorSink;
+  thumbnails: ThumbnailStore;
+  ledger: RunLedger;
+  chain: DecoderChain;
+}
+
+export interface PipelineOptions {
+  modelId: string;
+  /** Images per model call. */
+  capacity: number;
+  /** Decoder calls at once (the CPU decoder: files at once, one per core). */
+  decodeConcurrency: number;
+  thumbnailSize?: number;
+  signal?: AbortSignal;
+  missing: Map<string, PhotoRow[]>;
+  missingIds: Set<number>;
+  /** Told after the first commit and then at most every REPORT_EVERY_MS, with the timings so far. */
+  onBatch?: (report: PipelineReport) => void;
+}
+
+/** Runs `work` through the pipeline; resolves with its timings once all it started is committed.
+ *  An abort stops new work at once and lets the batches already filled finish; an error in the
+ *  model or a commit stops everything and is thrown once the stages have wound down. */
+export async function runPipeline(
+  work: WorkItem[],
+  deps: PipelineDeps,
+  opts: PipelineOptions,
+): Promise<PipelineReport | undefined> {
+  const { ledger, embedder } = deps;
+  const { capacity, decodeConcurrency } = opts;
+  const started = performance.now();
+  // Stops the stages before the model: on the caller's abort, and on an error further down.
+  const stop = new AbortController();
+  let failure: { error: unknown } | null = null;
+  const readQueue = new AsyncQueue<ToDecode>(Math.max(2 * decodeConcurrency, 2 * deps.chain.groupSize));
+  // Decoded photos for two batches (memory stays flat on a million photos): one forming while the
+  // one before it waits for the model.
+  const ready = new AsyncQueue<Decoded>(2 * capacity);
+  const toEmbed = new AsyncQueue<FormedBatch>(1);
+  const toCommit = new AsyncQueue<EmbeddedBatch & { timing: BatchTiming }>(1);
+  const embed = new EmbedStage(embedder, capacity);
+  const timings = new PipelineTimings();
+
+  const halt = () => {
+    if (!stop.signal.aborted) stop.abort();
+    readQueue.drop();
+    ready.drop();
+    embed.close();
+  };
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    halt();
+    // Nothing more reaches the model: a batcher waiting to hand one over must not wait forever.
+    toEmbed.drop().forEach((b) => embed.release(b.buffer));
+  };
+  if (opts.signal?.aborted) halt();
+  opts.signal?.addEventListener('abort', halt, { once: true });
+
+  const reading = runReadHash(
+    work,
+    readQueue,
+    {
+      catalog: deps.catalog,
+      modelId: opts.modelId,
+      ledger,
+      missing: opts.missing,
+      missingIds: opts.missingIds,
+    },
+    { concurrency: decodeConcurrency, signal: stop.signal },
+  ).catch(fail);
+  const decoding = runDecode(
+    readQueue,
+    ready,
+    {
+      chain: deps.chain,
+      spec: embedder.bundle.preprocess,
+      ledger,
+      thumbnailSize: opts.thumbnailSize,
+      signal: stop.signal,
+    },
+    decodeConcurrency,
+  ).catch(fail);
+  const batching = runBatcher(ready, toEmbed, {
+    capacity,
+    embed,
+    readQueue,
+    signal: stop.signal,
+  }).catch(fail);
+
+  const embedding = (async () => {
+    let idleSince = performance.now();
+    let index = 0;
+    try {
+      for (;;) {
+        const [formed] = await toEmbed.pull();
+        if (!formed) return;
+        if (failure) {
+          embed.release(formed.buffer);
+          continue;
+        }
+        const at = performance.now();
+        const batch = await embed.run(formed);
+        const handed = performance.now();
+        const waitMs = at - idleSince;
+        const timing: BatchTiming = {
+          batch: index++,
+          items: batch.items.length,
+          atMs: round(at - started),
+          waitMs: round(waitMs),
+          waitedOn:
+            waitMs < WAIT_NOISE_MS ? null : formed.gatherMs >= formed.fillMs ? formed.gatheredFrom : 'fill',
+          readMs: round(batch.items.reduce((s, d) => s + d.readMs, 0)),
+          decodeMs: round(batch.items.reduce((s, d) => s + d.decodeMs, 0)),
+          fillMs: round(formed.fillMs),
+          embedMs: round(handed - at),
+          commitMs: 0,
+          commitWaitMs: 0,
+          readQueue: formed.readQueue,
+          readyQueue: formed.readyQueue,
+        };
+        await toCommit.push({ ...batch, timing });
+        idleSince = performance.now();
+        // The recorder holds this object: the wait shows up in the summary once known.
+        timing.commitWaitMs = round(idleSince - handed);
+      }
+    } catch (e) {
+      fail(e);
+    } finally {
+      toCommit.close();
+    }
+  })();
+
+  let reported = 0;
+  const committing = (async () => {
+    for (;;) {
+      const [batch] = await toCommit.pull();
+      if (!batch) return;
+      if (failure) continue;
+      const t0 = performance.now();
+      try {
+        await commitBatch(batch, { ...deps, modelId: opts.modelId });
+      } catch (e) {
+        fail(e);
+        continue;
+      }
+      batch.timing.commitMs = round(performance.now() - t0);
+      timings.record(batch.timing);
+      // The summary sorts every batch's times: often enough for a live panel, not per batch on a
+      // million photos.
+      const now = performance.now();
+      if (opts.onBatch && (timings.count === 1 || now - reported >= REPORT_EVERY_MS)) {
+        reported = now;
+        opts.onBatch(timings.report(now - started)!);
+      }
+    }
+  })();
+
+  await Promise.all([reading, decoding, batching, embedding, committing]);
+  opts.signal?.removeEventListener('abort', halt);
+  if (failure) throw (failure as { error: unknown }).error;
+  return timings.report(performance.now() - started);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
