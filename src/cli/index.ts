@@ -5,6 +5,8 @@ import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createEngine, type Engine, type EngineOptions } from '../core/engine';
 import { parseProviders } from '../core/model/providers';
+import { glimpseHome } from '../core/paths';
+import { readStoredSettings } from '../core/settings';
 import { registerBenchCommands } from './bench-commands';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
@@ -96,6 +98,9 @@ export async function main(argv: string[] = process.argv, io: Io = processIo): P
   // sharp decodes, file reads and hashing all run on libuv's pool (4 threads by default): one per core
   // plus a few for I/O. Read when the pool starts, i.e. on the first such call, which comes later.
   process.env.UV_THREADPOOL_SIZE ??= String(cpus().length + 4);
+  // Said once, before anything else: a damaged settings.json changes what every command does.
+  const { problem } = readStoredSettings(glimpseHome());
+  if (problem) io.err(`glimpse: ${problem}\n`);
   const engines: Engine[] = [];
   const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
     const engine = createEngine(engineOptions(g));
