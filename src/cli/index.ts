@@ -8,6 +8,7 @@ import { parseProviders } from '../core/model/providers';
 import { glimpseHome } from '../core/paths';
 import { readStoredSettings } from '../core/settings';
 import { registerBenchCommands } from './bench-commands';
+import { endQuietlyOnBrokenPipe } from './broken-pipe';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
 import { registerModelManagerCommands } from './model-manager-commands';
@@ -98,6 +99,7 @@ export async function main(argv: string[] = process.argv, io: Io = processIo): P
   // sharp decodes, file reads and hashing all run on libuv's pool (4 threads by default): one per core
   // plus a few for I/O. Read when the pool starts, i.e. on the first such call, which comes later.
   process.env.UV_THREADPOOL_SIZE ??= String(cpus().length + 4);
+  if (io === processIo) endQuietlyOnBrokenPipe();
   // Said once, before anything else: a damaged settings.json changes what every command does.
   const { problem } = readStoredSettings(glimpseHome());
   if (problem) io.err(`glimpse: ${problem}\n`);

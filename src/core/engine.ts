@@ -1,5 +1,6 @@
 // createEngine(): the one composition root and public door of Glimpse's core. The CLI calls it in
 // process; the desktop app hosts it in a utility process. Heavy parts (model sessions) load lazily.
+import './model/ort-env';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runBenchSuite, type BenchOptions, type BenchReport } from './bench/suite';

@@ -139,6 +139,8 @@ export class ClipTokenizer {
     private readonly bpe: BPE,
     private readonly startId: number,
     private readonly endId: number,
+    /** The longest vocabulary entry, in characters: no token covers more of a piece than this. */
+    private readonly longestToken: number,
   ) {}
 
   static async fromFile(tokenizerJsonPath: string, contextLength: number): Promise<ClipTokenizer> {
@@ -200,7 +202,9 @@ export class ClipTokenizer {
       });
     }
     checkVocabulary(file, bpe);
-    return new ClipTokenizer(file, contextLength, bpe, startId, endId);
+    let longest = 1;
+    for (const token of bpe.tokens_to_ids.keys()) longest = Math.max(longest, token.length);
+    return new ClipTokenizer(file, contextLength, bpe, startId, endId, longest);
   }
 
   /** ids: SOT first, EOT last, truncated to contextLength keeping EOT, zero-padded. */
@@ -238,10 +242,23 @@ export class ClipTokenizer {
       if (piece === CLIP_START_TOKEN) content.push(this.startId);
       else if (piece === CLIP_END_TOKEN) content.push(this.endId);
       else
-        for (const token of this.bpe.encode(BYTES.pre_tokenize_text(piece)))
+        for (const token of this.bpe.encode(
+          BYTES.pre_tokenize_text(this.usable(piece, room - content.length)),
+        ))
           content.push(this.tokenId(token));
     }
     return [this.startId, ...content.slice(0, room), this.endId];
+  }
+
+  /** The start of `piece` that can still reach the row: each token covers at least one character and at
+   *  most longestToken, so `left` tokens never need more than left × longestToken characters. Merging a
+   *  200 000-character piece whole would take seconds for ids that are cut anyway. */
+  private usable(piece: string, left: number): string {
+    const limit = left * this.longestToken;
+    if (piece.length <= limit) return piece;
+    // Never cut between the halves of a surrogate pair.
+    const end = /[\uD800-\uDBFF]/.test(piece[limit - 1]!) ? limit - 1 : limit;
+    return piece.slice(0, end);
   }
 
   private tokenId(token: string): number {
