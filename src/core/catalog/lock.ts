@@ -83,8 +83,18 @@ function createWhole(file: string, text: string): boolean {
     linkSync(tmp, file);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+    // No hard links here (FAT, exFAT, some network shares): exclusive create, then write. A reader may
+    // see it empty for a moment, which the half-written grace in acquireWriterLock allows for.
+    try {
+      writeFileSync(file, text, { flag: 'wx' });
+      return true;
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e2;
+    }
   } finally {
     rmSync(tmp, { force: true });
   }
