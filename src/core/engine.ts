@@ -3,9 +3,11 @@
 import './model/ort-env';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { basename } from 'node:path';
 import { runBenchSuite, type BenchOptions, type BenchReport } from './bench/suite';
 import { readGpuStatus, type GpuStatus } from './gpu/nvidia-smi';
-import { loadBundle } from './model/bundle';
+import { BundleError, loadBundle } from './model/bundle';
+import { builtInCatalogue, findEntry } from './models/catalogue';
 import { diagnoseCudaProvider } from './model/cuda-check';
 import { decodeForModel } from './model/decode';
 import { writeTensor } from './model/preprocess';
@@ -14,7 +16,8 @@ import { Embedder, type EmbedderInfo, type EmbedderOptions } from './model/embed
 import { defaultProviders, type ProviderName } from './model/providers';
 import { ClipTokenizer } from './model/tokenizer';
 import type { ModelBundle } from './model/types';
-import { bundlePrecision } from './model/types';
+import { bundlePrecision, CLIP_CONTEXT_LENGTH } from './model/types';
+import { shippedClipVocab } from './model/shipped-vocab';
 import { isAlive, LibraryInUseError } from './catalog/lock';
 import { Library } from './library';
 import { LibraryOps } from './library-ops';
@@ -89,11 +92,48 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let embedder: Embedder | null = null;
   let tokenizer: Promise<ClipTokenizer> | null = null;
 
-  const getBundle = () => (bundle ??= loadBundle(modelDir));
+  const getBundle = () => {
+    if (bundle) return bundle;
+    if (!existsSync(modelDir)) {
+      const id = basename(modelDir);
+      const known = findEntry(builtInCatalogue(), id);
+      throw new BundleError(
+        modelDir,
+        null,
+        known
+          ? `no model installed here; \`glimpse model pull ${known.id}\` fetches it (\`glimpse model list\` shows the others)`
+          : 'no model here (pass --model <dir>, set GLIMPSE_MODEL, or see `glimpse model list`)',
+      );
+    }
+    return (bundle = loadBundle(modelDir));
+  };
+  /**
+   * The model the library is opened for: the bundle's, or — when it cannot be loaded — the catalogue's
+   * entry for the model expected here, so that status, failures and check read the library without one.
+   */
+  const libraryModel = (): { id: string; dim: number } => {
+    try {
+      const b = getBundle();
+      return { id: b.id, dim: b.embedDim };
+    } catch (e) {
+      const entry = findEntry(builtInCatalogue(), basename(modelDir));
+      if (entry) return { id: entry.id, dim: entry.embedDim };
+      throw e;
+    }
+  };
   const getEmbedder = () => (embedder ??= new Embedder(getBundle(), options));
+  /** The bundle's tokenizer; with no model installed, CLIP's vocabulary as Glimpse ships it. */
   const getTokenizer = () => {
-    const b = getBundle();
-    return (tokenizer ??= ClipTokenizer.fromFile(b.tokenizer, b.contextLength));
+    if (tokenizer) return tokenizer;
+    let b: ModelBundle;
+    try {
+      b = getBundle();
+    } catch (e) {
+      const vocab = shippedClipVocab();
+      if (!vocab || existsSync(modelDir)) throw e; // a broken bundle says so rather than guessing
+      return (tokenizer = Promise.resolve(ClipTokenizer.fromClipVocab(vocab, CLIP_CONTEXT_LENGTH)));
+    }
+    return (tokenizer = ClipTokenizer.fromFile(b.tokenizer, b.contextLength));
   };
 
   async function preprocessFile(file: string): Promise<Float32Array> {
@@ -158,15 +198,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   const open = (readOnlyBeside: number | null) => {
-    const b = getBundle();
+    const model = libraryModel();
     return Library.open({
       dir: libraryDir,
-      modelId: b.id,
-      dim: b.embedDim,
+      modelId: model.id,
+      dim: model.dim,
       nativeBinding: options.sqliteBinding,
       onIndexProgress: options.onIndexProgress,
       readOnly: readOnlyBeside !== null,
-    }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder(), readOnlyBeside) }));
+    }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder, readOnlyBeside) }));
   };
   const openLibrary = () =>
     (library ??= open(null).then(

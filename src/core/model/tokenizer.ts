@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { BPE, ByteLevelPreTokenizer, SplitPreTokenizer } from '@huggingface/tokenizers';
 import { decodeHTML, replaceCodePoint } from 'entities/decode';
-import { byteChars } from './clip-vocab';
+import { byteChars, readClipVocab } from './clip-vocab';
 
 export const CLIP_START_TOKEN = '<|startoftext|>';
 export const CLIP_END_TOKEN = '<|endoftext|>';
@@ -161,6 +161,17 @@ export class ClipTokenizer {
       });
     }
     return ClipTokenizer.fromJson(json, tokenizerJsonPath, contextLength);
+  }
+
+  /** CLIP's own vocabulary file (bpe_simple_vocab_16e6.txt.gz, as resources/clip-bpe ships it). */
+  static fromClipVocab(gzPath: string, contextLength: number): ClipTokenizer {
+    const { vocab, merges } = readClipVocab(gzPath);
+    const ids = Object.fromEntries(vocab.map((token, id) => [token, id]));
+    return ClipTokenizer.fromJson(
+      { model: { type: 'BPE', end_of_word_suffix: '</w>', vocab: ids, merges } },
+      gzPath,
+      contextLength,
+    );
   }
 
   /**
