@@ -35,6 +35,8 @@ export interface GlobalOptions {
   providers?: string;
   device?: string;
   batchSize?: string;
+  /** Set by `glimpse index --reembed`, not a global flag. */
+  reembed?: boolean;
 }
 
 export function engineOptions(g: GlobalOptions): EngineOptions {
@@ -60,6 +62,7 @@ export function engineOptions(g: GlobalOptions): EngineOptions {
     providers,
     deviceId: num(g.device, '--device'),
     batchSize: num(g.batchSize, '--batch-size'),
+    reembed: g.reembed,
   };
 }
 

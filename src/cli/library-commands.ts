@@ -179,8 +179,12 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
       collect,
     )
     .option('--json', 'print one summary object at the end (no progress bar)')
-    .action(async (dirs: string[], opts: { exclude?: string[]; json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
+    .option(
+      '--reembed',
+      "forget the active model's vectors and embed every photo again (after its bundle changed)",
+    )
+    .action(async (dirs: string[], opts: { exclude?: string[]; json?: boolean; reembed?: boolean }) => {
+      await withEngine({ ...globals(), reembed: opts.reembed }, async (engine) => {
         const lib = await engine.library();
         const controller = new AbortController();
         const onSignal = () => {

@@ -8,6 +8,7 @@ import { runBenchSuite, type BenchOptions, type BenchReport } from './bench/suit
 import { readGpuStatus, type GpuStatus } from './gpu/nvidia-smi';
 import { BundleError, loadBundle } from './model/bundle';
 import { builtInCatalogue, findEntry } from './models/catalogue';
+import { readRecord } from './models/install';
 import { diagnoseCudaProvider } from './model/cuda-check';
 import { decodeForModel } from './model/decode';
 import { writeTensor } from './model/preprocess';
@@ -30,6 +31,9 @@ export interface EngineOptions extends EmbedderOptions {
   libraryDir?: string;
   /** better-sqlite3 built for Electron's ABI, when the engine runs inside the app. */
   sqliteBinding?: string;
+  /** Forget the model's vectors in the library before opening it, so that everything re-embeds
+   *  (after a changed bundle under the same id: glimpse index --reembed). */
+  reembed?: boolean;
   /** Progress of a vector index rebuild or catch-up when the library opens. */
   onIndexProgress?: (done: number, total: number) => void;
 }
@@ -111,10 +115,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
    * The model the library is opened for: the bundle's, or — when it cannot be loaded — the catalogue's
    * entry for the model expected here, so that status, failures and check read the library without one.
    */
-  const libraryModel = (): { id: string; dim: number } => {
+  const libraryModel = (): { id: string; dim: number; fingerprint?: string } => {
     try {
       const b = getBundle();
-      return { id: b.id, dim: b.embedDim };
+      return { id: b.id, dim: b.embedDim, fingerprint: readRecord(modelDir)?.fingerprint };
     } catch (e) {
       const entry = findEntry(builtInCatalogue(), basename(modelDir));
       if (entry) return { id: entry.id, dim: entry.embedDim };
@@ -203,6 +207,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       dir: libraryDir,
       modelId: model.id,
       dim: model.dim,
+      fingerprint: model.fingerprint ?? null,
+      reembed: options.reembed,
       nativeBinding: options.sqliteBinding,
       onIndexProgress: options.onIndexProgress,
       readOnly: readOnlyBeside !== null,

@@ -2,6 +2,7 @@
 // thumbnail cache. Opening it checks the index against the catalog and brings it up to date.
 import { join } from 'node:path';
 import { Catalog } from './catalog/catalog';
+import { checkModelVectors, forgetModelVectors } from './catalog/model-vectors';
 import type { VectorSink } from './indexer/indexer';
 import { ThumbnailStore } from './indexer/thumbnails';
 import { VectorIndex, type OpenReport } from './vectors/vector-index';
@@ -16,6 +17,10 @@ export interface LibraryOptions {
   readOnly?: boolean;
   /** Rebuild or catch-up progress of the vector index. */
   onIndexProgress?: (done: number, total: number) => void;
+  /** The installed bundle's content fingerprint (models/fingerprint.ts); null when unknown. */
+  fingerprint?: string | null;
+  /** Forget this model's vectors first (they came from another build of it): everything re-embeds. */
+  reembed?: boolean;
 }
 
 /** What the catalog records about the index file it last saw saved. */
@@ -61,6 +66,14 @@ export class Library {
     const readOnly = opts.readOnly ?? false;
     const catalog = Catalog.open(opts.dir, { nativeBinding: opts.nativeBinding, readonly: readOnly });
     try {
+      if (opts.reembed && !readOnly) forgetModelVectors(catalog, opts.modelId);
+      checkModelVectors(catalog, {
+        dir: opts.dir,
+        modelId: opts.modelId,
+        dim: opts.dim,
+        fingerprint: opts.fingerprint ?? null,
+        writable: !readOnly,
+      });
       const raw = catalog.getMeta(recordKey(opts.modelId));
       const record = raw ? (JSON.parse(raw) as IndexRecord) : null;
       const stats = catalog.vectorStats(opts.modelId);
