@@ -145,6 +145,7 @@ export async function runIndex(
   /** Read, hash, and either reuse an existing vector or decode for the model. */
   async function prepare(item: WorkItem): Promise<void> {
     p.currentFile = item.path;
+    if (item.badName) return recordFailure(item, 'bad-name', item.badName);
     if (item.size > MAX_FILE_BYTES)
       return recordFailure(item, 'too-large', `${item.size} bytes is larger than any photo`);
     let bytes: Buffer;

@@ -7,6 +7,13 @@ import { IMAGE_EXTENSIONS, type ScanProblem } from './scan';
 export function describeScanProblem(problem: ScanProblem): { code: string; reason: string } {
   const { kind, reason } = problem;
   if (reason === 'ELOOP') return { code: 'unreadable', reason: 'a loop of symbolic links' };
+  if (reason === 'EILSEQ')
+    return {
+      code: 'bad-name',
+      reason:
+        'the folder name is not valid UTF-8 (shown with %XX for each invalid byte): Glimpse cannot open ' +
+        'what it holds yet; rename it to index its photos',
+    };
   if (reason === 'EACCES' || reason === 'EPERM')
     return kind === 'folder'
       ? { code: 'unreadable', reason: 'permission denied: the folder cannot be listed; its photos are kept' }
