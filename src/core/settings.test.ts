@@ -54,6 +54,16 @@ describe('settings.json', () => {
     });
   });
 
+  it('keeps one copy of a file with a bad value through many saves of the other fields', () => {
+    write(JSON.stringify({ theme: 'neon', batchSize: 8 }));
+    for (let i = 1; i <= 5; i++) {
+      writeSettings(home, { batchSize: i });
+      readStoredSettings(home);
+    }
+    expect(copiesAside()).toHaveLength(1);
+    expect(onDisk()).toEqual({ theme: 'neon', batchSize: 5 });
+  });
+
   it('keeps fields it does not know through a write', () => {
     write(JSON.stringify({ theme: 'dark', gridDensity: { columns: 7 } }));
     expect(readStoredSettings(home).problem).toBeNull();

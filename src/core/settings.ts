@@ -48,14 +48,18 @@ export interface StoredRead {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Copies the damaged file beside itself once (an identical earlier copy is reused); returns its name. */
-function keepAside(file: string, text: string): string {
+/**
+ * Copies the damaged file beside itself once and returns the copy's name. `same` says whether an
+ * earlier copy already holds what is at stake (the same text; for invalid fields, the same invalid
+ * values — a save keeps them and changes the rest, and must not leave a new copy each time).
+ */
+function keepAside(file: string, text: string, same: (copy: string) => boolean): string {
   const dir = dirname(file);
   const prefix = `${basename(file)}.bad-`;
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(prefix)) continue;
     try {
-      if (readFileSync(join(dir, name), 'utf8') === text) return name;
+      if (same(readFileSync(join(dir, name), 'utf8'))) return name;
     } catch {
       // unreadable earlier copy: make a new one
     }
@@ -86,19 +90,24 @@ export function readStoredSettings(home: string): StoredRead {
   } catch (e) {
     parseError = e as Error;
   }
-  const aside = () => {
+  const aside = (same: (copy: string) => boolean) => {
     try {
-      return `kept a copy as ${keepAside(file, text)}`;
+      return `kept a copy as ${keepAside(file, text, same)}`;
     } catch (e) {
       return `could not keep a copy (${(e as Error).message})`;
     }
   };
   if (!isRecord(json)) {
     const why = parseError ? `is not valid JSON (${parseError.message})` : 'is not a JSON object';
-    return { stored: {}, raw: {}, problem: `${file} ${why}; ${aside()}; using defaults` };
+    return {
+      stored: {},
+      raw: {},
+      problem: `${file} ${why}; ${aside((copy) => copy === text)}; using defaults`,
+    };
   }
   const stored: Record<string, unknown> = {};
   const bad: string[] = [];
+  const badKeys: string[] = [];
   for (const [key, value] of Object.entries(json)) {
     const field = FIELDS[key as keyof Fields];
     if (!field) {
@@ -107,12 +116,25 @@ export function readStoredSettings(home: string): StoredRead {
     }
     const parsed = field.safeParse(value);
     if (parsed.success) stored[key] = parsed.data;
-    else bad.push(`${[key, ...parsed.error.issues[0]!.path].join('.')}: ${parsed.error.issues[0]!.message}`);
+    else {
+      badKeys.push(key);
+      bad.push(`${[key, ...parsed.error.issues[0]!.path].join('.')}: ${parsed.error.issues[0]!.message}`);
+    }
   }
   const problem = bad.length
-    ? `${file}: ${bad.join('; ')}; ${aside()}; using the default for ${bad.length === 1 ? 'that field' : 'those fields'}`
+    ? `${file}: ${bad.join('; ')}; ${aside((copy) => sameValues(copy, json, badKeys))}; using the default for ${bad.length === 1 ? 'that field' : 'those fields'}`
     : null;
   return { stored: stored as StoredSettings, raw: json, problem };
+}
+
+/** True when the JSON text `copy` holds the same values as `json` for `keys`. */
+function sameValues(copy: string, json: Record<string, unknown>, keys: string[]): boolean {
+  try {
+    const other = JSON.parse(copy) as Record<string, unknown>;
+    return keys.every((k) => JSON.stringify(other[k]) === JSON.stringify(json[k]));
+  } catch {
+    return false;
+  }
 }
 
 export function readSettings(home: string): Settings {
