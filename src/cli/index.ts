@@ -4,7 +4,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
 import { createEngine, type Engine, type EngineOptions } from '../core/engine';
 import { parseProviders } from '../core/model/providers';
+import { glimpseHome } from '../core/paths';
+import { readStoredSettings } from '../core/settings';
 import { registerBenchCommands } from './bench-commands';
+import { endQuietlyOnBrokenPipe } from './broken-pipe';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
 import { registerModelManagerCommands } from './model-manager-commands';
@@ -31,6 +34,8 @@ export interface GlobalOptions {
   providers?: string;
   device?: string;
   batchSize?: string;
+  /** Set by `glimpse index --reembed`, not a global flag. */
+  reembed?: boolean;
 }
 
 export function engineOptions(g: GlobalOptions): EngineOptions {
@@ -56,6 +61,7 @@ export function engineOptions(g: GlobalOptions): EngineOptions {
     providers,
     deviceId: num(g.device, '--device'),
     batchSize: num(g.batchSize, '--batch-size'),
+    reembed: g.reembed,
   };
 }
 
@@ -92,6 +98,10 @@ export function buildProgram(
 
 /** Runs the CLI; resolves to the process exit code (0 ok, 1 failed, 2 usage). */
 export async function main(argv: string[] = process.argv, io: Io = processIo): Promise<number> {
+  if (io === processIo) endQuietlyOnBrokenPipe();
+  // Said once, before anything else: a damaged settings.json changes what every command does.
+  const { problem } = readStoredSettings(glimpseHome());
+  if (problem) io.err(`glimpse: ${problem}\n`);
   const engines: Engine[] = [];
   const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
     const engine = createEngine(engineOptions(g));

@@ -10,7 +10,7 @@ import { remakeThumbnail } from '../core/indexer/remake-thumbnail';
 import type { Catalogue } from '../core/models/catalogue';
 import { ModelManager } from '../core/models/manager';
 import { bundlePrecision } from '../core/model/types';
-import { readSettings, writeSettings } from '../core/settings';
+import { readSettings, readStoredSettings, writeSettings } from '../core/settings';
 import type { Commands, Events, MAIN_COMMANDS, SettingsPatch } from '../shared/contract';
 import { browserMime, checkLibraryFolders, inLibrary } from './window-paths';
 import type {
@@ -78,6 +78,9 @@ export type EngineCommandName = keyof EngineCommands;
 export function createService(opts: ServiceOptions): EngineCommands & { close(): Promise<void> } {
   const home = opts.home ?? glimpseHome();
   let settings: Settings = readSettings(home);
+  const notices: string[] = [];
+  const settingsProblem = readStoredSettings(home).problem;
+  if (settingsProblem) notices.push(`Settings: ${settingsProblem}`);
   let engine: Engine = makeEngine();
   let job: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
   let abort: AbortController | null = null;
@@ -304,6 +307,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     getIndexJob: () => job,
     listFailures: async (limit: number) => (await read()).failures(limit),
     getSettings: () => settings,
+    getNotices: () => notices,
     updateSettings: async (patch: SettingsPatch) => {
       // The model folder is chosen through main's picker (setModelDir) or the model manager, never named
       // by the window: a path it names would load (and run) whatever model files lie there.

@@ -9,6 +9,9 @@ import { EXAMPLES } from './check-types';
 const STAT_CONCURRENCY = 32;
 /** Photo rows read per query: no statement stays open across the awaits of the stats. */
 const PAGE = 1000;
+/** Rows whose path can name their file: one whose name is not valid UTF-8 is stored in a display form
+ *  (scan.ts) that stat() cannot open; each index run's scan looks at those again instead. */
+const OPENABLE = `error_code IS NOT 'bad-name'`;
 
 interface FileStates {
   /** Folders whose root is gone (an unplugged disk looks the same): their photos are not judged. */
@@ -36,12 +39,14 @@ async function statAll(ctx: CheckContext): Promise<FileStates> {
   });
   const total = present.length
     ? (catalog.db
-        .prepare(`SELECT COUNT(*) FROM photos WHERE folder_id IN (${present.map(() => '?').join(',')})`)
+        .prepare(
+          `SELECT COUNT(*) FROM photos WHERE folder_id IN (${present.map(() => '?').join(',')}) AND ${OPENABLE}`,
+        )
         .pluck()
         .get(...present.map((f) => f.id)) as number)
     : 0;
   const page = catalog.db.prepare(
-    `SELECT id, path, size, mtime_ms AS mtimeMs FROM photos WHERE folder_id = ? AND id > ? ORDER BY id LIMIT ?`,
+    `SELECT id, path, size, mtime_ms AS mtimeMs FROM photos WHERE folder_id = ? AND id > ? AND ${OPENABLE} ORDER BY id LIMIT ?`,
   );
   let done = 0;
   for (const folder of present) {
