@@ -3,13 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { decodeForModel } from '../model/decode';
 import { VIT_H_14_PREPROCESS } from '../model/types';
 import { closeGpuDecoder, probeGpuDecoder } from './gpu-addon';
 import { GpuJpegDecoder } from './gpu-jpeg';
 import { addonPlan, orientPixels, type Orientation } from './orientation';
-import { addonForTests, buildStubs } from './testing';
+import { addonForTests, buildStubs, removeStubs } from './testing';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/images');
 const SPEC = VIT_H_14_PREPROCESS;
@@ -51,6 +51,7 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
     stubs = buildStubs();
     log = join(stubs, 'calls.log');
   });
+  afterAll(() => removeStubs(stubs));
   afterEach(() => {
     closeGpuDecoder();
     for (const name of SWITCHES) delete process.env[name];
@@ -68,6 +69,7 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
 
   it.skipIf(systemHas('libcuda.so.1'))('says in one line that there is no driver library', () => {
     const empty = mkdtempSync(join(tmpdir(), 'glimpse-no-cuda-'));
+    onTestFinished(() => removeStubs(empty));
     expect(probeGpuDecoder({ libraryDir: empty }).summary).toMatch(
       /^GPU decoding off: no NVIDIA driver: libcuda\.so\.1 did not load \(.*\)$/,
     );
@@ -87,6 +89,7 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
 
   it.skipIf(systemHas('libnvjpeg.so'))('says so when nvJPEG is not installed', () => {
     const cudaOnly = buildStubs(['cuda']);
+    onTestFinished(() => removeStubs(cudaOnly));
     expect(probeGpuDecoder({ libraryDir: cudaOnly }).summary).toMatch(
       /^GPU decoding off: nvJPEG is not installed \(libnvjpeg\.so\.13 or \.so\.12; .*\)$/,
     );
