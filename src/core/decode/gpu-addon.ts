@@ -94,7 +94,8 @@ export interface GpuDecoderProbe {
 
 export interface ProbeOptions {
   device?: number;
-  /** Folder tried first for libcuda.so.1 and libnvjpeg.so.13/.12 (default: GLIMPSE_CUDA_LIBRARY_PATH). */
+  /** Folders (colon-separated) tried first for libcuda.so.1 and libnvjpeg.so.13/.12, before the system's
+   *  search and /usr/local/cuda (default: GLIMPSE_CUDA_LIBRARY_PATH). */
   libraryDir?: string;
   /** Device memory for one decode round, in bytes (default: GLIMPSE_GPU_DECODE_MEMORY_MB, else an eighth
    *  of the card up to 4 GiB). */

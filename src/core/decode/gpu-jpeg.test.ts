@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
@@ -16,8 +16,13 @@ const SPEC = VIT_H_14_PREPROCESS;
 const { addon, skip } = addonForTests();
 const SWITCHES = ['GJ_STUB_CUINIT', 'GJ_STUB_DEVICES', 'GJ_STUB_NO_HARDWARE', 'GJ_STUB_LOG'];
 
-/** Whether the system itself has `library` (then "not installed" cannot be staged here). */
+/** Whether the system itself has `library` where the addon looks after the given folder (then "not
+ *  installed" cannot be staged here). */
 function systemHas(library: string): boolean {
+  const toolkit = ['/usr/local/cuda/lib64', '/usr/local/cuda/targets/x86_64-linux/lib'];
+  const inToolkit = (dir: string) =>
+    existsSync(dir) && readdirSync(dir).some((name) => name.startsWith(library));
+  if (toolkit.some(inToolkit)) return true;
   try {
     return execFileSync('ldconfig', ['-p'], { encoding: 'utf8' }).includes(library);
   } catch {
@@ -73,6 +78,15 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
     expect(probeGpuDecoder({ libraryDir: empty }).summary).toMatch(
       /^GPU decoding off: no NVIDIA driver: libcuda\.so\.1 did not load \(.*\)$/,
     );
+  });
+
+  it('looks through a colon-separated list of folders, in order', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'glimpse-no-cuda-'));
+    onTestFinished(() => removeStubs(empty));
+    expect(probeGpuDecoder({ libraryDir: `${empty}:${stubs}` })).toMatchObject({
+      available: true,
+      device: 'Stub GPU',
+    });
   });
 
   it('says so when the driver does not start or finds no device', () => {
