@@ -21,4 +21,6 @@ export interface GlobalOptions {
   providers?: string;
   device?: string;
   batchSize?: string;
+  /** Set by `glimpse index --reembed`, not a global flag. */
+  reembed?: boolean;
 }

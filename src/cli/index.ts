@@ -2,8 +2,16 @@
 // in process, with no Electron. Library code never exits the process; only main() here sets exit codes.
 import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
-import { createEngine, parseProviders, type Engine, type EngineOptions } from '../core';
+import {
+  createEngine,
+  glimpseHome,
+  parseProviders,
+  readStoredSettings,
+  type Engine,
+  type EngineOptions,
+} from '../core';
 import { registerBenchCommands } from './bench-commands';
+import { endQuietlyOnBrokenPipe } from './broken-pipe';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
 import { registerModelManagerCommands } from './model-manager-commands';
@@ -33,6 +41,7 @@ function engineOptions(g: GlobalOptions): EngineOptions {
     providers,
     deviceId: num(g.device, '--device'),
     batchSize: num(g.batchSize, '--batch-size'),
+    reembed: g.reembed,
   };
 }
 
@@ -69,6 +78,10 @@ function buildProgram(
 
 /** Runs the CLI; resolves to the process exit code (0 ok, 1 failed, 2 usage). */
 export async function main(argv: string[] = process.argv, io: Io = processIo): Promise<number> {
+  if (io === processIo) endQuietlyOnBrokenPipe();
+  // Said once, before anything else: a damaged settings.json changes what every command does.
+  const { problem } = readStoredSettings(glimpseHome());
+  if (problem) io.err(`glimpse: ${problem}\n`);
   const engines: Engine[] = [];
   const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
     const engine = createEngine(engineOptions(g));

@@ -1,6 +1,7 @@
 // CLI commands over the library: index, search, similar, status, remove, failures.
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   describePipeline,
@@ -12,6 +13,7 @@ import {
 } from '../core';
 import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
+import { shown } from './shown';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -115,7 +117,7 @@ function printPage(io: Io, page: SearchPage, json: boolean | undefined, extra: R
   page.hits.forEach((h, i) => {
     const when = h.takenAt ? new Date(h.takenAt).toISOString().slice(0, 10) : '';
     io.out(
-      `${String(page.offset + i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.path}${when ? `  (${when})` : ''}\n`,
+      `${String(page.offset + i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${shown(h.path)}${when ? `  (${when})` : ''}\n`,
     );
   });
   const more =
@@ -181,8 +183,12 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
       collect,
     )
     .option('--json', 'print one summary object at the end (no progress bar)')
-    .action(async (dirs: string[], opts: { exclude?: string[]; json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
+    .option(
+      '--reembed',
+      "forget the active model's vectors and embed every photo again (after its bundle changed)",
+    )
+    .action(async (dirs: string[], opts: { exclude?: string[]; json?: boolean; reembed?: boolean }) => {
+      await withEngine({ ...globals(), reembed: opts.reembed }, async (engine) => {
         const lib = await engine.library();
         const controller = new AbortController();
         const onSignal = () => {
@@ -208,7 +214,8 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
               `${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed.length} failed\n`,
           );
           if (summary.pipeline) io.out(`  ${describePipeline(summary.pipeline)}\n`);
-          for (const f of summary.failed.slice(0, 20)) io.out(`  skipped ${f.path}: ${f.reason}\n`);
+          for (const f of summary.failed.slice(0, 20))
+            io.out(`  skipped ${shown(f.path)}: ${shown(f.reason)}\n`);
           if (summary.failed.length > 20)
             io.out(`  … and ${summary.failed.length - 20} more (glimpse failures)\n`);
         } finally {
@@ -260,7 +267,9 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
           io.out(`${JSON.stringify(s)}\n`);
           return;
         }
-        io.out(`Library   ${s.dir}\nModel     ${s.modelId}\n`);
+        io.out(`Library   ${shown(s.dir)}\nModel     ${s.modelId}\n`);
+        if (!existsSync(engine.modelDir))
+          io.out(`          not installed: search and index need it (glimpse model pull ${s.modelId})\n`);
         io.out(`Photos    ${s.photos} indexed, ${s.failed} skipped; ${s.vectors} distinct vectors\n`);
         if (coverage.withVector < coverage.photos) {
           io.out(
@@ -275,7 +284,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
           const scanned = f.lastScanAt
             ? new Date(f.lastScanAt).toISOString().replace('T', ' ').slice(0, 16)
             : 'never';
-          io.out(`  ${f.path}: ${f.photos} photos, ${f.failed} skipped, last indexed ${scanned}\n`);
+          io.out(`  ${shown(f.path)}: ${f.photos} photos, ${f.failed} skipped, last indexed ${scanned}\n`);
         }
       });
     });
@@ -287,7 +296,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .action(async (opts: { json?: boolean }) => {
       await withEngine(globals(), async (engine) => {
         for (const f of (await readLibrary(engine, io)).failures(100_000)) {
-          io.out(opts.json ? `${JSON.stringify(f)}\n` : `${f.path}\t${f.code}\t${f.reason}\n`);
+          io.out(opts.json ? `${JSON.stringify(f)}\n` : `${shown(f.path)}\t${f.code}\t${shown(f.reason)}\n`);
         }
       });
     });
@@ -299,7 +308,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .action(async (dir: string) => {
       await withEngine(globals(), async (engine) => {
         const { photos } = (await engine.library()).removeFolder(dir);
-        io.out(`removed ${resolve(dir)} and its ${photos} photos from the library\n`);
+        io.out(`removed ${shown(resolve(dir))} and its ${photos} photos from the library\n`);
       });
     });
 }

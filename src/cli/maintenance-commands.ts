@@ -14,6 +14,7 @@ import {
 import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
 import { readLibrary } from './library-commands';
+import { shown } from './shown';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -72,23 +73,24 @@ function printWatchEvent(io: Io, e: WatchEvent): void {
   const at = new Date().toTimeString().slice(0, 8);
   switch (e.type) {
     case 'watching':
-      io.out(`${at}  watching ${e.folders.join(', ')} (Ctrl-C to stop)\n`);
+      io.out(`${at}  watching ${e.folders.map(shown).join(', ')} (Ctrl-C to stop)\n`);
       return;
     case 'run': {
       const what = describeRun(e.summary);
       if (e.reason === 'catch-up') io.out(`${at}  caught up: ${what ?? 'nothing had changed'}\n`);
       else if (what) io.out(`${at}  ${what}\n`);
-      for (const f of e.summary.failed.slice(0, 5)) io.out(`          skipped ${f.path}: ${f.reason}\n`);
+      for (const f of e.summary.failed.slice(0, 5))
+        io.out(`          skipped ${shown(f.path)}: ${shown(f.reason)}\n`);
       return;
     }
     case 'folder-missing':
-      io.out(`${at}  ${e.folder} is gone; its photos stay in the library until it is back\n`);
+      io.out(`${at}  ${shown(e.folder)} is gone; its photos stay in the library until it is back\n`);
       return;
     case 'folder-back':
-      io.out(`${at}  ${e.folder} is back\n`);
+      io.out(`${at}  ${shown(e.folder)} is back\n`);
       return;
     case 'error':
-      io.err(`${at}  ${e.message}\n`);
+      io.err(`${at}  ${shown(e.message)}\n`);
       return;
   }
 }
@@ -101,7 +103,7 @@ function printDuplicates(io: Io, r: DuplicateReport): void {
     g.photos.forEach((p, j) => {
       const dims = p.width && p.height ? `  ${p.width}×${p.height}` : '';
       io.out(
-        `  ${j === 0 ? ' best' : p.score.toFixed(3)}  ${p.path}${dims}  ${(p.size / 1024).toFixed(0)} KB\n`,
+        `  ${j === 0 ? ' best' : p.score.toFixed(3)}  ${shown(p.path)}${dims}  ${(p.size / 1024).toFixed(0)} KB\n`,
       );
     });
   });
@@ -116,7 +118,7 @@ function printCheck(io: Io, r: CheckReport): void {
     const state =
       c.found === 0 ? 'ok' : r.repair ? `${c.found} found, ${c.repaired} fixed` : `${c.found} found`;
     io.out(`${state.padEnd(22)}${c.title}\n`);
-    for (const ex of c.examples) io.out(`${''.padEnd(24)}${ex}\n`);
+    for (const ex of c.examples) io.out(`${''.padEnd(24)}${shown(ex)}\n`);
     if (c.advice && c.found > c.repaired) io.out(`${''.padEnd(24)}→ ${c.advice}\n`);
   }
   const left = r.results.reduce((n, c) => n + c.found - c.repaired, 0);

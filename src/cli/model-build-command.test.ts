@@ -73,6 +73,32 @@ describe('glimpse model build', () => {
     expect(readdirSync(root).filter((n) => n.includes('.building-'))).toEqual([]);
   });
 
+  it('runs the self-check on a twin when asked, and skips it on a checkpoint when told to', async () => {
+    const twin = await glimpse([
+      'model',
+      'build',
+      '--random-weights',
+      'tiny',
+      '--self-check',
+      '--out',
+      join(root, 'checked'),
+      '--json',
+    ]);
+    expect(JSON.parse(twin.out).check.textCosine).toBeGreaterThanOrEqual(0.999);
+    const checkpoint = join(root, 'skip.safetensors');
+    await writeRandomCheckpoint(checkpoint, PRESETS.tiny!);
+    const run = await glimpse([
+      'model',
+      'build',
+      '--from',
+      checkpoint,
+      '--no-self-check',
+      '--out',
+      join(root, 'unchecked'),
+    ]);
+    expect(run.out).toMatch(/Self-check skipped/);
+  });
+
   it('refuses to write into a folder that has files in it', async () => {
     const out = join(root, 'busy');
     mkdirSync(out);

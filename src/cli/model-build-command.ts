@@ -67,13 +67,17 @@ export function registerModelBuildCommand(model: Command, io: Io): void {
       'gelu (OpenCLIP LAION models) or quick-gelu (OpenAI models); default: config.json beside the checkpoint, else gelu',
     )
     .option('--id <id>', "model.json's id (default: the checkpoint's name and precision)")
-    .option('--no-self-check', 'skip the check against a float32 computation of the weights')
+    .option(
+      '--self-check',
+      'check the bundle against a float32 computation of the weights (default with --from)',
+    )
+    .option('--no-self-check', 'skip that check (the default for --random-weights)')
     .option('--json', 'no progress; print the result as JSON')
     .addOption(
       new Option('--random-weights <arch>', 'random weights in this architecture (benchmarks)').hideHelp(),
     )
     .addOption(new Option('--head-dim <n>', 'width per attention head (default 64)').hideHelp())
-    .action(async (opts: BuildCommandOptions, cmd: Command) => {
+    .action(async (opts: BuildCommandOptions) => {
       if (!!opts.from === !!opts.randomWeights)
         throw new Error('give the checkpoint to build with --from <file>');
       if (opts.randomWeights && !PRESETS[opts.randomWeights])
@@ -81,15 +85,14 @@ export function registerModelBuildCommand(model: Command, io: Io): void {
           `--random-weights: expected one of ${Object.keys(PRESETS).join(', ')}, got "${opts.randomWeights}"`,
         );
       const input: BuildInput = opts.from ? { checkpoint: opts.from } : { random: opts.randomWeights! };
-      // Commander's default for --no-self-check is true; only an explicit choice overrides "checkpoints only".
-      const explicitCheck = cmd.getOptionValueSource('selfCheck') === 'cli' ? opts.selfCheck : undefined;
       const { result, check } = await buildChecked(input, {
         out: opts.out,
         dtype: parseDtype(opts.dtype),
         activation: parseActivation(opts.activation),
         id: opts.id,
         headDim: opts.headDim ? Number(opts.headDim) : undefined,
-        selfCheck: explicitCheck,
+        // With both flags defined, neither sets a default: undefined means "checkpoints only".
+        selfCheck: opts.selfCheck,
         onProgress: buildProgressPrinter(io, !!opts.json),
         onCheck: () =>
           !opts.json && io.err('checking the bundle against a float32 computation of the weights\n'),

@@ -155,6 +155,6 @@ describe('usage errors', () => {
   it('exit with 1 for a failure, naming the file', async () => {
     const r = await glimpse(['--model', join(dir, 'nowhere'), 'embed-text', 'red']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/nowhere: is not a folder/);
+    expect(r.err).toMatch(/nowhere: no model here \(pass --model/);
   });
 });

@@ -7,6 +7,7 @@ import type { DoctorReport, Engine } from '../core';
 import type { GraphPlacement } from '../shared/types';
 import type { GlobalOptions, Io } from './common';
 import { problemsLeft, runCheck } from './maintenance-commands';
+import { shown } from './shown';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
 
@@ -171,12 +172,12 @@ export function registerModelCommands(program: Command, io: Io, withEngine: With
           io.out(
             opts.json
               ? `${JSON.stringify({ file: e.file, vector: Array.from(e.vector) })}\n`
-              : `${e.file}\t${formatVector(e.vector)}\n`,
+              : `${shown(e.file)}\t${formatVector(e.vector)}\n`,
           );
         }
         for (const f of failures) {
           if (opts.json) io.out(`${JSON.stringify({ file: f.file, error: f.reason, code: f.code })}\n`);
-          else io.err(`${f.file}: skipped — ${f.reason}\n`);
+          else io.err(`${shown(f.file)}: skipped — ${shown(f.reason)}\n`);
         }
         if (embeddings.length === 0 && failures.length) throw new Error('no image could be read');
       });

@@ -1,11 +1,15 @@
 // createEngine(): the one composition root and public door of Glimpse's core. The CLI calls it in
 // process; the desktop app hosts it in a utility process. Heavy parts (model sessions) load lazily.
 import { probeGpuDecoder } from './decode/gpu-addon';
+import './model/ort-env';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { basename } from 'node:path';
 import { runBenchSuite, type BenchOptions, type BenchReport } from './bench/suite';
 import { readGpuStatus, type GpuStatus } from './gpu/nvidia-smi';
-import { loadBundle } from './model/bundle';
+import { BundleError, loadBundle } from './model/bundle';
+import { builtInCatalogue, findEntry } from './models/catalogue';
+import { readRecord } from './models/install';
 import { diagnoseCudaProvider } from './model/cuda-check';
 import { decodeForModel } from './model/decode';
 import { writeTensor } from './model/preprocess';
@@ -14,7 +18,8 @@ import { Embedder, type EmbedderInfo, type EmbedderOptions } from './model/embed
 import { defaultProviders, type ProviderName } from './model/providers';
 import { ClipTokenizer } from './model/tokenizer';
 import type { ModelBundle } from './model/types';
-import { bundlePrecision } from './model/types';
+import { bundlePrecision, CLIP_CONTEXT_LENGTH } from './model/types';
+import { shippedClipVocab } from './model/shipped-vocab';
 import { isAlive, LibraryInUseError } from './catalog/lock';
 import { Library } from './library';
 import { LibraryOps } from './library-ops';
@@ -27,6 +32,9 @@ export interface EngineOptions extends EmbedderOptions {
   libraryDir?: string;
   /** better-sqlite3 built for Electron's ABI, when the engine runs inside the app. */
   sqliteBinding?: string;
+  /** Forget the model's vectors in the library before opening it, so that everything re-embeds
+   *  (after a changed bundle under the same id: glimpse index --reembed). */
+  reembed?: boolean;
   /** Progress of a vector index rebuild or catch-up when the library opens. */
   onIndexProgress?: (done: number, total: number) => void;
 }
@@ -91,11 +99,48 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let embedder: Embedder | null = null;
   let tokenizer: Promise<ClipTokenizer> | null = null;
 
-  const getBundle = () => (bundle ??= loadBundle(modelDir));
+  const getBundle = () => {
+    if (bundle) return bundle;
+    if (!existsSync(modelDir)) {
+      const id = basename(modelDir);
+      const known = findEntry(builtInCatalogue(), id);
+      throw new BundleError(
+        modelDir,
+        null,
+        known
+          ? `no model installed here; \`glimpse model pull ${known.id}\` fetches it (\`glimpse model list\` shows the others)`
+          : 'no model here (pass --model <dir>, set GLIMPSE_MODEL, or see `glimpse model list`)',
+      );
+    }
+    return (bundle = loadBundle(modelDir));
+  };
+  /**
+   * The model the library is opened for: the bundle's, or — when it cannot be loaded — the catalogue's
+   * entry for the model expected here, so that status, failures and check read the library without one.
+   */
+  const libraryModel = (): { id: string; dim: number; fingerprint?: string } => {
+    try {
+      const b = getBundle();
+      return { id: b.id, dim: b.embedDim, fingerprint: readRecord(modelDir)?.fingerprint };
+    } catch (e) {
+      const entry = findEntry(builtInCatalogue(), basename(modelDir));
+      if (entry) return { id: entry.id, dim: entry.embedDim };
+      throw e;
+    }
+  };
   const getEmbedder = () => (embedder ??= new Embedder(getBundle(), options));
+  /** The bundle's tokenizer; with no model installed, CLIP's vocabulary as Glimpse ships it. */
   const getTokenizer = () => {
-    const b = getBundle();
-    return (tokenizer ??= ClipTokenizer.fromFile(b.tokenizer, b.contextLength));
+    if (tokenizer) return tokenizer;
+    let b: ModelBundle;
+    try {
+      b = getBundle();
+    } catch (e) {
+      const vocab = shippedClipVocab();
+      if (!vocab || existsSync(modelDir)) throw e; // a broken bundle says so rather than guessing
+      return (tokenizer = Promise.resolve(ClipTokenizer.fromClipVocab(vocab, CLIP_CONTEXT_LENGTH)));
+    }
+    return (tokenizer = ClipTokenizer.fromFile(b.tokenizer, b.contextLength));
   };
 
   async function preprocessFile(file: string): Promise<Float32Array> {
@@ -167,16 +212,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   const open = (readOnlyBeside: number | null) => {
-    const b = getBundle();
+    const model = libraryModel();
     return Library.open({
       dir: libraryDir,
-      modelId: b.id,
-      dim: b.embedDim,
+      modelId: model.id,
+      dim: model.dim,
+      fingerprint: model.fingerprint ?? null,
+      reembed: options.reembed,
       nativeBinding: options.sqliteBinding,
       onIndexProgress: options.onIndexProgress,
       readOnly: readOnlyBeside !== null,
       exactGpu: exactOnGpu() ? { deviceId: options.deviceId } : undefined,
-    }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder(), readOnlyBeside) }));
+    }).then((lib) => ({ lib, ops: new LibraryOps(lib, getEmbedder, readOnlyBeside) }));
   };
   const openLibrary = () =>
     (library ??= open(null).then(

@@ -40,4 +40,4 @@ export { buildChecked, type BuildInput } from './models/build/build-checked';
 export type { BuildDtype } from './models/build/tower-graph';
 
 // Settings shared by the app and the CLI.
-export { readSettings, writeSettings } from './settings';
+export { readSettings, readStoredSettings, writeSettings } from './settings';

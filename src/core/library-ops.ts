@@ -46,14 +46,22 @@ export function canonicalFolder(path: string): string {
 
 export class LibraryOps {
   readonly searcher: Searcher;
+  private readonly getEmbedder: () => Embedder;
 
   constructor(
     readonly library: Library,
-    readonly embedder: Embedder,
+    /** The model, or how to load it: status, failures and check read the library without one. */
+    embedder: Embedder | (() => Embedder),
     /** PID of the Glimpse holding the library, when this one was opened read-only beside it. */
     readonly heldBy: number | null = null,
   ) {
+    this.getEmbedder = typeof embedder === 'function' ? embedder : () => embedder;
     this.searcher = new Searcher(library.catalog, library.exact ?? library.vectors, library.modelId);
+  }
+
+  /** Loaded on first use; throws the model's own error (no model installed, a broken bundle). */
+  get embedder(): Embedder {
+    return this.getEmbedder();
   }
 
   private writable(): void {
@@ -280,7 +288,8 @@ export class LibraryOps {
     return checkLibrary(
       {
         library: this.library,
-        preprocess: this.embedder.bundle.preprocess,
+        // Only a repair that remakes thumbnails needs the model; a plain check runs without one.
+        preprocess: () => this.embedder.bundle.preprocess,
         indexPaths: (paths, o) => this.indexPaths(paths, o),
       },
       opts,

@@ -2,6 +2,7 @@
 // thumbnail cache. Opening it checks the index against the catalog and brings it up to date.
 import { join } from 'node:path';
 import { Catalog } from './catalog/catalog';
+import { checkModelVectors, forgetModelVectors } from './catalog/model-vectors';
 import type { VectorSink } from './indexer/indexer';
 import { ThumbnailStore } from './indexer/thumbnails';
 import { GpuSearch } from './vectors/gpu/gpu-search';
@@ -20,6 +21,10 @@ export interface LibraryOptions {
   /** On a CUDA machine: hold the vectors on the GPU and answer searches exactly (vectors/gpu/);
    *  provider 'cpu' runs the same graph on the CPU, for tests. */
   exactGpu?: { deviceId?: number; provider?: 'cuda' | 'cpu' };
+  /** The installed bundle's content fingerprint (models/fingerprint.ts); null when unknown. */
+  fingerprint?: string | null;
+  /** Forget this model's vectors first (they came from another build of it): everything re-embeds. */
+  reembed?: boolean;
 }
 
 /** What the catalog records about the index file it last saw saved. */
@@ -67,6 +72,14 @@ export class Library {
     const readOnly = opts.readOnly ?? false;
     const catalog = Catalog.open(opts.dir, { nativeBinding: opts.nativeBinding, readonly: readOnly });
     try {
+      if (opts.reembed && !readOnly) forgetModelVectors(catalog, opts.modelId);
+      checkModelVectors(catalog, {
+        dir: opts.dir,
+        modelId: opts.modelId,
+        dim: opts.dim,
+        fingerprint: opts.fingerprint ?? null,
+        writable: !readOnly,
+      });
       const raw = catalog.getMeta(recordKey(opts.modelId));
       const record = raw ? (JSON.parse(raw) as IndexRecord) : null;
       const stats = catalog.vectorStats(opts.modelId);

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { bundlePrecision, createEngine, ModelManager, PhotoNotFoundError, probeGpuDecoder } from '../core';
 import { defaultModelDir, glimpseHome, isInside, isInsideReal, readGpuStatus } from '../core';
-import { readSettings, remakeThumbnail, writeSettings, type Catalogue, type Engine } from '../core';
+import { readSettings, readStoredSettings, remakeThumbnail, writeSettings } from '../core';
+import type { Catalogue, Engine } from '../core';
 import type { Commands, Events, MAIN_COMMANDS, SettingsPatch } from '../shared/contract';
 import { browserMime, checkLibraryFolders, inLibrary } from './window-paths';
 import type {
@@ -72,6 +73,9 @@ export type EngineCommandName = keyof EngineCommands;
 export function createService(opts: ServiceOptions): EngineCommands & { close(): Promise<void> } {
   const home = opts.home ?? glimpseHome();
   let settings: Settings = readSettings(home);
+  const notices: string[] = [];
+  const settingsProblem = readStoredSettings(home).problem;
+  if (settingsProblem) notices.push(`Settings: ${settingsProblem}`);
   let engine: Engine = makeEngine();
   let job: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
   let abort: AbortController | null = null;
@@ -298,6 +302,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     getIndexJob: () => job,
     listFailures: async (limit: number) => (await read()).failures(limit),
     getSettings: () => settings,
+    getNotices: () => notices,
     updateSettings: async (patch: SettingsPatch) => {
       // The model folder is chosen through main's picker (setModelDir) or the model manager, never named
       // by the window: a path it names would load (and run) whatever model files lie there.

@@ -60,6 +60,7 @@ export const commandArgs = {
   getIndexJob: z.tuple([]),
   listFailures: z.tuple([z.number().int().min(1).max(100_000)]),
   getSettings: z.tuple([]),
+  getNotices: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   clearThumbnailCache: z.tuple([]),
   getGpuPanel: z.tuple([]),

@@ -49,6 +49,8 @@ export interface Commands {
   getIndexJob(): IndexJob;
   listFailures(limit: number): FailedFile[];
   getSettings(): Settings;
+  /** Problems found while starting (a damaged settings.json kept aside), for the window to show once. */
+  getNotices(): string[];
   updateSettings(patch: SettingsPatch): Settings;
   clearThumbnailCache(): LibraryStatus;
   getGpuPanel(): GpuPanelState;
@@ -102,6 +104,7 @@ export const COMMAND_NAMES = Object.keys({
   getIndexJob: 1,
   listFailures: 1,
   getSettings: 1,
+  getNotices: 1,
   updateSettings: 1,
   clearThumbnailCache: 1,
   getGpuPanel: 1,

@@ -95,6 +95,8 @@ export interface HnswBenchResult {
 }
 
 const K = 10;
+/** Alternating rounds the one-thread and sharded builds are split into. */
+const BUILD_ROUNDS = 20;
 /** Extra vectors added at once to measure searches during catch-up: a few seconds of worker inserts. */
 const CATCHUP_COUNT = 2000;
 /** Vectors in the paced stream, and the batch the indexer commits at a time. */
@@ -141,11 +143,12 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       efConstruction,
       ...over,
     });
-    const build = async (index: VectorIndex) => {
+    /** Adds labels [first, end) and waits until the graphs hold them: seconds. */
+    const grow = async (index: VectorIndex, first: number, end: number) => {
       const start = performance.now();
-      for (let first = 0; first < count; first += 1000) {
+      for (let from = first; from < end; from += 1000) {
         const items = [];
-        for (let i = first; i < Math.min(count, first + 1000); i++)
+        for (let i = from; i < Math.min(end, from + 1000); i++)
           items.push({ label: i, vector: row(data, dim, i) });
         index.add(items);
       }
@@ -153,15 +156,31 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       return (performance.now() - start) / 1000;
     };
 
-    log(`building ${count} × ${dim} in one thread (baseline), M=${M} efConstruction=${efConstruction}`);
-    let index = await VectorIndex.open(options('one', { shards: 1 }), null, empty);
-    const oneThreadSeconds = await build(index);
-    const single = await index.save();
-    await index.close();
-    log(`one thread: ${oneThreadSeconds.toFixed(1)} s; now ${shards} shards`);
-    index = await VectorIndex.open(options('sharded', { shards }), null, empty);
-    const buildSeconds = await build(index);
-    log(`${shards} shards: ${buildSeconds.toFixed(1)} s`);
+    // Both builds grow side by side in alternating rounds (A B, B A, …), so a change in the shared
+    // machine's load falls on both and each round inserts into graphs of the same size.
+    log(
+      `building ${count} × ${dim} in one thread and in ${shards} shards, alternating rounds, M=${M} efConstruction=${efConstruction}`,
+    );
+    const single = await VectorIndex.open(options('one', { shards: 1 }), null, empty);
+    let index = await VectorIndex.open(options('sharded', { shards }), null, empty);
+    let oneThreadSeconds = 0;
+    let buildSeconds = 0;
+    const round = Math.max(1000, Math.ceil(count / BUILD_ROUNDS));
+    for (let first = 0, r = 0; first < count; first += round, r++) {
+      const end = Math.min(count, first + round);
+      if (r % 2 === 0) {
+        oneThreadSeconds += await grow(single, first, end);
+        buildSeconds += await grow(index, first, end);
+      } else {
+        buildSeconds += await grow(index, first, end);
+        oneThreadSeconds += await grow(single, first, end);
+      }
+      log(
+        `${end} inserted: one thread ${oneThreadSeconds.toFixed(1)} s, ${shards} shards ${buildSeconds.toFixed(1)} s`,
+      );
+    }
+    const singleSaved = await single.save();
+    await single.close();
 
     const endToEnd = async (set: Float32Array, expected: ScoredLabel[][], timings: number[]) => {
       const quality = new Quality();
@@ -211,7 +230,7 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       log(JSON.stringify(result));
       return result;
     });
-    const sweep = await sweepDirect(single, dim, opts.efSweep ?? [32, 64, 96, 128, 256], near, between, {
+    const sweep = await sweepDirect(singleSaved, dim, opts.efSweep ?? [32, 64, 96, 128, 256], near, between, {
       near: truthNear,
       between: truthBetween,
       log,

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include "kernels.ptx.h"
+#include "loader.h"
 #include "resample.h"
 
 namespace {
@@ -15,37 +16,6 @@ size_t aligned(size_t n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
 size_t modelTmpBytes(const GjPlan &p, int size) {
   const size_t a = (size_t)size * p.height, b = (size_t)p.width * size;
   return 3 * (a > b ? a : b);
-}
-
-void *openFirst(const std::string &dir, const char *const *names, std::string &tried, std::string &error) {
-  for (int pass = 0; pass < 2; pass++) {
-    if (pass == 0 && dir.empty()) continue;
-    for (const char *const *name = names; *name; name++) {
-      std::string path = pass == 0 ? dir + "/" + *name : *name;
-      void *lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (lib) return lib;
-      if (!tried.empty()) tried += ", ";
-      tried += path;
-      const char *why = dlerror();
-      error = why ? why : "not found";
-    }
-  }
-  return nullptr;
-}
-
-template <typename F>
-bool resolve(void *lib, F &slot, const char *name, std::string &missing) {
-  slot = reinterpret_cast<F>(dlsym(lib, name));
-  if (!slot && missing.empty()) missing = name;
-  return slot != nullptr;
-}
-
-std::string nvjpegStatusText(nvjpegStatus_t s) {
-  static const char *names[] = {"SUCCESS",          "NOT_INITIALIZED",   "INVALID_PARAMETER", "BAD_JPEG",
-                                "JPEG_NOT_SUPPORTED", "ALLOCATOR_FAILURE", "EXECUTION_FAILED",  "ARCH_MISMATCH",
-                                "INTERNAL_ERROR",   "IMPLEMENTATION_NOT_SUPPORTED", "INCOMPLETE_BITSTREAM"};
-  if (s >= 0 && s < (int)(sizeof(names) / sizeof(names[0]))) return std::string("NVJPEG_STATUS_") + names[s];
-  return "nvJPEG status " + std::to_string(s);
 }
 
 }  // namespace
@@ -60,9 +30,9 @@ GjProbe GjDecoder::open(int ordinal, const std::string &dir, size_t budget) {
   std::lock_guard<std::mutex> hold(lock_);
   GjProbe probe;
   budget_ = budget;
-  std::string tried, error, missing;
+  std::string error, missing;
   static const char *const cudaNames[] = {"libcuda.so.1", nullptr};
-  cudaLib_ = openFirst(dir, cudaNames, tried, error);
+  cudaLib_ = gjOpenFirst(dir, cudaNames, error);
   if (!cudaLib_) {
     probe.reason = "no NVIDIA driver: libcuda.so.1 did not load (" + error + ")";
     return probe;
@@ -127,9 +97,9 @@ GjProbe GjDecoder::open(int ordinal, const std::string &dir, size_t budget) {
     return probe;
   }
 
-  tried.clear();
+  error.clear();
   static const char *const nvjpegNames[] = {"libnvjpeg.so.13", "libnvjpeg.so.12", nullptr};
-  nvjpegLib_ = openFirst(dir, nvjpegNames, tried, error);
+  nvjpegLib_ = gjOpenFirst(dir, nvjpegNames, error);
   if (!nvjpegLib_) {
     probe.reason = "nvJPEG is not installed (libnvjpeg.so.13 or .so.12; " + error + ")";
     return probe;

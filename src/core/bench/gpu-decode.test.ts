@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeGpuDecoder } from '../decode/gpu-addon';
-import { addonForTests, buildStubs } from '../decode/testing';
+import { addonForTests, buildStubs, removeStubs } from '../decode/testing';
 import { VIT_H_14_PREPROCESS } from '../model/types';
 import { benchDecodeGpu, decoderMix } from './gpu-decode';
 
@@ -21,9 +21,10 @@ describe('decoderMix', () => {
 
 describe.skipIf(skip)('benchDecodeGpu against the stub libraries', () => {
   const files: string[] = [];
+  let dir: string | undefined;
   beforeAll(async () => {
     process.env.GLIMPSE_CUDA_LIBRARY_PATH = buildStubs();
-    const dir = mkdtempSync(join(tmpdir(), 'glimpse-bench-gpu-'));
+    dir = mkdtempSync(join(tmpdir(), 'glimpse-bench-gpu-'));
     const image = sharp({ create: { width: 320, height: 240, channels: 3, background: '#468' } });
     for (const [name, bytes] of [
       ['a.jpg', await image.clone().jpeg().toBuffer()],
@@ -39,6 +40,8 @@ describe.skipIf(skip)('benchDecodeGpu against the stub libraries', () => {
     delete process.env.GJ_STUB_CUINIT;
   });
   afterAll(() => {
+    removeStubs(process.env.GLIMPSE_CUDA_LIBRARY_PATH);
+    removeStubs(dir);
     delete process.env.GLIMPSE_CUDA_LIBRARY_PATH;
   });
 

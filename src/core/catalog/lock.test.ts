@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,30 @@ describe('the writer lock', () => {
     utimesSync(lockFile(), longAgo, longAgo);
     openCatalog();
     expect(holder()).toBe(process.pid);
+  });
+
+  it('lets exactly one of several processes starting together take over a stale lock, every time', async () => {
+    const starters = 4;
+    const trials = 80;
+    const contenders = Array.from({ length: starters }, () =>
+      startChild('lock-contender.ts', [dir, String(trials)]),
+    );
+    children.push(...contenders);
+    await Promise.all(contenders.map((c) => c.waitFor((l) => l === 'ready')));
+    const dead = deadPid();
+    const outcomes: string[][] = [];
+    for (let i = 0; i < trials; i++) {
+      writeFileSync(lockFile(), JSON.stringify({ pid: dead, host: hostname(), since: Date.now() - 60_000 }));
+      writeFileSync(join(dir, `go-${i}`), '');
+      const results = contenders.map((c) => join(dir, `r-${i}-${c.pid}`));
+      while (!results.every((f) => existsSync(f))) await new Promise((r) => setTimeout(r, 2));
+      outcomes.push(results.map((f) => readFileSync(f, 'utf8')).sort());
+      writeFileSync(join(dir, `end-${i}`), '');
+      while (existsSync(lockFile())) await new Promise((r) => setTimeout(r, 2));
+    }
+    const wrong = outcomes.filter((o) => o.filter((r) => r === 'won').length !== 1);
+    expect(wrong, `trials without exactly one winner: ${wrong.length} of ${trials}`).toEqual([]);
+    expect(outcomes.flat().filter((r) => r !== 'won' && r !== 'busy')).toEqual([]);
   });
 
   it('removes the lock file on close, and only its own', () => {

@@ -16,6 +16,10 @@ export interface PhotoFileRecord {
   mtimeMs: number;
 }
 
+/** Rows whose path can name their file: one whose name is not valid UTF-8 is stored in a display form
+ *  (indexer/scan.ts) that stat() cannot open; each index run's scan looks at those again instead. */
+const OPENABLE = `error_code IS NOT 'bad-name'`;
+
 export class MaintenanceQueries {
   constructor(private readonly st: Statements) {}
 
@@ -92,11 +96,23 @@ export class MaintenanceQueries {
       .all() as string[];
   }
 
-  /** A folder's photos with ids above `afterId`, by id, at most `limit`. */
+  /** Photos in these folders whose file their path can open (the ones photoFilesPage reads). */
+  openablePhotoCount(folderIds: readonly number[]): number {
+    if (!folderIds.length) return 0;
+    // One placeholder per folder: not cached, the list differs from call to call.
+    return this.st.db
+      .prepare(
+        `SELECT COUNT(*) FROM photos WHERE folder_id IN (${folderIds.map(() => '?').join(',')}) AND ${OPENABLE}`,
+      )
+      .pluck()
+      .get(...folderIds) as number;
+  }
+
+  /** A folder's photos with ids above `afterId` whose file their path can open, by id, at most `limit`. */
   photoFilesPage(folderId: number, afterId: number, limit: number): PhotoFileRecord[] {
     return this.st
       .get(
-        `SELECT id, path, size, mtime_ms AS mtimeMs FROM photos WHERE folder_id = ? AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT id, path, size, mtime_ms AS mtimeMs FROM photos WHERE folder_id = ? AND id > ? AND ${OPENABLE} ORDER BY id LIMIT ?`,
       )
       .all(folderId, afterId, limit) as PhotoFileRecord[];
   }

@@ -115,6 +115,17 @@ describe("the catalog's maintenance queries", () => {
     expect(catalog.maintenance.integrityProblems()).toEqual([]);
     expect(catalog.maintenance.foreignKeyViolations()).toEqual([]);
   });
+
+  it('leave out of the file checks a photo whose name is stored in a display form stat() cannot open', () => {
+    write(holiday, '/photos/holiday/a.jpg', 'a');
+    write(holiday, '/photos/holiday/b\uFFFD.jpg', null, { errorCode: 'bad-name', error: 'not UTF-8' });
+    write(work, '/photos/work/c.jpg', null);
+    expect(catalog.maintenance.openablePhotoCount([holiday, work])).toBe(2);
+    expect(catalog.maintenance.openablePhotoCount([])).toBe(0);
+    expect(catalog.maintenance.photoFilesPage(holiday, 0, 10).map((r) => r.path)).toEqual([
+      '/photos/holiday/a.jpg',
+    ]);
+  });
 });
 
 describe('releasing freed vectors', () => {

@@ -6,7 +6,7 @@ import { openTestLibrary, type TestLibrary } from '../../../test/chaos/harness';
 import { writeColourPhotos } from '../../../test/helpers/corpus';
 import { defaultPhotoDecoders } from './decoders';
 import { closeGpuDecoder } from './gpu-addon';
-import { addonForTests, buildStubs } from './testing';
+import { addonForTests, buildStubs, removeStubs } from './testing';
 
 const { skip } = addonForTests();
 
@@ -28,6 +28,7 @@ describe.skipIf(skip)('the indexer with the stub GPU libraries', () => {
     delete process.env.GLIMPSE_GPU_DECODE;
   });
   afterAll(async () => {
+    removeStubs(process.env.GLIMPSE_CUDA_LIBRARY_PATH);
     delete process.env.GLIMPSE_CUDA_LIBRARY_PATH;
     await lib?.dispose();
   });

@@ -33,7 +33,8 @@ export interface GpuJpegAddon {
 const ADDON_FILE = join('addons', 'gpu-jpeg', 'build', 'Release', 'glimpse_gpu_jpeg.node');
 
 /** The addon's build folder: GLIMPSE_GPU_JPEG_ADDON names the .node file; otherwise the nearest
- *  addons/gpu-jpeg above this module (source, bundled CLI) or in the packaged app's resources. */
+ *  addons/gpu-jpeg above this module (source, bundled CLI), in the packaged app's resources, or in the
+ *  working directory. */
 export function addonPath(): string | null {
   const explicit = process.env.GLIMPSE_GPU_JPEG_ADDON;
   if (explicit) return explicit;
@@ -44,6 +45,8 @@ export function addonPath(): string | null {
   }
   const resources = (process as { resourcesPath?: string }).resourcesPath;
   if (resources) roots.push(join(resources, 'app.asar.unpacked'), resources);
+  // A bundle copied elsewhere (the GPU host scripts' /tmp/run/app) run from the checkout.
+  roots.push(process.cwd());
   for (const root of roots) if (existsSync(join(root, ADDON_FILE))) return join(root, ADDON_FILE);
   return null;
 }
@@ -94,7 +97,8 @@ export interface GpuDecoderProbe {
 
 export interface ProbeOptions {
   device?: number;
-  /** Folder tried first for libcuda.so.1 and libnvjpeg.so.13/.12 (default: GLIMPSE_CUDA_LIBRARY_PATH). */
+  /** Folders (colon-separated) tried first for libcuda.so.1 and libnvjpeg.so.13/.12, before the system's
+   *  search and /usr/local/cuda (default: GLIMPSE_CUDA_LIBRARY_PATH). */
   libraryDir?: string;
   /** Device memory for one decode round, in bytes (default: GLIMPSE_GPU_DECODE_MEMORY_MB, else an eighth
    *  of the card up to 4 GiB). */

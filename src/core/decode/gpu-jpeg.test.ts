@@ -1,23 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { decodeForModel } from '../model/decode';
 import { VIT_H_14_PREPROCESS } from '../model/types';
 import { closeGpuDecoder, probeGpuDecoder } from './gpu-addon';
 import { GpuJpegDecoder } from './gpu-jpeg';
 import { addonPlan, orientPixels, type Orientation } from './orientation';
-import { addonForTests, buildStubs } from './testing';
+import { addonForTests, buildStubs, removeStubs } from './testing';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/images');
 const SPEC = VIT_H_14_PREPROCESS;
 const { addon, skip } = addonForTests();
 const SWITCHES = ['GJ_STUB_CUINIT', 'GJ_STUB_DEVICES', 'GJ_STUB_NO_HARDWARE', 'GJ_STUB_LOG'];
 
-/** Whether the system itself has `library` (then "not installed" cannot be staged here). */
+/** Whether the system itself has `library` where the addon looks after the given folder (then "not
+ *  installed" cannot be staged here). */
 function systemHas(library: string): boolean {
+  const toolkit = ['/usr/local/cuda/lib64', '/usr/local/cuda/targets/x86_64-linux/lib'];
+  const inToolkit = (dir: string) =>
+    existsSync(dir) && readdirSync(dir).some((name) => name.startsWith(library));
+  if (toolkit.some(inToolkit)) return true;
   try {
     return execFileSync('ldconfig', ['-p'], { encoding: 'utf8' }).includes(library);
   } catch {
@@ -51,6 +56,7 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
     stubs = buildStubs();
     log = join(stubs, 'calls.log');
   });
+  afterAll(() => removeStubs(stubs));
   afterEach(() => {
     closeGpuDecoder();
     for (const name of SWITCHES) delete process.env[name];
@@ -68,9 +74,19 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
 
   it.skipIf(systemHas('libcuda.so.1'))('says in one line that there is no driver library', () => {
     const empty = mkdtempSync(join(tmpdir(), 'glimpse-no-cuda-'));
+    onTestFinished(() => removeStubs(empty));
     expect(probeGpuDecoder({ libraryDir: empty }).summary).toMatch(
       /^GPU decoding off: no NVIDIA driver: libcuda\.so\.1 did not load \(.*\)$/,
     );
+  });
+
+  it('looks through a colon-separated list of folders, in order', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'glimpse-no-cuda-'));
+    onTestFinished(() => removeStubs(empty));
+    expect(probeGpuDecoder({ libraryDir: `${empty}:${stubs}` })).toMatchObject({
+      available: true,
+      device: 'Stub GPU',
+    });
   });
 
   it('says so when the driver does not start or finds no device', () => {
@@ -87,6 +103,7 @@ describe.skipIf(skip)('the GPU decoder against stub CUDA and nvJPEG libraries', 
 
   it.skipIf(systemHas('libnvjpeg.so'))('says so when nvJPEG is not installed', () => {
     const cudaOnly = buildStubs(['cuda']);
+    onTestFinished(() => removeStubs(cudaOnly));
     expect(probeGpuDecoder({ libraryDir: cudaOnly }).summary).toMatch(
       /^GPU decoding off: nvJPEG is not installed \(libnvjpeg\.so\.13 or \.so\.12; .*\)$/,
     );

@@ -8,7 +8,14 @@ import { THUMBNAIL_WEBP, type ModelInput } from '../model/decode';
 import type { PreprocessSpec } from '../model/types';
 import { openGpuDecoder, type GpuJpegAddon, type ProbeOptions } from './gpu-addon';
 import { DEFAULT_GPU_LIMITS, gpuEligibility, type GpuLimits } from './gpu-eligibility';
-import { addonPlan, asOrientation, orientPixels, swapsAxes, thumbnailSize } from './orientation';
+import {
+  addonPlan,
+  asOrientation,
+  orientPixels,
+  swapsAxes,
+  thumbnailSize,
+  type Orientation,
+} from './orientation';
 
 /** The resampling filters the kernel has (Pillow's BICUBIC and BILINEAR). */
 const FILTERS: Partial<Record<PreprocessSpec['interpolation'], number>> = { bicubic: 0, bilinear: 1 };
@@ -16,6 +23,13 @@ const FILTERS: Partial<Record<PreprocessSpec['interpolation'], number>> = { bicu
 /** 128 keeps the hardware engines busy (torchvision measured 880 img/s at 128 against 475 at 8 on an
  *  H200); the addon splits a round into chunks that fit its device-memory budget. */
 export const DEFAULT_GPU_BATCH = 128;
+
+/** A file going to the GPU: its place in the call, its stored size and its EXIF orientation. */
+interface Job {
+  index: number;
+  stored: { width: number; height: number };
+  orientation: Orientation;
+}
 
 export interface GpuJpegDecoderOptions {
   batch?: number;
@@ -55,11 +69,7 @@ export class GpuJpegDecoder implements PhotoDecoder {
     const outcomes: DecodeOutcome[] = new Array(files.length);
     const filter = FILTERS[spec.interpolation];
     if (filter === undefined) return files.map(() => ({ ok: false, fallback: 'interpolation' }));
-    const jobs: Array<{
-      index: number;
-      stored: { width: number; height: number };
-      orientation: ReturnType<typeof asOrientation>;
-    }> = [];
+    const jobs: Job[] = [];
     const plans: number[] = [];
     await Promise.all(
       files.map(async (file, index) => {
@@ -116,7 +126,7 @@ export class GpuJpegDecoder implements PhotoDecoder {
 
   /** Turns the stored-frame pixels upright and encodes the thumbnail as the CPU path does. */
   private async finish(
-    job: { stored: { width: number; height: number }; orientation: ReturnType<typeof asOrientation> },
+    job: Job,
     result: { model: Buffer; thumbnail: Buffer },
     spec: PreprocessSpec,
     thumbnailSide: number | undefined,

@@ -1,7 +1,7 @@
 // For tests: the built addon, or the reason it may be absent here, and stub CUDA/nvJPEG libraries
 // compiled from addons/gpu-jpeg/stubs into a temporary folder.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addonSkipReason, loadGpuJpegAddon, type GpuJpegAddon } from './gpu-addon';
@@ -20,6 +20,11 @@ export function addonForTests(): { addon: GpuJpegAddon; skip: null } | { addon: 
   // vitest shows a skipped suite without its reason; this line says it.
   console.warn(`GPU JPEG addon tests skipped: ${skip}`);
   return { addon: null, skip };
+}
+
+/** Deletes a stub folder; the libraries stay mapped in this process after their files go. */
+export function removeStubs(dir: string | undefined): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Compiles the stub libcuda.so.1 and libnvjpeg.so.13 (`which` picks) into a new folder. */

@@ -12,6 +12,13 @@ export function describeScanProblem(problem: ScanProblem): { code: string; reaso
       reason: 'a symbolic link that leads outside the library folder; not followed',
     };
   if (reason === 'ELOOP') return { code: 'unreadable', reason: 'a loop of symbolic links' };
+  if (reason === 'EILSEQ')
+    return {
+      code: 'bad-name',
+      reason:
+        'the folder name is not valid UTF-8 (shown with %XX for each invalid byte): Glimpse cannot open ' +
+        'what it holds yet; rename it to index its photos',
+    };
   if (reason === 'EACCES' || reason === 'EPERM')
     return kind === 'folder'
       ? { code: 'unreadable', reason: 'permission denied: the folder cannot be listed; its photos are kept' }

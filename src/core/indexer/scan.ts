@@ -29,6 +29,47 @@ export interface ScannedFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Set when the file's name is not valid UTF-8: `path` is then its display form (each invalid byte
+   *  as %XX), which cannot open it, and this says why it is recorded as a failure instead. */
+  badName?: string;
+}
+
+/** The reason recorded for a file whose name is not valid UTF-8. */
+export const BAD_NAME_REASON =
+  'its name is not valid UTF-8 (shown with %XX for each invalid byte): Glimpse cannot store or open ' +
+  'such a name yet; rename the file to index it';
+
+/** A name as raw bytes → its text and whether that text is exactly those bytes. */
+function decodeName(raw: Buffer): { name: string; valid: boolean } {
+  const text = raw.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(raw)) return { name: text, valid: true };
+  // Keep every valid character, and each byte of an invalid sequence as %XX, so two bad names that
+  // differ in their bytes stay different on screen and in the catalog.
+  let out = '';
+  let i = 0;
+  while (i < raw.length) {
+    const lead = raw[i]!;
+    const len =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead < 0xe0
+          ? 2
+          : lead >= 0xe0 && lead < 0xf0
+            ? 3
+            : lead >= 0xf0 && lead < 0xf5
+              ? 4
+              : 0;
+    const piece = len ? raw.subarray(i, i + len) : null;
+    const ok = piece && piece.length === len && Buffer.from(piece.toString('utf8'), 'utf8').equals(piece);
+    if (ok) {
+      out += piece.toString('utf8');
+      i += len;
+    } else {
+      out += `%${lead.toString(16).toUpperCase().padStart(2, '0')}`;
+      i += 1;
+    }
+  }
+  return { name: out, valid: false };
 }
 
 export interface ScanProblem {
@@ -98,16 +139,33 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
     seenDirs.add(real);
 
     const files: string[] = [];
+    /** Image files whose names are not valid UTF-8: display path → the raw path that opens them. */
+    const badFiles = new Map<string, Buffer>();
     try {
-      const handle = await opendir(dir, { bufferSize: 256 });
-      for await (const entry of handle as AsyncIterable<Dirent>) {
-        if (isHidden(entry.name)) continue;
-        const path = join(dir, entry.name);
+      // Names as bytes: a name that is not valid UTF-8 would otherwise arrive with U+FFFD in it, name
+      // no file, and look like one that vanished.
+      const handle = await opendir(dir, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
+      for await (const entry of handle as unknown as AsyncIterable<Dirent<Buffer>>) {
+        const { name, valid } = decodeName(entry.name);
+        if (isHidden(name)) continue;
+        const path = join(dir, name);
+        if (!valid) {
+          if (entry.isDirectory() || entry.isSymbolicLink()) {
+            if (!isExcluded(path, true))
+              problem(path, 'folder', Object.assign(new Error(name), { code: 'EILSEQ' }));
+          } else if (
+            entry.isFile() &&
+            IMAGE_EXTENSIONS.has(extname(name).toLowerCase()) &&
+            !isExcluded(path, false)
+          ) {
+            badFiles.set(path, Buffer.concat([Buffer.from(dir + sep), entry.name]));
+          }
+          continue;
+        }
         if (entry.isDirectory()) {
-          if (!SYSTEM_FOLDERS.has(entry.name) && !isExcluded(path, true)) stack.push(path);
+          if (!SYSTEM_FOLDERS.has(name) && !isExcluded(path, true)) stack.push(path);
         } else if (entry.isFile()) {
-          if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !isExcluded(path, false))
-            files.push(path);
+          if (IMAGE_EXTENSIONS.has(extname(name).toLowerCase()) && !isExcluded(path, false)) files.push(path);
         } else if (entry.isSymbolicLink()) {
           try {
             const real = await realpath(path);
@@ -120,7 +178,7 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
               if (!isExcluded(path, true)) stack.push(path);
             } else if (
               target.isFile() &&
-              IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) &&
+              IMAGE_EXTENSIONS.has(extname(name).toLowerCase()) &&
               !isExcluded(path, false)
             ) {
               files.push(path);
@@ -148,6 +206,13 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
         ),
       );
       for (const s of stats) if (s) yield s;
+    }
+    for (const [path, raw] of badFiles) {
+      const s = await stat(raw).catch((e: unknown) => {
+        problem(path, 'file', e);
+        return null;
+      });
+      if (s) yield { path, size: s.size, mtimeMs: Math.floor(s.mtimeMs), badName: BAD_NAME_REASON };
     }
   }
 }

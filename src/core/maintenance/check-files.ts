@@ -34,7 +34,7 @@ async function statAll(ctx: CheckContext): Promise<FileStates> {
     states.missingFolders.push(f.path);
     return false;
   });
-  const total = catalog.reports.photoCount(present.map((f) => f.id));
+  const total = catalog.maintenance.openablePhotoCount(present.map((f) => f.id));
   let done = 0;
   for (const folder of present) {
     for (let after = 0; ;) {

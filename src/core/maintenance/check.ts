@@ -14,7 +14,8 @@ export type { CheckId, CheckReport, CheckResult };
 
 export interface CheckDeps {
   library: Library;
-  preprocess: PreprocessSpec;
+  /** Asked only when a thumbnail must be remade (a check without the model installed never asks). */
+  preprocess: () => PreprocessSpec;
   /** A run over these paths only (LibraryOps.indexPaths): how missing, changed and unembedded photos
    *  are repaired, exactly as the next index run would. */
   indexPaths(paths: string[], opts: IndexOptions): Promise<IndexSummary>;
@@ -66,7 +67,9 @@ export async function checkLibrary(deps: CheckDeps, opts: CheckOptions = {}): Pr
     sink: library.sink,
     thumbnails: library.thumbnails,
     modelId: library.modelId,
-    preprocess: deps.preprocess,
+    get preprocess() {
+      return deps.preprocess();
+    },
     signal: opts.signal,
     progress: (done, total) => opts.onProgress?.({ check: current.id, title: current.title, done, total }),
     shared: <T>(key: string, compute: () => Promise<T>) => {

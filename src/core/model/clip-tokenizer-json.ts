@@ -10,9 +10,14 @@ import { CLIP_EOT, CLIP_SOT } from './types';
 
 const VOCAB_FILE = join('clip-bpe', 'bpe_simple_vocab_16e6.txt.gz');
 
-/** Where CLIP's BPE merge list is: resources/ in a checkout (from src/core/model or from the bundled CLI in
- *  out/cli), or the packaged app's resources folder. */
+/** Where CLIP's BPE merge list is: GLIMPSE_CLIP_VOCAB if set, resources/ in a checkout (from src/core/model
+ *  or from the bundled CLI in out/cli), or the packaged app's resources folder. */
 export function findClipVocab(): string {
+  const override = process.env.GLIMPSE_CLIP_VOCAB;
+  if (override) {
+    if (!existsSync(override)) throw new Error(`GLIMPSE_CLIP_VOCAB=${override}: no such file`);
+    return override;
+  }
   const here = dirname(fileURLToPath(import.meta.url));
   const roots = [
     join(here, '..', '..', '..', 'resources'),

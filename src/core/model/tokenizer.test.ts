@@ -51,6 +51,17 @@ describe('ClipTokenizer', () => {
     expect(Array.from(ids.slice(1, 9))).toEqual([320, 1125, 539, 320, 2368, 320, 1125, 539]);
   });
 
+  it('cuts a 200 000-character piece before merging it: quick, and the same ids as its start alone', () => {
+    for (const ch of ['!', 'd', '😀']) {
+      const huge = ch.repeat(200_000);
+      const t0 = performance.now();
+      const ids = Array.from(tokenizer.encode(huge));
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(ids).toEqual(Array.from(tokenizer.encode(ch.repeat(2000 / ch.length))));
+      expect(ids.at(-1)).toBe(CLIP_EOT);
+    }
+  });
+
   it('pads with zeros after EOT', () => {
     const ids = Array.from(tokenizer.encode('dog'));
     expect(ids.slice(0, 3)).toEqual([CLIP_SOT, 1929, CLIP_EOT]);

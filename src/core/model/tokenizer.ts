@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { BPE, ByteLevelPreTokenizer, SplitPreTokenizer } from '@huggingface/tokenizers';
 import { decodeHTML, replaceCodePoint } from 'entities/decode';
-import { byteChars } from './clip-vocab';
+import { byteChars, readClipVocab } from './clip-vocab';
 
 export const CLIP_START_TOKEN = '<|startoftext|>';
 export const CLIP_END_TOKEN = '<|endoftext|>';
@@ -139,6 +139,8 @@ export class ClipTokenizer {
     private readonly bpe: BPE,
     private readonly startId: number,
     private readonly endId: number,
+    /** The longest vocabulary entry, in characters: no token covers more of a piece than this. */
+    private readonly longestToken: number,
   ) {}
 
   static async fromFile(tokenizerJsonPath: string, contextLength: number): Promise<ClipTokenizer> {
@@ -159,6 +161,17 @@ export class ClipTokenizer {
       });
     }
     return ClipTokenizer.fromJson(json, tokenizerJsonPath, contextLength);
+  }
+
+  /** CLIP's own vocabulary file (bpe_simple_vocab_16e6.txt.gz, as resources/clip-bpe ships it). */
+  static fromClipVocab(gzPath: string, contextLength: number): ClipTokenizer {
+    const { vocab, merges } = readClipVocab(gzPath);
+    const ids = Object.fromEntries(vocab.map((token, id) => [token, id]));
+    return ClipTokenizer.fromJson(
+      { model: { type: 'BPE', end_of_word_suffix: '</w>', vocab: ids, merges } },
+      gzPath,
+      contextLength,
+    );
   }
 
   /**
@@ -200,7 +213,9 @@ export class ClipTokenizer {
       });
     }
     checkVocabulary(file, bpe);
-    return new ClipTokenizer(file, contextLength, bpe, startId, endId);
+    let longest = 1;
+    for (const token of bpe.tokens_to_ids.keys()) longest = Math.max(longest, token.length);
+    return new ClipTokenizer(file, contextLength, bpe, startId, endId, longest);
   }
 
   /** ids: SOT first, EOT last, truncated to contextLength keeping EOT, zero-padded. */
@@ -238,10 +253,23 @@ export class ClipTokenizer {
       if (piece === CLIP_START_TOKEN) content.push(this.startId);
       else if (piece === CLIP_END_TOKEN) content.push(this.endId);
       else
-        for (const token of this.bpe.encode(BYTES.pre_tokenize_text(piece)))
+        for (const token of this.bpe.encode(
+          BYTES.pre_tokenize_text(this.usable(piece, room - content.length)),
+        ))
           content.push(this.tokenId(token));
     }
     return [this.startId, ...content.slice(0, room), this.endId];
+  }
+
+  /** The start of `piece` that can still reach the row: each token covers at least one character and at
+   *  most longestToken, so `left` tokens never need more than left × longestToken characters. Merging a
+   *  200 000-character piece whole would take seconds for ids that are cut anyway. */
+  private usable(piece: string, left: number): string {
+    const limit = left * this.longestToken;
+    if (piece.length <= limit) return piece;
+    // Never cut between the halves of a surrogate pair.
+    const end = /[\uD800-\uDBFF]/.test(piece[limit - 1]!) ? limit - 1 : limit;
+    return piece.slice(0, end);
   }
 
   private tokenId(token: string): number {

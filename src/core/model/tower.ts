@@ -1,5 +1,6 @@
 // Client side of one embedding tower: starts its worker thread, waits for the session, and runs
 // batches through it with buffers transferred both ways (no copies of pixel data).
+import './ort-env';
 import { Worker } from 'node:worker_threads';
 import type { GraphPlacement } from '../../shared/types';
 import { workerScript } from '../worker-script';

@@ -10,6 +10,7 @@ import type { ModelBundle } from '../model/types';
 import { bundlePrecision } from '../model/types';
 import { MODEL_ID_PATTERN } from './catalogue';
 import { ensureFreeSpace, type StatfsFn } from './disk';
+import { bundleFingerprint, hashFiles, type HashedFile } from './fingerprint';
 import { ModelDownloadError } from './errors';
 
 /** Downloads and imports in progress, inside modelsDir so the final rename never crosses file systems. */
@@ -24,6 +25,8 @@ const recordSchema = z.object({
   source: z.string(),
   installedAt: z.string(),
   files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string().nullable() })),
+  /** bundleFingerprint of the files (fingerprint.ts); absent in records written before it existed. */
+  fingerprint: z.string().optional(),
 });
 export type InstallRecord = z.infer<typeof recordSchema>;
 
@@ -64,7 +67,8 @@ function folderSize(dir: string): number {
   return total;
 }
 
-function readRecord(dir: string): InstallRecord | undefined {
+/** The install record of a model folder the manager installed; undefined for any other folder. */
+export function readRecord(dir: string): InstallRecord | undefined {
   try {
     const parsed = recordSchema.safeParse(JSON.parse(readFileSync(join(dir, INSTALL_RECORD), 'utf8')));
     return parsed.success ? parsed.data : undefined;
@@ -123,7 +127,11 @@ export async function commitInstall(
   staging: string,
   modelsDir: string,
   id: string,
-  opts: { replace?: boolean; record: Omit<InstallRecord, 'id' | 'installedAt'>; expectedBundleId?: string },
+  opts: {
+    replace?: boolean;
+    record: Omit<InstallRecord, 'id' | 'installedAt' | 'fingerprint'>;
+    expectedBundleId?: string;
+  },
 ): Promise<InstalledModel> {
   const bundle = loadBundle(staging);
   if (bundle.layout === 'glimpse' && bundle.id !== (opts.expectedBundleId ?? id)) {
@@ -134,7 +142,15 @@ export async function commitInstall(
         `under model.json's id, so install it as "${bundle.id}"`,
     );
   }
-  const record: InstallRecord = { id, installedAt: new Date().toISOString(), ...opts.record };
+  // Every file hashed (downloads come verified; the rest are read here), then the whole fingerprinted.
+  const files = await hashFiles(staging, opts.record.files);
+  const record: InstallRecord = {
+    id,
+    installedAt: new Date().toISOString(),
+    ...opts.record,
+    files,
+    fingerprint: bundleFingerprint(files),
+  };
   await writeFile(join(staging, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
   const final = join(modelsDir, id);
   if (existsSync(final)) {
@@ -185,6 +201,22 @@ export interface ImportOptions {
   id?: string;
   replace?: boolean;
   statfs?: StatfsFn;
+  /** The catalogue's pins for this model: every pinned file must be present with that size and SHA-256
+   *  (a local copy of a catalogue model is checked exactly as a download is). */
+  pins?: Array<{ path: string; size?: number; sha256?: string }>;
+}
+
+/** The first pinned file the copy does not match, in words; null when every pin holds. */
+function pinMismatch(files: HashedFile[], pins: NonNullable<ImportOptions['pins']>): string | null {
+  for (const pin of pins) {
+    const f = files.find((x) => x.path === pin.path);
+    if (!f) return `${pin.path}: the catalogue lists it, but the folder has no such file`;
+    if (pin.size !== undefined && f.size !== pin.size)
+      return `${pin.path}: ${f.size} bytes, but the catalogue pins ${pin.size}`;
+    if (pin.sha256 && f.sha256 !== pin.sha256)
+      return `${pin.path}: SHA-256 ${f.sha256}, but the catalogue pins ${pin.sha256}`;
+  }
+  return null;
 }
 
 /** Copies a local bundle (ours or Immich's layout) into modelsDir after checking it with loadBundle. */
@@ -218,10 +250,21 @@ export async function importBundle(
       dereference: true,
       filter: (source) => basename(source) !== INSTALL_RECORD,
     });
-    const files = await listFiles(staging);
+    // Hashed as copied in, not at the source: what is checked is exactly what gets installed.
+    const files = await hashFiles(
+      staging,
+      (await listFiles(staging)).map((f) => ({ ...f, sha256: null })),
+    );
+    const wrong = opts.pins ? pinMismatch(files, opts.pins) : null;
+    if (wrong)
+      throw new ModelDownloadError(
+        'BAD_SOURCE',
+        `${from} is not the ${id} the catalogue describes — ${wrong}; nothing was installed`,
+        { file: wrong.split(':')[0] },
+      );
     return await commitInstall(staging, modelsDir, id, {
       replace: opts.replace,
-      record: { source: from, files: files.map((f) => ({ ...f, sha256: null })) },
+      record: { source: from, files },
     });
   } finally {
     await rm(staging, { recursive: true, force: true });

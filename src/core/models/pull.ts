@@ -141,10 +141,16 @@ async function pullFromFolder(
   opts: PullOptions,
 ): Promise<PullResult> {
   const started = performance.now();
+  const pins = target.source.files?.filter((f) => f.sha256 !== undefined || f.size !== undefined);
+  if (!pins?.some((f) => f.sha256))
+    opts.onNote?.(
+      `the catalogue pins no SHA-256 for ${target.id}: the files in ${dir} are installed unverified`,
+    );
   const model = await importBundle(dir, modelsDir, {
     id: target.id,
     replace: opts.replace,
     statfs: opts.statfs,
+    pins,
   });
   return {
     id: target.id,

@@ -191,7 +191,7 @@ async function resolveHub(
         throw new ModelDownloadError('BAD_SOURCE', `${spec.path}: not in ${label}`, { file: spec.path });
       const remote = toRemote(entry);
       checkPinned(spec, remote, label);
-      return { ...remote, sha256: remote.sha256 ?? spec.sha256 ?? null };
+      return { ...remote, sha256: spec.sha256 ?? remote.sha256 ?? null }; // a pin wins
     });
   } else {
     const include = picomatch(source.include ?? ['**'], { dot: true });

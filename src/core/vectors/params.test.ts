@@ -26,11 +26,12 @@ describe('parameters chosen from the library', () => {
   });
 
   it('search with the measured ef at 100k, more for larger graphs and for larger k', () => {
-    expect(efFor(100_000, 10)).toBe(DEFAULT_EF_SEARCH);
-    expect(efFor(1_000_000, 10)).toBeGreaterThan(2 * DEFAULT_EF_SEARCH);
-    expect(efFor(1000, 10)).toBeLessThan(DEFAULT_EF_SEARCH);
+    expect(efFor(100_000, 10)).toBe(128);
+    expect(efFor(50_000, 10)).toBe(128); // a shard of a 100k library: the floor
+    expect(efFor(1_000_000, 10)).toBeGreaterThan(3 * DEFAULT_EF_SEARCH);
+    expect(efFor(125_000, 10)).toBeLessThan(efFor(1_000_000, 10)); // 1M in 8 shards: each searches less
     expect(efFor(100_000, 100)).toBeGreaterThanOrEqual(200);
-    expect(efFor(0, 1)).toBe(DEFAULT_EF_SEARCH / 2);
+    expect(efFor(0, 1)).toBe(128);
     expect(efFor(1e12, 10)).toBe(1024);
   });
 

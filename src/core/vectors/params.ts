@@ -110,19 +110,25 @@ export function outgrown(built: BuildParams, count: number): string | null {
   return `built with M=${built.M} efConstruction=${built.efConstruction}, ${count} photos need M=${want.M} efConstruction=${want.efConstruction}`;
 }
 
-/** Graph size at which DEFAULT_EF_SEARCH was measured to reach recall@10 0.985 (isotropic, M 16). */
+/** Graph size of the reference measurement below. */
 const EF_REFERENCE_SIZE = 100_000;
+/**
+ * ef for top 10 at EF_REFERENCE_SIZE nodes: on the CLIP-like 100k set (tools/bench/README.md) one graph
+ * gave recall@10 0.985 at ef 96 and 0.995 at 128, two 50k shards 0.974 at ef 68 and 0.9925 at 128
+ * (2026-12-04, docs/PERFORMANCE.md); 128 keeps ≥ 0.98 with a margin.
+ */
+const EF_AT_REFERENCE = 128;
 
 /**
- * Candidate list size for one search of a graph of `nodes` for the best `k`: DEFAULT_EF_SEARCH at
- * 100k, growing with √(nodes / 100k). The isotropic measurements grow faster than a search path's
- * log n (M 16: ef 64 gave 0.999 at 20k, ef 96 0.985 at 100k, ef 256 only 0.91 at 1M); the square root
- * sits between, and a shard holds 1/shards of the library, so its ef is smaller. Never below half the
- * measured ef nor 2k (k scales it linearly above 10), at most 1024.
+ * Candidate list size for one search of a graph of `nodes` for the best `k`: EF_AT_REFERENCE at 100k,
+ * growing with √(nodes / 100k). The isotropic measurements grow faster than a search path's log n
+ * (M 16: ef 64 gave 0.999 at 20k, ef 96 0.985 at 100k, ef 256 only 0.91 at 1M); the square root sits
+ * between. Never below EF_AT_REFERENCE (a 50k shard at ef 96 would sit at the 0.98 edge; below 100k a
+ * search at ef 128 costs ~1 ms) nor 2k (k scales it linearly above 10), at most 1024.
  */
 export function efFor(nodes: number, k: number): number {
-  const scaled = DEFAULT_EF_SEARCH * Math.sqrt(Math.max(1, nodes) / EF_REFERENCE_SIZE) * Math.max(1, k / 10);
-  return Math.min(1024, Math.max(DEFAULT_EF_SEARCH / 2, 2 * k, Math.ceil(scaled)));
+  const scaled = EF_AT_REFERENCE * Math.sqrt(Math.max(1, nodes) / EF_REFERENCE_SIZE) * Math.max(1, k / 10);
+  return Math.min(1024, Math.max(EF_AT_REFERENCE, 2 * k, Math.ceil(scaled)));
 }
 
 /**

@@ -11,6 +11,7 @@ import type { AppInfo, ModelState, Settings } from '../../shared/types';
 import { EngineBanner } from './EngineBanner';
 import type { View } from './Nav';
 import { Shell } from './Shell';
+import { StartupNotices } from './StartupNotices';
 import { useTheme } from './useTheme';
 
 interface Boot {
@@ -48,6 +49,7 @@ export function App() {
   return (
     <NoticeProvider>
       <EngineBanner />
+      <StartupNotices />
       {error && !boot ? (
         <main className="boot">
           <ErrorNote title="Glimpse could not start" message={error} onRetry={load} />

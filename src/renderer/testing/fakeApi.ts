@@ -111,6 +111,7 @@ export function createFakeApi({
       { path: '/photos/2023/huge.tif', code: 'TOO_LARGE', reason: 'over 200 megapixels' },
     ],
     getSettings: async () => settings,
+    getNotices: async () => [],
     updateSettings: async (patch) => (settings = { ...settings, ...patch }),
     clearThumbnailCache: async () => ({ ...data.libraryStatus(folders), thumbnails: { files: 0, bytes: 0 } }),
     getGpuPanel: async () => data.h100Panel(),

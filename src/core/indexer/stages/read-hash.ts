@@ -1,9 +1,9 @@
 // Stage 1, read + hash: reads each new or changed file and keys it by content. A file whose bytes the
 // catalog already has (a move, a duplicate) or another file in flight has is settled here; the
 // rest go on to the decoders with their bytes.
-import { readFile } from 'node:fs/promises';
 import type { Catalog, PhotoRow, PhotoWrite } from '../../catalog/catalog';
 import { ImageDecodeError, MAX_FILE_BYTES } from '../../model/decode';
+import { NotRegularFileError, readRegularFile } from '../../fs/regular-file';
 import { contentHash } from '../content';
 import type { WorkItem } from '../diff';
 import type { RunLedger } from './ledger';
@@ -31,6 +31,8 @@ export interface ReadHashContext {
 /** Why a file could not be read, as the catalog stores it. */
 export function describeFailure(e: unknown): { code: string; reason: string } {
   if (e instanceof ImageDecodeError) return { code: e.code, reason: e.detail };
+  if (e instanceof NotRegularFileError)
+    return { code: e.problem === 'size' ? 'too-large' : 'unreadable', reason: e.detail };
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'ENOENT')
     return { code: 'not-found', reason: 'the file vanished before it could be read' };
@@ -46,13 +48,18 @@ export async function readAndHash(item: WorkItem, ctx: ReadHashContext): Promise
   const p = ledger.progress.state;
   const started = performance.now();
   p.currentFile = item.path;
+  if (item.badName) {
+    ledger.recordFailure(item, 'bad-name', item.badName);
+    return null;
+  }
   if (item.size > MAX_FILE_BYTES) {
     ledger.recordFailure(item, 'too-large', `${item.size} bytes is larger than any photo`);
     return null;
   }
   let bytes: Buffer;
   try {
-    bytes = await readFile(item.path);
+    // Bounded and checked on the open file: a FIFO or device swapped in after the scan is never read.
+    bytes = await readRegularFile(item.path, MAX_FILE_BYTES);
   } catch (e) {
     const d = describeFailure(e);
     ledger.recordFailure(item, d.code, d.reason);

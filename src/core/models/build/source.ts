@@ -16,7 +16,7 @@ export interface WeightSource {
 
 const TILE = 64;
 /** Length of the random run a twin's weights repeat (a prime). */
-const RANDOM_PERIOD = 1_000_003;
+const RANDOM_PERIOD = 65_537;
 
 /** out[c][r] = src[r][c] for a rows×cols matrix, written into `out` at column offset `colOffset` of a
  *  row width `outCols` (so q, k and v can land side by side). Tiled: a plain loop misses cache every store. */
