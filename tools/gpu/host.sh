@@ -86,6 +86,13 @@ else
   ln -sfn "$repo/node_modules/onnxruntime-common" "$run/app/node_modules/onnxruntime-common"
 fi
 
+# The nvJPEG addon travels in .gpu-run; libnvjpeg comes with PyTorch's CUDA wheels (nvidia/*/lib) or
+# the system, libcuda with the driver.
+[ -f "$(kit .gpu-run)/glimpse_gpu_jpeg.node" ] && export GLIMPSE_GPU_JPEG_ADDON=$(kit .gpu-run)/glimpse_gpu_jpeg.node
+nvjpeg_dirs=$(python3 -c 'import glob, os, site; print(":".join(sorted({os.path.dirname(p) for d in site.getsitepackages() for p in glob.glob(d + "/nvidia/**/libnvjpeg.so*", recursive=True) + glob.glob(d + "/torch/lib/libnvjpeg*.so*")})))' 2>/dev/null)
+[ -n "$nvjpeg_dirs" ] && export GLIMPSE_CUDA_LIBRARY_PATH=$nvjpeg_dirs
+echo "addon=${GLIMPSE_GPU_JPEG_ADDON:-none} nvjpeg=${GLIMPSE_CUDA_LIBRARY_PATH:-system}" >>"$out/nproc.txt"
+
 stamp "pytorch baseline"
 if [ "$target" = cuda ]; then dev=(--config "$config"); else dev=(--device cpu --config "$config" --batches 4,8); fi
 timeout 90 python3 tools/gpu/pytorch_bench.py "${dev[@]}" >"$out/pytorch-bench.json" 2>"$out/pytorch-bench.log" \
@@ -148,6 +155,8 @@ stamp "summary"
     decodeAllCores: Math.round(b.decodeAllCores.imagesPerSecond), endToEnd: Math.round(b.endToEnd.imagesPerSecond),
     pipelineEfficiency: +b.pipelineEfficiency.toFixed(2), textP50Ms: +b.text.p50Ms.toFixed(2),
     topOps: b.profile?.topOps.slice(0, 5).map((o) => `${o.op} ${(o.share * 100).toFixed(0)}%`),
+    decodeGpu: b.decodeGpu && (b.decodeGpu.available ? b.decodeGpu.runs.map((r) => [r.batchSize, Math.round(r.imagesPerSecond)]) : b.decodeGpu.summary),
+    endToEndDecoder: b.endToEnd.decoder, exactGpu: b.exactGpu,
   }));
 ' "$out" "$tgt" | tee "$out/summary.json"
 stamp "done"

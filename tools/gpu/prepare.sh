@@ -3,7 +3,8 @@
 # are made"), and says how to send it within the 64 MiB a call may carry:
 #   .gpu-kit/   node.xz, ort-cuda-sm90.tar.xz, on-gpu.sh       (../shared/gpu/pack.sh; packed once)
 #   .gpu-run/   app/ (the glimpse CLI bundle, its workers and launcher), natives.tar.xz (sharp,
-#               better-sqlite3, hnswlib-node for linux-x64 / Node 20), tokenizer.json
+#               better-sqlite3, hnswlib-node for linux-x64 / Node 20), tokenizer.json,
+#               glimpse_gpu_jpeg.node (our nvJPEG addon)
 # Both folders are git-ignored. usage: tools/gpu/prepare.sh [--run-only] [SHARED_GPU_DIR]
 #   --run-only: only .gpu-run (enough for a dry run: CONFIG=tiny PROVIDER=cpu tools/gpu/host.sh)
 set -euo pipefail
@@ -24,6 +25,9 @@ tar -C node_modules -cJf .gpu-run/natives.tar.xz \
   sharp @img/colour @img/sharp-linux-x64 @img/sharp-libvips-linux-x64 detect-libc semver \
   better-sqlite3/package.json better-sqlite3/lib better-sqlite3/build/Release/better_sqlite3.node \
   bindings file-uri-to-path hnswlib-node/package.json hnswlib-node/lib hnswlib-node/build/Release/addon.node
+# Our nvJPEG addon (N-API: the same binary runs under the kit's node); built by npm ci's postinstall.
+addon=addons/gpu-jpeg/build/Release/glimpse_gpu_jpeg.node
+if [ -f "$addon" ]; then cp "$addon" .gpu-run/; else echo "  (no $addon: run npm run setup:gpu-jpeg; GPU decoding goes unmeasured)"; fi
 du -sh .gpu-kit/* .gpu-run/* 2>/dev/null | sed 's/^/  /'
 $run_only && exit 0
 
