@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeRandomCheckpoint } from '../../../tools/checkpoint/random-checkpoint';
 import {
   sha256Hex,
@@ -34,8 +34,12 @@ beforeAll(async () => {
   good = await checkpointBytes('good');
 });
 
+// The first cleanup (the scratch folder of checkpoints) stays until every test is done.
 afterEach(async () => {
   for (const c of cleanups.splice(1)) await c();
+});
+afterAll(async () => {
+  for (const c of cleanups.splice(0)) await c();
 });
 
 async function checkpointBytes(name: string, extra?: Record<string, number[]>): Promise<Buffer> {
