@@ -65,6 +65,13 @@ export interface HnswBenchResult {
   /** The same vectors into one graph in one worker, same run: the baseline. */
   hnsw_inserts_per_second_one_thread: number;
   hnsw_inserts_speedup: number;
+  /**
+   * CPU time per insert (all threads), sharded and one thread: equal when sharding costs no extra work,
+   * so the speedup reaches the shard count where the cores are free (a loaded machine's scheduler may
+   * hold a session to its share however many threads it runs: docs/PERFORMANCE.md).
+   */
+  hnsw_cpu_ms_per_insert: number;
+  hnsw_cpu_ms_per_insert_one_thread: number;
   /** Queries drawn like the data (a fresh photo). */
   hnsw_recall_at_10: number;
   /** Queries far from every point: between two clusters (isotropic), text-like (clip). */
@@ -144,8 +151,10 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       ...over,
     });
     /** Adds labels [first, end) and waits until the graphs hold them: seconds. */
+    const cpu = { one: 0, sharded: 0 };
     const grow = async (index: VectorIndex, first: number, end: number) => {
       const start = performance.now();
+      const cpuStart = process.cpuUsage(); // the whole process: every worker thread included
       for (let from = first; from < end; from += 1000) {
         const items = [];
         for (let i = from; i < Math.min(end, from + 1000); i++)
@@ -153,6 +162,8 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
         index.add(items);
       }
       await index.flush();
+      const used = process.cpuUsage(cpuStart);
+      cpu[index === single ? 'one' : 'sharded'] += (used.user + used.system) / 1e6;
       return (performance.now() - start) / 1000;
     };
 
@@ -249,6 +260,8 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       hnsw_inserts_per_second: count / buildSeconds,
       hnsw_inserts_per_second_one_thread: count / oneThreadSeconds,
       hnsw_inserts_speedup: oneThreadSeconds / buildSeconds,
+      hnsw_cpu_ms_per_insert: (1000 * cpu.sharded) / count,
+      hnsw_cpu_ms_per_insert_one_thread: (1000 * cpu.one) / count,
       hnsw_recall_at_10: nearQuality.recall,
       hnsw_recall_at_10_between: betweenQuality.recall,
       hnsw_score_ratio: nearQuality.scoreRatio,

@@ -291,6 +291,8 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
         hnsw_inserts_per_second: round(h.hnsw_inserts_per_second, 0),
         hnsw_inserts_per_second_one_thread: round(h.hnsw_inserts_per_second_one_thread, 0),
         hnsw_inserts_speedup: round(h.hnsw_inserts_speedup),
+        hnsw_cpu_ms_per_insert: round(h.hnsw_cpu_ms_per_insert, 3),
+        hnsw_cpu_ms_per_insert_one_thread: round(h.hnsw_cpu_ms_per_insert_one_thread, 3),
         hnsw_catchup_query_p50_ms: round(h.catchup_query_p50_ms),
         hnsw_catchup_pending: h.catchup_pending,
         hnsw_paced_max_pending: h.paced_max_pending,
