@@ -214,6 +214,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
               `${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.removed} removed, ${summary.failed.length} failed\n`,
           );
           if (summary.pipeline) io.out(`  ${describePipeline(summary.pipeline)}\n`);
+          if (summary.decoders && summary.photoDecoder) io.out(`  ${summary.photoDecoder}\n`);
           for (const f of summary.failed.slice(0, 20))
             io.out(`  skipped ${shown(f.path)}: ${shown(f.reason)}\n`);
           if (summary.failed.length > 20)

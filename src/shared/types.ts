@@ -101,6 +101,9 @@ export interface IndexSummary {
   seconds: number;
   /** Files each decoder decoded and handed on; absent when nothing was decoded. */
   decoders?: DecoderCounts;
+  /** GPU photo decoding in one line: what ran it, or why it was off (absent when the caller chose the
+   *  decoders). */
+  photoDecoder?: string;
   /** Per-batch stage timings and what limited the run; absent when no batch ran. */
   pipeline?: PipelineReport;
 }

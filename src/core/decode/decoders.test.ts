@@ -47,5 +47,6 @@ describe.skipIf(skip)('the indexer with the stub GPU libraries', () => {
       decoded: { gpu: 4, cpu: 2 },
       fallbacks: { gpu: { progressive: 1, 'not-jpeg': 1 } },
     });
+    expect(summary.photoDecoder).toMatch(/^photos decode on .+ with nvJPEG/);
   });
 });

@@ -8,7 +8,7 @@ import { ProgressTracker, type IndexProgress } from './progress';
 import { diffFolders, type IndexFolder, type IndexScope } from './diff';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';
 import type { VectorSink } from './stages/commit';
-import { defaultPhotoDecoders } from '../decode/decoders';
+import { choosePhotoDecoders } from '../decode/decoders';
 import type { PhotoDecoder } from './stages/decoder';
 import { DecoderChain } from './stages/decoder-chain';
 import { RunLedger } from './stages/ledger';
@@ -63,7 +63,8 @@ export async function runIndex(
 
   // ---- pipeline: read + hash → decode → batch → embed → commit (stages/pipeline.ts) ---------------
   const ledger = new RunLedger(catalog, { modelId, sink: vectors, thumbnails }, progress, failed);
-  const chain = new DecoderChain(opts.decoders?.length ? opts.decoders : defaultPhotoDecoders());
+  const chosen = opts.decoders?.length ? null : choosePhotoDecoders();
+  const chain = new DecoderChain(chosen?.decoders ?? opts.decoders!);
   let pipeline: PipelineReport | undefined;
   if (work.length && !signal?.aborted) {
     const capacity = await embedder.imageBatchSize();
@@ -122,6 +123,7 @@ export async function runIndex(
     cancelled,
     seconds: (performance.now() - started) / 1000,
     ...(chain.tally.empty ? {} : { decoders: chain.tally.snapshot() }),
+    ...(chosen ? { photoDecoder: chosen.gpu } : {}),
     ...(pipeline ? { pipeline } : {}),
   };
 }

@@ -67,6 +67,8 @@ export class Embedder {
   private tokenizer: Promise<ClipTokenizer> | null = null;
   private filler: TensorFiller | null = null;
   private readonly tensorPool = new Map<number, ImageBatch[]>();
+  /** The last embedRgb batch handed to the tower: the next waits its turn behind it. */
+  private modelTurn: Promise<unknown> = Promise.resolve();
   /** Images per batch, once the image tower has loaded and it is known. */
   batchSize: number | null = null;
   private readonly providers: ProviderName[];
@@ -123,7 +125,11 @@ export class Embedder {
       this.visual ??= this.startTower('image', this.bundle.visual);
       const info = this.checkTower('visual', await this.visual.ready);
       this.batchSize = await this.chooseBatchSize(info);
-      const { warmMs, placement } = await this.warmVisual(info, this.batchSize);
+      // The tensor-fill thread starts beside the warm-up run, so the first batch does not wait for it.
+      const [{ warmMs, placement }] = await Promise.all([
+        this.warmVisual(info, this.batchSize),
+        this.warmFiller(),
+      ]);
       return (this.visualInfo = { ...info, warmMs, placement });
     })();
     return this.visualLoad;
@@ -173,6 +179,12 @@ export class Embedder {
       dims: [rows, 3, s, s],
     });
     return { warmMs: performance.now() - t0, placement: warm.placement };
+  }
+
+  private async warmFiller(): Promise<void> {
+    const s = this.bundle.preprocess.imageSize;
+    this.filler ??= new TensorFiller(this.bundle.preprocess);
+    await this.filler.fill(new Uint8Array(s * s * 3), this.allocImageBatch(1), 1);
   }
 
   info(): EmbedderInfo {
@@ -255,7 +267,14 @@ export class Embedder {
     this.tensorPool.set(capacity, free);
     const filled = await this.filler.fill(pixels, free.pop() ?? this.allocImageBatch(capacity), count);
     try {
-      const run = await this.embedImages(filled.tensor, count);
+      // One batch on the model at a time, in the order they were filled: the tower runs them one
+      // after another anyway, and a batch's run time then measures that batch alone. The next starts
+      // one event-loop turn after the last resolves, once its caller has handed that one on.
+      const turn = this.modelTurn
+        .then(() => new Promise((resolve) => setImmediate(resolve)))
+        .then(() => this.embedImages(filled.tensor, count));
+      this.modelTurn = turn.catch(() => undefined);
+      const run = await turn;
       if (free.length < TENSOR_POOL_SIZE) free.push(run.data);
       return {
         vectors: run.vectors,
@@ -324,5 +343,6 @@ export class Embedder {
     this.visual = this.textual = null;
     this.visualLoad = this.textualLoad = null;
     this.filler = null;
+    this.modelTurn = Promise.resolve();
   }
 }

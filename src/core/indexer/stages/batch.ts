@@ -1,13 +1,12 @@
-// Stage 3, batch: gathers decoded photos into batches of the model's size (a short one at the end),
-// takes a free input buffer and fills it, so the next batch is ready before the model asks.
+// Stage 3, batch: gathers decoded photos into batches of the model's size (a short one at the end) and
+// copies their pixels into a free buffer, so the next batch is ready before the model asks.
 import type { PipelineStage } from '../../../shared/types';
 import type { Decoded } from './decode';
-import type { EmbedStage, FilledBatch } from './embed';
+import type { AssembledBatch, EmbedStage } from './embed';
 import type { AsyncQueue } from './queue';
 
-/** A filled batch and what it took to form it. */
-export interface FormedBatch extends FilledBatch {
-  fillMs: number;
+/** An assembled batch and what it took to form it. */
+export interface FormedBatch extends AssembledBatch {
   /** Time the batcher waited for decoded photos before this batch was complete. */
   gatherMs: number;
   /** What it waited for: 'read' when no read file was waiting for a decoder, else 'decode'. */
@@ -43,7 +42,7 @@ export async function runBatcher(
       const gatheredFrom: PipelineStage = readQueue === 0 && !ctx.readQueue.done ? 'read' : 'decode';
       if (!items.length || signal.aborted) return; // decoded but not batched: redone next run
       // These waits may span a whole batch on the model: an abort during them must not start
-      // another, so the batch is filled only once the model's queue has room for it.
+      // another, so the batch is assembled only once the model's queue has room for it.
       const buffer = await embed.acquire();
       if (!buffer) return;
       await out.room();
@@ -53,10 +52,7 @@ export async function runBatcher(
       }
       // Decoded photos already waiting behind this batch as it goes to the model.
       const readyQueue = ready.size;
-      const fillStart = performance.now();
-      const filled = embed.fill(items, buffer);
-      const fillMs = performance.now() - fillStart;
-      await out.push({ ...filled, fillMs, gatherMs, gatheredFrom, readQueue, readyQueue });
+      await out.push({ ...embed.assemble(items, buffer), gatherMs, gatheredFrom, readQueue, readyQueue });
     }
   } finally {
     out.close();

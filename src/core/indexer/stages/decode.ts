@@ -89,16 +89,33 @@ export async function decodeGroup(group: ToDecode[], ctx: DecodeContext): Promis
   return out;
 }
 
-/** Runs `concurrency` decode calls at once from `input` into `out`, which it closes when done. */
+/**
+ * Calls at once when the first decoder takes batches (the GPU): one on the device while the other
+ * gathers its next batch and finishes its last one's hand-backs on the CPU (those fan out over
+ * libuv's pool on their own). More would only hold further batches of file bytes queued behind a
+ * device that decodes one batch at a time.
+ */
+export const BATCH_SLOTS = 2;
+
+/**
+ * Runs decode calls from `input` into `out`, which it closes when done: `concurrency` calls of one
+ * file at once for a one-file decoder (the CPU), BATCH_SLOTS calls of a full batch each for a batch
+ * decoder, which never gets a part batch while files are still coming.
+ */
 export async function runDecode(
   input: AsyncQueue<ToDecode>,
   out: AsyncQueue<Decoded>,
   ctx: DecodeContext,
   concurrency: number,
 ): Promise<void> {
+  const size = ctx.chain.groupSize;
+  const slots = size > 1 ? Math.min(concurrency, BATCH_SLOTS) : concurrency;
+  // Waiting for more than the input can hold would wait for its close.
+  const full = Math.min(size, input.limit);
   const slot = async () => {
     for (;;) {
-      const group = await input.pull(ctx.chain.groupSize);
+      // A short group only once the input is closed (the run's last files, or an abort).
+      const group = await input.pull(size, full);
       if (!group.length) return;
       if (ctx.signal.aborted) continue; // read but not decoded: redone by the next run
       for (const d of await decodeGroup(group, ctx)) await out.push(d);
@@ -106,7 +123,7 @@ export async function runDecode(
     }
   };
   try {
-    await Promise.all(Array.from({ length: concurrency }, slot));
+    await Promise.all(Array.from({ length: slots }, slot));
   } finally {
     out.close();
   }

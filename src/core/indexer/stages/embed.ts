@@ -1,15 +1,14 @@
-// Stage 4, embed: owns the model's input buffers, fills a batch's tensor and runs the image tower.
-// The one place that knows how pixels reach the model, so moving the tensor fill into the tower
-// worker (Embedder.embedRgb) changes only this file.
-import type { Embedder, ImageBatch } from '../../model/embedder';
-import { writeTensor } from '../../model/preprocess';
+// Stage 4, embed: owns the batches' uint8 pixel buffers and hands each batch to Embedder.embedRgb,
+// which normalises it into the model's tensor on the tensor-fill thread while the batch before runs.
+// The one place that knows how pixels reach the model.
+import type { Embedder } from '../../model/embedder';
 import type { Decoded } from './decode';
 import { AsyncQueue } from './queue';
 
-/** A batch whose tensor is written, waiting for the model. */
-export interface FilledBatch {
+/** A batch whose decoded pixels sit one after another in `pixels` (n × size × size × 3). */
+export interface AssembledBatch {
   items: Decoded[];
-  buffer: ImageBatch;
+  pixels: Uint8Array;
 }
 
 export interface EmbeddedBatch {
@@ -17,28 +16,36 @@ export interface EmbeddedBatch {
   /** items.length × dim, L2-normalised. */
   vectors: Float32Array;
   dim: number;
+  /** Normalising the pixels into the tensor, on the tensor-fill thread. */
+  fillMs: number;
 }
 
+/** Pixel buffers by default: two batches with the model (one running, the next filling behind it)
+ *  and one forming. More would only move decoded photos from the ready queue into buffers earlier. */
+export const PIXEL_BUFFERS = 3;
+
 export class EmbedStage {
-  private readonly free: AsyncQueue<ImageBatch>;
+  private readonly free: AsyncQueue<Uint8Array>;
+  private readonly imageBytes: number;
 
   constructor(
     private readonly embedder: Embedder,
     readonly capacity: number,
-    /** Buffers, so batches in flight at once: one on the model, the next filled behind it. */
-    buffers = 2,
+    buffers = PIXEL_BUFFERS,
   ) {
+    const s = embedder.bundle.preprocess.imageSize;
+    this.imageBytes = s * s * 3;
     this.free = new AsyncQueue(buffers);
-    for (let i = 0; i < buffers; i++) void this.free.push(embedder.allocImageBatch(capacity));
+    for (let i = 0; i < buffers; i++) void this.free.push(new Uint8Array(capacity * this.imageBytes));
   }
 
-  /** A free input buffer once the model hands one back; null once closed (the run is stopping). */
-  async acquire(): Promise<ImageBatch | null> {
+  /** A free pixel buffer once the model hands one back; null once closed (the run is stopping). */
+  async acquire(): Promise<Uint8Array | null> {
     return (await this.free.pull())[0] ?? null;
   }
 
-  release(buffer: ImageBatch): void {
-    void this.free.push(buffer);
+  release(pixels: Uint8Array): void {
+    void this.free.push(pixels);
   }
 
   /** No more batches will be formed: a waiting acquire() returns null. */
@@ -46,17 +53,32 @@ export class EmbedStage {
     this.free.close();
   }
 
-  /** Writes the batch's pixels into `buffer` in the model's layout and dtype. */
-  fill(items: Decoded[], buffer: ImageBatch): FilledBatch {
-    const spec = this.embedder.bundle.preprocess;
-    items.forEach((d, i) => writeTensor(d.rgb, spec, buffer, i));
-    return { items, buffer };
+  /** Copies the batch's decoded pixels into `pixels`, one image after another. */
+  assemble(items: Decoded[], pixels: Uint8Array): AssembledBatch {
+    if (items.length > this.capacity)
+      throw new RangeError(`embed stage: ${items.length} photos for a batch of ${this.capacity}`);
+    items.forEach((d, i) => {
+      if (d.rgb.length !== this.imageBytes) {
+        throw new RangeError(
+          `${d.item.path}: decoded to ${d.rgb.length} bytes of pixels, the model takes ${this.imageBytes}`,
+        );
+      }
+      pixels.set(d.rgb, i * this.imageBytes);
+    });
+    return { items, pixels };
   }
 
-  /** Runs the model on a filled batch; its buffer is free again once this resolves. */
-  async run(batch: FilledBatch): Promise<EmbeddedBatch> {
-    const run = await this.embedder.embedImages(batch.buffer, batch.items.length);
-    this.release(run.data);
-    return { items: batch.items, vectors: run.vectors, dim: run.dim };
+  /** Runs the model on an assembled batch; its pixel buffer is free again once this settles. */
+  async run(batch: AssembledBatch): Promise<EmbeddedBatch> {
+    try {
+      const run = await this.embedder.embedRgb(batch.pixels, batch.items.length);
+      this.release(run.pixels);
+      return { items: batch.items, vectors: run.vectors, dim: run.dim, fillMs: run.fillMs };
+    } catch (e) {
+      // embedRgb hands the transferred buffer back on the error where it can.
+      const pixels = (e as { pixels?: unknown }).pixels;
+      if (pixels instanceof Uint8Array && pixels.length) this.release(pixels);
+      throw e;
+    }
   }
 }

@@ -1,6 +1,7 @@
-// The indexing pipeline, stage by stage: read + hash → decode → batch (fill) → embed → commit, with
-// bounded queues between them so every stage runs ahead of the model by a little and no further.
-// The model runs batch k+1 while batch k commits; decoding goes on while both do.
+// The indexing pipeline, stage by stage: read + hash → decode → batch → embed (fill + run) → commit,
+// with bounded queues between them so every stage runs ahead of the model by a little and no further.
+// The model runs batch k while batch k+1's tensor fills and batch k-1 commits; decoding goes on
+// while all of them do.
 import type { Catalog, PhotoRow } from '../../catalog/catalog';
 import type { Embedder } from '../../model/embedder';
 import type { WorkItem } from '../diff';
@@ -43,7 +44,7 @@ export interface PipelineOptions {
 }
 
 /** Runs `work` through the pipeline; resolves with its timings once all it started is committed.
- *  An abort stops new work at once and lets the batches already filled finish; an error in the
+ *  An abort stops new work at once and lets the batches already with the model finish; an error in the
  *  model or a commit stops everything and is thrown once the stages have wound down. */
 export async function runPipeline(
   work: WorkItem[],
@@ -75,7 +76,7 @@ export async function runPipeline(
     failure ??= { error };
     halt();
     // Nothing more reaches the model: a batcher waiting to hand one over must not wait forever.
-    toEmbed.drop().forEach((b) => embed.release(b.buffer));
+    toEmbed.drop().forEach((b) => embed.release(b.pixels));
   };
   if (opts.signal?.aborted) halt();
   opts.signal?.addEventListener('abort', halt, { once: true });
@@ -111,41 +112,74 @@ export async function runPipeline(
     signal: stop.signal,
   }).catch(fail);
 
-  const embedding = (async () => {
-    let idleSince = performance.now();
-    let index = 0;
+  // Two batches with the model at once: while one runs, the next is normalised into its tensor on
+  // the tensor-fill thread and queued behind it, so the model never waits for a fill it could hide.
+  const running = new AsyncQueue<Submitted>(1);
+  const submitting = (async () => {
     try {
       for (;;) {
         const [formed] = await toEmbed.pull();
         if (!formed) return;
-        if (failure) {
-          embed.release(formed.buffer);
+        // Room first: the batch goes to the model only when it will be next but one.
+        if (!failure && !stop.signal.aborted) await running.room();
+        if (failure || stop.signal.aborted) {
+          embed.release(formed.pixels);
           continue;
         }
-        const at = performance.now();
-        const batch = await embed.run(formed);
-        const handed = performance.now();
-        const waitMs = at - idleSince;
+        const submitted = performance.now();
+        const result = embed.run(formed).then(
+          (batch) => ({ batch }),
+          (error: unknown) => ({ error }),
+        );
+        await running.push({ formed, submitted, result });
+      }
+    } finally {
+      running.close();
+    }
+  })();
+
+  const embedding = (async () => {
+    let modelFreeAt = performance.now();
+    let index = 0;
+    try {
+      for (;;) {
+        const [sub] = await running.pull();
+        if (!sub) return;
+        const outcome = await sub.result;
+        const done = performance.now();
+        if ('error' in outcome) {
+          fail(outcome.error);
+          continue;
+        }
+        if (failure) continue;
+        const { batch } = outcome;
+        const { formed, submitted } = sub;
+        // The model could start once the batch's tensor was filled and the batch before it was done.
+        const tensorReady = submitted + batch.fillMs;
+        const at = Math.max(tensorReady, modelFreeAt);
+        const waitMs = Math.max(0, tensorReady - modelFreeAt);
+        // Of that wait, the part before the batch was even formed was the batcher's.
+        const formingMs = Math.max(0, submitted - modelFreeAt);
         const timing: BatchTiming = {
           batch: index++,
           items: batch.items.length,
           atMs: round(at - started),
           waitMs: round(waitMs),
           waitedOn:
-            waitMs < WAIT_NOISE_MS ? null : formed.gatherMs >= formed.fillMs ? formed.gatheredFrom : 'fill',
+            waitMs < WAIT_NOISE_MS ? null : formingMs >= waitMs - formingMs ? formed.gatheredFrom : 'fill',
           readMs: round(batch.items.reduce((s, d) => s + d.readMs, 0)),
           decodeMs: round(batch.items.reduce((s, d) => s + d.decodeMs, 0)),
-          fillMs: round(formed.fillMs),
-          embedMs: round(handed - at),
+          fillMs: round(batch.fillMs),
+          embedMs: round(done - at),
           commitMs: 0,
           commitWaitMs: 0,
           readQueue: formed.readQueue,
           readyQueue: formed.readyQueue,
         };
+        modelFreeAt = done;
         await toCommit.push({ ...batch, timing });
-        idleSince = performance.now();
         // The recorder holds this object: the wait shows up in the summary once known.
-        timing.commitWaitMs = round(idleSince - handed);
+        timing.commitWaitMs = round(performance.now() - done);
       }
     } catch (e) {
       fail(e);
@@ -179,10 +213,17 @@ export async function runPipeline(
     }
   })();
 
-  await Promise.all([reading, decoding, batching, embedding, committing]);
+  await Promise.all([reading, decoding, batching, submitting, embedding, committing]);
   opts.signal?.removeEventListener('abort', halt);
   if (failure) throw (failure as { error: unknown }).error;
   return timings.report(performance.now() - started);
+}
+
+/** A batch handed to the model, and when. */
+interface Submitted {
+  formed: FormedBatch;
+  submitted: number;
+  result: Promise<{ batch: EmbeddedBatch } | { error: unknown }>;
 }
 
 function round(ms: number): number {
