@@ -6,10 +6,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../core/engine';
 import { readGpuStatus } from '../core/gpu/nvidia-smi';
+import { checkedOn } from '../core/models/build/self-check';
 import { formatBytes } from '../core/models/disk';
 import { ModelManager, type ModelOverview } from '../core/models/manager';
 import type { PullProgress } from '../core/models/progress';
-import type { GlobalOptions, Io } from './index';
+import { engineOptions, type GlobalOptions, type Io } from './index';
 import { registerModelBuildCommand } from './model-build-command';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -136,7 +137,7 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
     .description(
       'CLIP models: list the catalogue and installed models, download, build, import, remove, choose one',
     );
-  registerModelBuildCommand(model, io);
+  registerModelBuildCommand(model, io, globals);
 
   model
     .command('list')
@@ -181,6 +182,8 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
             signal: controller.signal,
             onProgress: progress.update,
             onNote: progress.note,
+            // A model built here is checked where it will run: --providers / $GLIMPSE_PROVIDERS, --device.
+            check: (({ providers, deviceId }) => ({ providers, deviceId }))(engineOptions(globals())),
           });
           progress.stop();
           if (opts.json) {
@@ -191,6 +194,9 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
             `Installed ${result.id} in ${result.model.dir} from ${result.source}: ${result.files} files, ` +
               `${formatBytes(result.model.sizeBytes)} (${formatBytes(result.bytesDownloaded)} downloaded, ` +
               `${formatBytes(result.bytesResumed)} resumed) in ${result.seconds.toFixed(1)} s\n` +
+              (result.selfCheck
+                ? `Self-check passed on ${checkedOn(result.selfCheck)} in ${result.selfCheck.seconds.toFixed(1)} s\n`
+                : '') +
               (result.checkpoint ? `The checkpoint is kept in ${result.checkpoint}\n` : '') +
               `Make it the active model with: glimpse model use ${result.id}\n`,
           );
