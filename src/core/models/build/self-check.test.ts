@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnoseCudaProvider } from '../../model/cuda-check';
 import { PRESETS } from './architecture';
 import { buildRandom } from './build-bundle';
-import { checkedOn, selfCheck } from './self-check';
+import { checkedOn, cosineFloor, selfCheck } from './self-check';
 import { RandomSource } from './source';
 
 const dir = mkdtempSync(join(tmpdir(), 'glimpse-self-check-'));
@@ -32,14 +33,21 @@ describe('selfCheck on the providers the app will use', () => {
     expect(checkedOn(report)).toBe(`cpu (passed over cuda: ${noCuda()})`);
   });
 
-  it("records onnxruntime's own reason when the CUDA libraries look present but the session cannot open", async () => {
-    // No GPU build of onnxruntime here: creating a CUDA session fails, as on a machine with a broken install.
-    const report = await selfCheck(twin, source(), { providers: ['cuda', 'cpu'], diagnoseCuda: () => null });
-    expect(report.provider).toBe('cpu');
-    expect(report.fallbacks).toHaveLength(1);
-    expect(report.fallbacks[0]!.provider).toBe('cuda');
-    expect(report.fallbacks[0]!.reason).toMatch(/CUDA provider/);
-  });
+  // Where CUDA really loads (the GPU host) there is nothing to fall back from.
+  it.skipIf(diagnoseCudaProvider() === null)(
+    "records onnxruntime's own reason when the CUDA libraries look present but the session cannot open",
+    async () => {
+      // No GPU build of onnxruntime here: creating a CUDA session fails, as on a machine with a broken install.
+      const report = await selfCheck(twin, source(), {
+        providers: ['cuda', 'cpu'],
+        diagnoseCuda: () => null,
+      });
+      expect(report.provider).toBe('cpu');
+      expect(report.fallbacks).toHaveLength(1);
+      expect(report.fallbacks[0]!.provider).toBe('cuda');
+      expect(report.fallbacks[0]!.reason).toMatch(/CUDA provider/);
+    },
+  );
 
   it('fails naming every provider passed over when none can load the bundle', async () => {
     await expect(selfCheck(twin, source(), { providers: ['cuda'], diagnoseCuda: noCuda })).rejects.toThrow(
@@ -55,6 +63,14 @@ describe('selfCheck on the providers the app will use', () => {
     const full = await selfCheck(twin, source(), { providers: ['cpu'], aloneImage: true });
     expect(full.imagesEmbedded).toBe(3);
     expect(full.batchCosine).toBeGreaterThanOrEqual(0.999);
+  });
+});
+
+describe('cosineFloor', () => {
+  it("holds float32 bundles to float32's floor on the CPU and to float16's on a device (TF32)", () => {
+    expect(cosineFloor('float32', 'cpu')).toBe(0.99999);
+    expect(cosineFloor('float32', 'cuda')).toBe(0.999);
+    expect(cosineFloor('float16', 'cpu')).toBe(0.999);
   });
 });
 
