@@ -2,48 +2,14 @@
 // in process, with no Electron. Library code never exits the process; only main() here sets exit codes.
 import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
-import {
-  createEngine,
-  glimpseHome,
-  parseProviders,
-  readStoredSettings,
-  type Engine,
-  type EngineOptions,
-} from '../core';
+import { createEngine, glimpseHome, readStoredSettings, type Engine } from '../core';
 import { registerBenchCommands } from './bench-commands';
 import { endQuietlyOnBrokenPipe } from './broken-pipe';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
 import { registerModelManagerCommands } from './model-manager-commands';
 import { registerModelCommands } from './model-commands';
-import { processIo, UsageError, type GlobalOptions, type Io } from './common';
-
-function engineOptions(g: GlobalOptions): EngineOptions {
-  const num = (v: string | undefined, name: string) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got "${v}"`);
-    return n;
-  };
-  let providers;
-  try {
-    providers = g.providers
-      ? parseProviders(g.providers)
-      : process.env.GLIMPSE_PROVIDERS
-        ? parseProviders(process.env.GLIMPSE_PROVIDERS)
-        : undefined;
-  } catch (e) {
-    throw new UsageError(`--providers: ${(e as Error).message}`);
-  }
-  return {
-    modelDir: g.model,
-    libraryDir: g.library ?? (process.env.GLIMPSE_LIBRARY || undefined),
-    providers,
-    deviceId: num(g.device, '--device'),
-    batchSize: num(g.batchSize, '--batch-size'),
-    reembed: g.reembed,
-  };
-}
+import { engineOptions, processIo, UsageError, type GlobalOptions, type Io } from './common';
 
 function buildProgram(
   io: Io,

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRandomCheckpoint } from '../../tools/checkpoint/random-checkpoint';
 import { glimpse } from '../../test/helpers/cli';
 import { writeColourPhotos } from '../../test/helpers/corpus';
+import { diagnoseCudaProvider } from '../core/model/cuda-check';
 import { PRESETS } from '../core/models/build/architecture';
 
 let root: string;
+const cudaProblem = diagnoseCudaProvider();
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'glimpse-cli-build-'));
@@ -84,7 +86,9 @@ describe('glimpse model build', () => {
       join(root, 'checked'),
       '--json',
     ]);
-    expect(JSON.parse(twin.out).check.textCosine).toBeGreaterThanOrEqual(0.999);
+    const check = JSON.parse(twin.out).check;
+    expect(check.textCosine).toBeGreaterThanOrEqual(0.999);
+    expect(check).toMatchObject({ provider: 'cpu', imagesEmbedded: 2, batchCosine: null });
     const checkpoint = join(root, 'skip.safetensors');
     await writeRandomCheckpoint(checkpoint, PRESETS.tiny!);
     const run = await glimpse([
@@ -98,6 +102,21 @@ describe('glimpse model build', () => {
     ]);
     expect(run.out).toMatch(/Self-check skipped/);
   });
+
+  // On a machine whose onnxruntime has no CUDA provider (as here), asking for CUDA ends on the CPU.
+  it.skipIf(cudaProblem === null)(
+    'checks on the providers given, and says which ran the check and why CUDA did not',
+    async () => {
+      const args = ['--providers', 'cuda,cpu', 'model', 'build', '--random-weights', 'tiny', '--self-check'];
+      const json = await glimpse([...args, '--out', join(root, 'on-cuda-json'), '--json']);
+      expect(JSON.parse(json.out).check).toMatchObject({
+        provider: 'cpu',
+        fallbacks: [{ provider: 'cuda', reason: cudaProblem }],
+      });
+      const text = await glimpse([...args, '--out', join(root, 'on-cuda-text')]);
+      expect(text.out).toContain(`Self-check passed on cpu (passed over cuda: ${cudaProblem}) in `);
+    },
+  );
 
   it('refuses to write into a folder that has files in it', async () => {
     const out = join(root, 'busy');

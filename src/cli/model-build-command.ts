@@ -3,14 +3,16 @@
 import { Option, type Command } from 'commander';
 import {
   buildChecked,
+  checkedOn,
   formatBytes,
   PRESETS,
   type Activation,
   type BuildDtype,
   type BuildInput,
   type BuildProgress,
+  type SelfCheckReport,
 } from '../core';
-import type { Io } from './common';
+import { engineOptions, type GlobalOptions, type Io } from './common';
 
 /** Progress lines at most this often (plus one per phase), readable in logs and on terminals alike. */
 const PROGRESS_INTERVAL_MS = 2000;
@@ -52,7 +54,18 @@ export function buildProgressPrinter(io: Io, quiet: boolean): (p: BuildProgress)
   };
 }
 
-export function registerModelBuildCommand(model: Command, io: Io): void {
+function checkLine(check: SelfCheckReport): string {
+  const batch =
+    check.batchCosine === null
+      ? 'one batch of 2 images on the CPU'
+      : `batch cosine ${check.batchCosine.toFixed(6)}`;
+  return (
+    `Self-check passed on ${checkedOn(check)} in ${check.seconds.toFixed(1)} s ` +
+    `(text cosine ${check.textCosine.toFixed(6)}, ${batch})\n`
+  );
+}
+
+export function registerModelBuildCommand(model: Command, io: Io, globals: () => GlobalOptions): void {
   model
     .command('build')
     .description(
@@ -84,6 +97,8 @@ export function registerModelBuildCommand(model: Command, io: Io): void {
         throw new Error(
           `--random-weights: expected one of ${Object.keys(PRESETS).join(', ')}, got "${opts.randomWeights}"`,
         );
+      // The check runs where the app will run the model: --providers / $GLIMPSE_PROVIDERS, --device.
+      const { providers, deviceId } = engineOptions(globals());
       const input: BuildInput = opts.from ? { checkpoint: opts.from } : { random: opts.randomWeights! };
       const { result, check } = await buildChecked(input, {
         out: opts.out,
@@ -94,6 +109,7 @@ export function registerModelBuildCommand(model: Command, io: Io): void {
         // With both flags defined, neither sets a default: undefined means "checkpoints only".
         selfCheck: opts.selfCheck,
         onProgress: buildProgressPrinter(io, !!opts.json),
+        check: { providers, deviceId },
         onCheck: () =>
           !opts.json && io.err('checking the bundle against a float32 computation of the weights\n'),
       });
@@ -104,10 +120,7 @@ export function registerModelBuildCommand(model: Command, io: Io): void {
       io.out(
         `Built ${result.id} in ${result.dir} in ${result.seconds.toFixed(1)} s: ${result.summary} ` +
           `(activation from ${result.activationFrom}), ${formatBytes(result.bytesWritten)} of weights\n` +
-          (check
-            ? `Self-check passed in ${check.seconds.toFixed(1)} s (text cosine ${check.textCosine.toFixed(6)}, ` +
-              `batch cosine ${check.batchCosine.toFixed(6)})\n`
-            : 'Self-check skipped\n') +
+          (check ? checkLine(check) : 'Self-check skipped\n') +
           `Use it with: glimpse --model ${result.dir} …, or install it: glimpse model import ${result.dir}\n`,
       );
     });

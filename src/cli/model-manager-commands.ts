@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  checkedOn,
   formatBytes,
   ModelManager,
   readGpuStatus,
@@ -12,7 +13,7 @@ import {
   type ModelOverview,
   type PullProgress,
 } from '../core';
-import type { GlobalOptions, Io } from './common';
+import { engineOptions, type GlobalOptions, type Io } from './common';
 import { registerModelBuildCommand } from './model-build-command';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -139,7 +140,7 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
     .description(
       'CLIP models: list the catalogue and installed models, download, build, import, remove, choose one',
     );
-  registerModelBuildCommand(model, io);
+  registerModelBuildCommand(model, io, globals);
 
   model
     .command('list')
@@ -184,6 +185,8 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
             signal: controller.signal,
             onProgress: progress.update,
             onNote: progress.note,
+            // A model built here is checked where it will run: --providers / $GLIMPSE_PROVIDERS, --device.
+            check: (({ providers, deviceId }) => ({ providers, deviceId }))(engineOptions(globals())),
           });
           progress.stop();
           if (opts.json) {
@@ -194,6 +197,9 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
             `Installed ${result.id} in ${result.model.dir} from ${result.source}: ${result.files} files, ` +
               `${formatBytes(result.model.sizeBytes)} (${formatBytes(result.bytesDownloaded)} downloaded, ` +
               `${formatBytes(result.bytesResumed)} resumed) in ${result.seconds.toFixed(1)} s\n` +
+              (result.selfCheck
+                ? `Self-check passed on ${checkedOn(result.selfCheck)} in ${result.selfCheck.seconds.toFixed(1)} s\n`
+                : '') +
               (result.checkpoint ? `The checkpoint is kept in ${result.checkpoint}\n` : '') +
               `Make it the active model with: glimpse model use ${result.id}\n`,
           );

@@ -37,6 +37,7 @@ export { formatBytes } from './models/disk';
 export { PRESETS, type Activation } from './models/build/architecture';
 export type { BuildProgress } from './models/build/build-bundle';
 export { buildChecked, type BuildInput } from './models/build/build-checked';
+export { checkedOn, type SelfCheckReport } from './models/build/self-check';
 export type { BuildDtype } from './models/build/tower-graph';
 
 // Settings shared by the app and the CLI.

@@ -133,9 +133,15 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     }
     const controller = new AbortController();
     pullAbort = controller;
-    setPullJob({ state: 'running', id, progress: null, error: null });
+    setPullJob({ state: 'running', id, progress: null, error: null, notes: [] });
     void models
-      .pull(id, { signal: controller.signal, onProgress: (progress) => setPullJob({ progress }) })
+      .pull(id, {
+        signal: controller.signal,
+        onProgress: (progress) => setPullJob({ progress }),
+        onNote: (note) => setPullJob({ notes: [...(pullJob.notes ?? []), note] }),
+        // A model built here is checked on the providers the engine will use (settings', else the defaults).
+        check: { providers: settings.providers.length ? settings.providers : undefined },
+      })
       .then(
         () => setPullJob({ state: 'idle', installed: id }),
         (e: Error) =>

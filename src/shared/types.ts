@@ -439,4 +439,7 @@ export interface ModelPullJob {
   error: string | null;
   /** Id of the last model that finished installing. */
   installed: string | null;
+  /** Models built on this machine: where the install-time self-check ran, in words ("cuda", or "cpu
+   *  (passed over cuda: …)") and what else it said; absent for other models. */
+  notes?: string[];
 }

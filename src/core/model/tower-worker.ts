@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData, type TransferListItem } from 'node:worker_threads';
 import type { GraphPlacement } from '../../shared/types';
-import { diagnoseCudaProvider } from './cuda-check';
 import { toFloat32 } from './float16';
 import { graphPlacement, ortProviderName, parseTrace } from './ort-profile';
-import { explainProviderError, type ProviderFallback, type ProviderName } from './providers';
+import { NoProviderError, openSession, type OpenedSession } from './open-session';
+import type { ProviderName } from './providers';
 import { sessionOptions } from './session-options';
 import type { RunRequest, TowerWorkerData, WorkerToClient } from './tower-protocol';
 
@@ -20,37 +20,15 @@ const profileDir = mkdtempSync(join(tmpdir(), 'glimpse-ort-profile-'));
 const post = (message: WorkerToClient, transfer: TransferListItem[] = []) =>
   port.postMessage(message, transfer);
 
-async function createSession(): Promise<{
-  session: ort.InferenceSession;
-  active: ProviderName;
-  fallbacks: ProviderFallback[];
-}> {
-  const fallbacks: ProviderFallback[] = [];
-  for (const provider of config.providers) {
-    if (provider === 'cuda') {
-      // Ask first: a missing provider library is cheap to detect and onnxruntime's own error says little.
-      const why = diagnoseCudaProvider();
-      if (why) {
-        fallbacks.push({ provider, reason: why });
-        continue;
-      }
-    }
-    try {
-      const session = await ort.InferenceSession.create(
-        config.file,
-        sessionOptions({
-          provider,
-          deviceId: config.deviceId,
-          cpuThreads: config.cpuThreads,
-          profileFilePrefix: join(profileDir, config.kind),
-        }),
-      );
-      return { session, active: provider, fallbacks };
-    } catch (e) {
-      fallbacks.push({ provider, reason: explainProviderError(provider, (e as Error).message) });
-    }
-  }
-  throw Object.assign(new Error(`${config.file}: no execution provider could load it`), { fallbacks });
+function createSession(): Promise<OpenedSession> {
+  return openSession(config.file, config.providers, (provider) =>
+    sessionOptions({
+      provider,
+      deviceId: config.deviceId,
+      cpuThreads: config.cpuThreads,
+      profileFilePrefix: join(profileDir, config.kind),
+    }),
+  );
 }
 
 function l2Normalise(values: Float32Array, rows: number, dim: number): Float32Array {
@@ -86,13 +64,18 @@ function placementOfFirstRun(
 
 async function main() {
   const started = performance.now();
-  let loaded: Awaited<ReturnType<typeof createSession>>;
+  let loaded: OpenedSession;
   try {
     loaded = await createSession();
   } catch (e) {
     rmSync(profileDir, { recursive: true, force: true });
-    const fallbacks = (e as { fallbacks?: ProviderFallback[] }).fallbacks ?? [];
-    post({ type: 'failed', message: (e as Error).message, fallbacks });
+    // TowerLoadError lists the fallbacks itself: send them apart from the plain message.
+    const fallbacks = e instanceof NoProviderError ? e.fallbacks : [];
+    const message =
+      e instanceof NoProviderError
+        ? `${config.file}: no execution provider could load it`
+        : (e as Error).message;
+    post({ type: 'failed', message, fallbacks });
     return;
   }
   const { session, active, fallbacks } = loaded;

@@ -89,10 +89,16 @@ describe('pulling a model published as a checkpoint', () => {
   it('downloads the checkpoint, builds and checks the bundle, installs it and deletes the checkpoint', async () => {
     const { server, models, manager } = await setup(good);
     const phases: string[] = [];
+    const notes: string[] = [];
     const result = await manager.pull(ID, {
       retry: FAST_RETRY,
       onProgress: (p: PullProgress) => phases.at(-1) !== p.phase && phases.push(p.phase),
+      onNote: (note) => notes.push(note),
+      check: { providers: ['cpu'] },
     });
+    // The check ran where it was told to, and the log says so.
+    expect(result.selfCheck).toMatchObject({ provider: 'cpu', fallbacks: [] });
+    expect(notes).toContainEqual(expect.stringMatching(/^self-check passed on cpu in [\d.]+ s$/));
     expect(result.model).toMatchObject({ id: ID, valid: true, bundleId: ID, precision: 'fp16' });
     expect(phases).toEqual(['resolving', 'downloading', 'building', 'verifying', 'installing', 'done']);
     expect(result.bytesDownloaded).toBe(good.length);

@@ -9,7 +9,7 @@ import { commitInstall, PARTIAL_DIR, type InstalledModel } from './install';
 import type { PullMeter } from './progress';
 import { buildFromCheckpoint, openCheckpoint } from './build/build-bundle';
 import { CheckpointError } from './build/safetensors';
-import { selfCheck } from './build/self-check';
+import { checkedOn, selfCheck, type SelfCheckOptions, type SelfCheckReport } from './build/self-check';
 
 /** Downloaded checkpoints kept with --keep-checkpoint, one folder per model id. */
 export const CHECKPOINTS_DIR = '.checkpoints';
@@ -26,12 +26,17 @@ export interface BuildInstallArgs {
   replace?: boolean;
   keepCheckpoint?: boolean;
   statfs?: StatfsFn;
+  /** The providers (and device) the app will use, for the self-check. */
+  check?: SelfCheckOptions;
+  /** Told where the self-check ran and what it found (for the log). */
+  onNote?: (note: string) => void;
 }
 
 export interface BuildInstallResult {
   model: InstalledModel;
   /** Where the checkpoint was kept, or null when it was deleted. */
   checkpoint: string | null;
+  selfCheck: SelfCheckReport;
 }
 
 /** Bytes of the bundle a checkpoint builds into: float16 halves a float32 checkpoint's weights. */
@@ -66,11 +71,13 @@ export async function buildAndInstall(a: BuildInstallArgs): Promise<BuildInstall
     });
     a.meter.phase('verifying', null);
     const { source } = await openCheckpoint(checkpoint, { activation: built.arch.activation });
+    let check: SelfCheckReport;
     try {
-      await selfCheck(staging, source);
+      check = await selfCheck(staging, source, a.check);
     } finally {
       await source.close();
     }
+    a.onNote?.(`self-check passed on ${checkedOn(check)} in ${check.seconds.toFixed(1)} s`);
     const files = await Promise.all(
       [
         'model.json',
@@ -94,7 +101,7 @@ export async function buildAndInstall(a: BuildInstallArgs): Promise<BuildInstall
       await rename(checkpoint, kept);
     }
     await rm(a.partial, { recursive: true, force: true });
-    return { model, checkpoint: kept };
+    return { model, checkpoint: kept, selfCheck: check };
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
     if (e instanceof CheckpointError) {

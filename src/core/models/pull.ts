@@ -5,6 +5,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { BundleError, loadBundle } from '../model/bundle';
 import { buildAndInstall, bundleSizeEstimate } from './build-install';
+import type { SelfCheckOptions, SelfCheckReport } from './build/self-check';
 import type { BuildSpec, SourceSpec } from './catalogue';
 import { ensureFreeSpace, formatBytes, type StatfsFn } from './disk';
 import { DEFAULT_RETRY, downloadFile, type RetryPolicy } from './download-file';
@@ -49,6 +50,8 @@ export interface PullOptions {
   retry?: RetryPolicy;
   idleTimeoutMs?: number;
   ca?: string | Buffer;
+  /** Checkpoint sources: the providers (and device) the app will use, which the self-check runs on. */
+  check?: SelfCheckOptions;
 }
 
 export interface PullResult {
@@ -62,6 +65,8 @@ export interface PullResult {
   seconds: number;
   /** Checkpoint sources kept with keepCheckpoint: where the checkpoint now is. */
   checkpoint?: string | null;
+  /** Checkpoint sources: the install-time self-check, with the provider it ran on. */
+  selfCheck?: SelfCheckReport;
 }
 
 interface Manifest {
@@ -250,6 +255,8 @@ export async function pullModel(
         replace: opts.replace,
         keepCheckpoint: opts.keepCheckpoint,
         statfs: opts.statfs,
+        check: opts.check,
+        onNote: opts.onNote,
       });
       rmQuiet(manifestFile);
       meter.phase('done', null);
@@ -262,6 +269,7 @@ export async function pullModel(
         bytesResumed: resumed,
         seconds: (performance.now() - started) / 1000,
         checkpoint: built.checkpoint,
+        selfCheck: built.selfCheck,
       };
     }
 

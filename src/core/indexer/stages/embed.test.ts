@@ -34,7 +34,7 @@ describe('the embed stage', () => {
     const { vectors, dim } = await embedder.embedImages(batch, photos.length);
     const catalog = lib.ops.library.catalog;
     photos.forEach((p, i) => {
-      const label = catalog.labelFor(lib.ops.library.modelId, catalog.photoByPath(p.path)!.hash);
+      const label = catalog.labelFor(lib.ops.library.modelId, catalog.photoByPath(p.path)!.hash!);
       expect([...catalog.vector(label!)!.vector], p.path).toEqual([
         ...vectors.subarray(i * dim, (i + 1) * dim),
       ]);

@@ -11,7 +11,7 @@ import {
   type BuildProgress,
   type BuildResult,
 } from './build-bundle';
-import { selfCheck, type SelfCheckReport } from './self-check';
+import { selfCheck, type SelfCheckOptions, type SelfCheckReport } from './self-check';
 import { RandomSource } from './source';
 import type { BuildDtype } from './tower-graph';
 
@@ -29,6 +29,8 @@ export interface CheckedBuildOptions {
   onProgress?: (p: BuildProgress) => void;
   /** Called when the self-check starts, so callers can say why nothing moves for a few seconds. */
   onCheck?: () => void;
+  /** The providers (and device) the self-check runs on: those the app will use. */
+  check?: SelfCheckOptions;
 }
 
 export interface CheckedBuild {
@@ -58,12 +60,16 @@ export async function buildChecked(input: BuildInput, opts: CheckedBuildOptions)
           headDim: opts.headDim,
         });
         try {
-          check = await selfCheck(staging, source);
+          check = await selfCheck(staging, source, opts.check);
         } finally {
           await source.close();
         }
       } else {
-        check = await selfCheck(staging, new RandomSource(PRESETS[input.random]!, input.seed ?? 0));
+        check = await selfCheck(
+          staging,
+          new RandomSource(PRESETS[input.random]!, input.seed ?? 0),
+          opts.check,
+        );
       }
     }
     await rm(out, { recursive: true, force: true }); // the empty folder, if there was one
