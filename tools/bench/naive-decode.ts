@@ -3,6 +3,7 @@
 // no hash, no EXIF, no thumbnail, no tensor. Ours ÷ this says what the indexer's extra care costs.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { timedLanes } from '../../src/core/bench/timed-lanes';
 import type { Sample } from './paired';
 
 export async function naiveDecode(
@@ -11,23 +12,22 @@ export async function naiveDecode(
 ): Promise<Sample> {
   let next = 0;
   let images = 0;
-  const t0 = performance.now();
-  const deadline = t0 + opts.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      // At least one image per slot, as benchDecode does, so a short window still measures every slot.
-      while (performance.now() < deadline || images < opts.concurrency) {
-        const bytes = await readFile(files[next++ % files.length]!);
-        const { info } = await sharp(bytes)
-          .resize(opts.size, opts.size, { fit: 'cover' })
-          .removeAlpha()
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-        if (info.width !== opts.size || info.height !== opts.size)
-          throw new Error(`naive decode made ${info.width}×${info.height}, not ${opts.size}²`);
-        images++;
-      }
-    }),
+  const seconds = await timedLanes(
+    opts.concurrency,
+    opts.seconds,
+    async () => {
+      const bytes = await readFile(files[next++ % files.length]!);
+      const { info } = await sharp(bytes)
+        .resize(opts.size, opts.size, { fit: 'cover' })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      if (info.width !== opts.size || info.height !== opts.size)
+        throw new Error(`naive decode made ${info.width}×${info.height}, not ${opts.size}²`);
+      images++;
+    },
+    // At least one image per slot, as benchDecode does, so a short window still measures every slot.
+    () => images < opts.concurrency,
   );
-  return { items: images, seconds: (performance.now() - t0) / 1000 };
+  return { items: images, seconds };
 }

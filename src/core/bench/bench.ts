@@ -15,6 +15,7 @@ import type { Embedder, ImageBatch } from '../model/embedder';
 import { toFloat16 } from '../model/float16';
 import { writeTensor } from '../model/preprocess';
 import { GpuSampler, type GpuSamples } from './gpu-sampler';
+import { timedLanes } from './timed-lanes';
 import type { DecoderCounts, PipelineReport } from '../../shared/types';
 
 export interface ModelRun {
@@ -86,29 +87,27 @@ export async function benchDecode(
   let next = 0;
   let images = 0;
   let pixels = 0;
-  const t0 = performance.now();
-  const deadline = t0 + opts.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (performance.now() < deadline || images < opts.concurrency) {
-        const file = files[next++ % files.length]!;
-        const bytes = await readFile(file);
-        const [, decoded] = await Promise.all([
-          contentHash(bytes),
-          decodeForModel(bytes, spec, {
-            thumbnailSize: THUMBNAIL_SIZE,
-            name: file,
-            resampling: opts.resampling,
-          }),
-          readExif(bytes),
-        ]);
-        writeTensor(decoded.rgb, spec, out, 0);
-        images++;
-        pixels += decoded.info.width * decoded.info.height;
-      }
-    }),
+  const secs = await timedLanes(
+    opts.concurrency,
+    opts.seconds,
+    async () => {
+      const file = files[next++ % files.length]!;
+      const bytes = await readFile(file);
+      const [, decoded] = await Promise.all([
+        contentHash(bytes),
+        decodeForModel(bytes, spec, {
+          thumbnailSize: THUMBNAIL_SIZE,
+          name: file,
+          resampling: opts.resampling,
+        }),
+        readExif(bytes),
+      ]);
+      writeTensor(decoded.rgb, spec, out, 0);
+      images++;
+      pixels += decoded.info.width * decoded.info.height;
+    },
+    () => images < opts.concurrency,
   );
-  const secs = (performance.now() - t0) / 1000;
   return {
     concurrency: opts.concurrency,
     imagesPerSecond: images / secs,

@@ -2,6 +2,7 @@
 // whose tensor is filled on its own thread while the batch before runs. Beside model-only on ready
 // tensors it shows whether filling the tensor costs the GPU anything.
 import type { Embedder } from '../model/embedder';
+import { timedLanes } from './timed-lanes';
 
 export interface PixelsRun {
   batchSize: number;
@@ -31,21 +32,18 @@ export async function benchModelPixels(
   let batches = 0;
   let fillMs = 0;
   let runMs = 0;
-  const t0 = performance.now();
-  const deadline = t0 + opts.seconds * 1000;
-  await Promise.all(
-    lanes.map(async (first) => {
-      let pixels = first;
-      for (let n = 0; performance.now() < deadline || n < 2; n++) {
-        const r = await embedder.embedRgb(pixels, opts.batchSize);
-        pixels = r.pixels;
-        batches++;
-        fillMs += r.fillMs;
-        runMs += r.runMs;
-      }
-    }),
+  const secs = await timedLanes(
+    lanes.length,
+    opts.seconds,
+    async (lane) => {
+      const r = await embedder.embedRgb(lanes[lane]!, opts.batchSize);
+      lanes[lane] = r.pixels;
+      batches++;
+      fillMs += r.fillMs;
+      runMs += r.runMs;
+    },
+    (n) => n < 2,
   );
-  const secs = (performance.now() - t0) / 1000;
   return {
     batchSize: opts.batchSize,
     imagesPerSecond: (batches * opts.batchSize) / secs,

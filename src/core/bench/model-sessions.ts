@@ -6,6 +6,7 @@ import type { ProviderName } from '../model/providers';
 import type { ModelBundle } from '../model/types';
 import { syntheticBatch } from './bench';
 import { GpuSampler, type GpuSamples } from './gpu-sampler';
+import { timedLanes } from './timed-lanes';
 
 export interface SessionsRun {
   sessions: number;
@@ -47,18 +48,15 @@ export async function benchModelSessions(
     );
     const sampler = opts.sampleGpu ? new GpuSampler().start() : null;
     let done = 0;
-    const t0 = performance.now();
-    const deadline = t0 + opts.seconds * 1000;
-    await Promise.all(
-      embedders.map(async (e, i) => {
-        let batch = batches[i]!;
-        for (let n = 0; performance.now() < deadline || n < 2; n++) {
-          batch = (await e.embedImages(batch, opts.batchSize)).data;
-          done++;
-        }
-      }),
+    const secs = await timedLanes(
+      embedders.length,
+      opts.seconds,
+      async (i) => {
+        batches[i] = (await embedders[i]!.embedImages(batches[i]!, opts.batchSize)).data;
+        done++;
+      },
+      (n) => n < 2,
     );
-    const secs = (performance.now() - t0) / 1000;
     return {
       sessions: opts.sessions,
       batchSize: opts.batchSize,

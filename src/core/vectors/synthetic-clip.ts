@@ -2,6 +2,7 @@
 // spectrum, bursts of near-duplicates): the realistic case beside synthetic.ts's isotropic worst case.
 // The model and where its numbers come from: tools/bench/README.md, "CLIP-like vectors".
 import { mulberry32 } from '../random';
+import { gaussianSource, normaliseInPlace } from './synthetic-draws';
 
 export interface ClipLikeOptions {
   dim: number;
@@ -39,7 +40,7 @@ export class ClipLikeVectors {
   private readonly burstLength: number;
   private readonly nearDuplicateShare: number;
   private readonly uniform: () => number;
-  private spare: number | null = null;
+  private readonly gaussian: () => number;
   private series: Float32Array | null = null;
   private burstLeft = 0;
 
@@ -53,6 +54,7 @@ export class ClipLikeVectors {
     this.burstLength = opts.burstLength ?? 6;
     this.nearDuplicateShare = opts.nearDuplicateShare ?? 0.3;
     this.uniform = mulberry32(opts.seed ?? 1);
+    this.gaussian = gaussianSource(this.uniform);
     const decay = opts.spectrumDecay ?? 0.8;
     // Spectrum on the coordinate axes: inner products, and so every index, are rotation-invariant.
     this.scale = new Float32Array(dim);
@@ -92,10 +94,10 @@ export class ClipLikeVectors {
       const noise = this.shaped(Math.sqrt(SHOT_SHARE));
       const o = r * dim;
       for (let i = 0; i < dim; i++) out[o + i] = a[i]! + b[i]! + noise[i]!;
-      normalise(out, o, dim);
+      normaliseInPlace(out, o, dim);
       const w = Math.sqrt(1 - TEXT_GAP_COSINE * TEXT_GAP_COSINE);
       for (let i = 0; i < dim; i++) out[o + i] = TEXT_GAP_COSINE * this.textMean[i]! + w * out[o + i]!;
-      normalise(out, o, dim);
+      normaliseInPlace(out, o, dim);
     }
     return out;
   }
@@ -115,12 +117,12 @@ export class ClipLikeVectors {
       Math.sqrt(SHOT_SHARE) * (this.uniform() < this.nearDuplicateShare ? NEAR_DUPLICATE_NOISE : 1);
     const noise = this.shaped(shot);
     for (let i = 0; i < dim; i++) out[offset + i] = this.series[i]! + noise[i]!;
-    normalise(out, offset, dim);
+    normaliseInPlace(out, offset, dim);
     // Unit mean direction plus an orthogonal-in-expectation unit part: cos(two unrelated) ≈ meanCosine.
     const a = Math.sqrt(this.meanCosine);
     const b = Math.sqrt(1 - this.meanCosine);
     for (let i = 0; i < dim; i++) out[offset + i] = a * this.mean[i]! + b * out[offset + i]!;
-    normalise(out, offset, dim);
+    normaliseInPlace(out, offset, dim);
   }
 
   /** A Gaussian vector with the decaying spectrum and expected norm `norm`. */
@@ -133,34 +135,13 @@ export class ClipLikeVectors {
   private isotropicUnit(): Float32Array {
     const v = new Float32Array(this.dim);
     for (let i = 0; i < this.dim; i++) v[i] = this.gaussian();
-    normalise(v, 0, this.dim);
+    normaliseInPlace(v, 0, this.dim);
     return v;
   }
 
   private pick(n: number): number {
     return Math.floor(this.uniform() * n);
   }
-
-  /** Box–Muller, keeping the second value of each pair. */
-  private gaussian(): number {
-    if (this.spare !== null) {
-      const s = this.spare;
-      this.spare = null;
-      return s;
-    }
-    const u = 1 - this.uniform();
-    const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-}
-
-function normalise(v: Float32Array, offset: number, dim: number): void {
-  let sum = 0;
-  for (let i = 0; i < dim; i++) sum += v[offset + i]! * v[offset + i]!;
-  const scale = 1 / Math.sqrt(sum);
-  for (let i = 0; i < dim; i++) v[offset + i]! *= scale;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Seeded stand-ins for CLIP image vectors (Gaussian clusters on the unit sphere), for the index's tests
 // and benchmark where real photo embeddings are not at hand; the same seed gives the same vectors.
 import { mulberry32 } from '../random';
+import { gaussianSource, normaliseInPlace } from './synthetic-draws';
 
 export interface ClusteredOptions {
   dim: number;
@@ -21,13 +22,14 @@ export class ClusteredVectors {
   private readonly clusterCount: number;
   private readonly spread: number;
   private readonly uniform: () => number;
-  private spare: number | null = null;
+  private readonly gaussian: () => number;
 
   constructor(opts: ClusteredOptions) {
     this.dim = opts.dim;
     this.clusterCount = opts.clusters ?? 100;
     this.spread = opts.spread ?? 0.75;
     this.uniform = mulberry32(opts.seed ?? 1);
+    this.gaussian = gaussianSource(this.uniform);
     this.centres = new Float32Array(this.clusterCount * this.dim);
     for (let c = 0; c < this.clusterCount; c++) this.unitGaussian(this.centres, c * this.dim, 1);
   }
@@ -69,27 +71,6 @@ export class ClusteredVectors {
     for (let i = 0; i < this.dim; i++) out[offset + i] = this.gaussian() * scale;
     if (norm === 1) normaliseInPlace(out, offset, this.dim);
   }
-
-  /** Box–Muller, keeping the second value of each pair. */
-  private gaussian(): number {
-    if (this.spare !== null) {
-      const s = this.spare;
-      this.spare = null;
-      return s;
-    }
-    const u = 1 - this.uniform();
-    const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-}
-
-function normaliseInPlace(v: Float32Array, offset: number, dim: number): void {
-  let sum = 0;
-  for (let i = 0; i < dim; i++) sum += v[offset + i]! * v[offset + i]!;
-  const scale = 1 / Math.sqrt(sum);
-  for (let i = 0; i < dim; i++) v[offset + i]! *= scale;
 }
 
 /** Row `r` of a row-major matrix as a view (no copy). */
