@@ -1,6 +1,7 @@
 // The GPU photo decoder's own throughput (`glimpse bench gpu` → decodeGpu): JPEG bytes in memory to model
 // inputs and thumbnails over a batch sweep, or, without a usable GPU decoder, the one-line reason.
 import { readFile } from 'node:fs/promises';
+import { probeGpuDecoder } from '../decode/gpu-addon';
 import { GpuJpegDecoder } from '../decode/gpu-jpeg';
 import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
 import type { PreprocessSpec } from '../model/types';
@@ -33,7 +34,6 @@ export async function benchDecodeGpu(
 ): Promise<GpuDecodeBench> {
   const { decoder, reason } = GpuJpegDecoder.open({ device: opts.device });
   if (!decoder) return { available: false, summary: reason, backend: null, runs: [] };
-  const { probeGpuDecoder } = await import('../decode/gpu-addon');
   const probe = probeGpuDecoder();
   // Read once: the measurement is the decoder's, not the disk's.
   const corpus = await Promise.all(files.map(async (name) => ({ name, bytes: await readFile(name) })));
