@@ -24,12 +24,13 @@ export interface Child {
 
 /** Runs `script`: a file of test/chaos (such as 'hold-library.ts') under Node with tsx, or the
  *  absolute path of a bundled .mjs file from bundleChild(). */
-export function startChild(script: string, args: string[]): Child {
+export function startChild(script: string, args: string[], env: Record<string, string> = {}): Child {
   const file = script.endsWith('.mjs') ? script : fileURLToPath(new URL(`./${script}`, import.meta.url));
   const nodeArgs = script.endsWith('.mjs') ? [file] : ['--import', 'tsx', file];
   const proc = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const lines: string[] = [];
   let err = '';

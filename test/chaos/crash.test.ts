@@ -26,6 +26,9 @@ const KILLS = 18;
 const BATCH = 2;
 /** Photos added between two kills (two more are edited): enough new content for a few batch commits. */
 const NEW_PER_ROUND = 4;
+/** Per batch: the pipeline keeps two batches with the model, so a tiny model alone would finish the
+ *  few photos of a late round before most kills land. */
+const SLOW_MODEL_MS = 60;
 /** Seed of the kill points and file changes: a failure can be replayed. */
 const SEED = 20_261_127;
 
@@ -84,7 +87,9 @@ function drawKillPoint(rand: () => number): KillPoint {
 
 /** Runs the child until the drawn point, then kills it. Returns whether it was killed before finishing. */
 async function runAndKill(point: KillPoint, rand: () => number): Promise<{ killed: boolean; proc: Child }> {
-  const proc = startChild(child.file, [modelDir, libraryDir, photos, String(BATCH)]);
+  const proc = startChild(child.file, [modelDir, libraryDir, photos, String(BATCH)], {
+    GLIMPSE_CHAOS_EMBED_MS: String(SLOW_MODEL_MS),
+  });
   try {
     if (point === 'opening') {
       // Opening takes a few hundred milliseconds: the catalog, the index file, the catch-up.

@@ -29,6 +29,16 @@ const engine = createEngine({
 });
 say('starting');
 const ops = await engine.library();
+// A model slower than the tiny test model (GLIMPSE_CHAOS_EMBED_MS per batch), so a run lasts long
+// enough for kills to land among its batches rather than after its end.
+const slowMs = Number(process.env.GLIMPSE_CHAOS_EMBED_MS ?? 0);
+if (slowMs > 0) {
+  const embedImages = ops.embedder.embedImages.bind(ops.embedder);
+  ops.embedder.embedImages = async (batch, items) => {
+    await new Promise((resolve) => setTimeout(resolve, slowMs));
+    return embedImages(batch, items);
+  };
+}
 const lib: Library = ops.library;
 // The check the chaos test cares most about, made where the index lives: right after the open (and
 // any catch-up), before this run changes anything.

@@ -252,7 +252,7 @@ export class Embedder {
    * buffers are pooled, so two or more batches can be in flight. `pixels` is transferred (not copied)
    * and handed back in the result for reuse.
    */
-  async embedRgb(pixels: Uint8Array, count: number): Promise<RgbRun> {
+  async embedRgb(pixels: Uint8Array, count: number, opts: { signal?: AbortSignal } = {}): Promise<RgbRun> {
     await this.loadVisual();
     const s = this.bundle.preprocess.imageSize;
     if (!Number.isInteger(count) || count < 1)
@@ -272,7 +272,11 @@ export class Embedder {
       // one event-loop turn after the last resolves, once its caller has handed that one on.
       const turn = this.modelTurn
         .then(() => new Promise((resolve) => setImmediate(resolve)))
-        .then(() => this.embedImages(filled.tensor, count));
+        .then(() => {
+          // Queued behind a running batch when the run was cancelled: it never reaches the model.
+          opts.signal?.throwIfAborted();
+          return this.embedImages(filled.tensor, count);
+        });
       this.modelTurn = turn.catch(() => undefined);
       const run = await turn;
       if (free.length < TENSOR_POOL_SIZE) free.push(run.data);

@@ -68,10 +68,11 @@ export class EmbedStage {
     return { items, pixels };
   }
 
-  /** Runs the model on an assembled batch; its pixel buffer is free again once this settles. */
-  async run(batch: AssembledBatch): Promise<EmbeddedBatch> {
+  /** Runs the model on an assembled batch; its pixel buffer is free again once this settles. A batch
+   *  still waiting for the model when `signal` aborts is refused (AbortError) instead of run. */
+  async run(batch: AssembledBatch, signal?: AbortSignal): Promise<EmbeddedBatch> {
     try {
-      const run = await this.embedder.embedRgb(batch.pixels, batch.items.length);
+      const run = await this.embedder.embedRgb(batch.pixels, batch.items.length, { signal });
       this.release(run.pixels);
       return { items: batch.items, vectors: run.vectors, dim: run.dim, fillMs: run.fillMs };
     } catch (e) {

@@ -127,7 +127,7 @@ export async function runPipeline(
           continue;
         }
         const submitted = performance.now();
-        const result = embed.run(formed).then(
+        const result = embed.run(formed, stop.signal).then(
           (batch) => ({ batch }),
           (error: unknown) => ({ error }),
         );
@@ -148,7 +148,8 @@ export async function runPipeline(
         const outcome = await sub.result;
         const done = performance.now();
         if ('error' in outcome) {
-          fail(outcome.error);
+          // A batch the cancellation kept from the model is no failure: its photos wait for the next run.
+          if (!(stop.signal.aborted && (outcome.error as Error)?.name === 'AbortError')) fail(outcome.error);
           continue;
         }
         if (failure) continue;
