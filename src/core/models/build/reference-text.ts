@@ -2,22 +2,7 @@
 // self-check's yardstick. Causal attention means only the tokens up to end-of-text shape the pooled
 // output, so a short caption costs a few tokens' worth of arithmetic, not the whole context.
 import type { WeightSource } from './source';
-
-/** A block's weights in weights.ts naming, in the order the loop below unpacks them. */
-const BLOCK_PARTS = [
-  'ln_1.weight',
-  'ln_1.bias',
-  'qkv.weight',
-  'qkv.bias',
-  'attn_out.weight',
-  'attn_out.bias',
-  'ln_2.weight',
-  'ln_2.bias',
-  'fc1.weight',
-  'fc1.bias',
-  'fc2.weight',
-  'fc2.bias',
-];
+import { BLOCK_PARTS } from './weights';
 
 function layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number): Float32Array {
   const w = gamma.length;

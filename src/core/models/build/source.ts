@@ -4,6 +4,7 @@ import { toFloat16 } from '../../model/float16';
 import type { ClipArchitecture, Naming } from './architecture';
 import { CheckpointError, type SafetensorsFile } from './safetensors';
 import { recipeFor, weightShape, type Recipe } from './weights';
+import { mulberry32 } from '../../random';
 
 export interface WeightSource {
   readonly arch: ClipArchitecture;
@@ -111,18 +112,6 @@ export class CheckpointSource implements WeightSource {
   close(): Promise<void> {
     return this.file.close();
   }
-}
-
-/** mulberry32: a small, fast, seedable generator; quality is ample for random test weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random weights at open_clip's initialisation scales, so activations stay in range like a trained model's.

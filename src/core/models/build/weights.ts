@@ -18,7 +18,9 @@ export type Recipe =
 /** Tensors checkpoints carry that are not weights of the towers (temperature, cached index buffers). */
 export const IGNORED = /^(logit_scale|logit_bias|attn_mask|.*position_ids)$/;
 
-const BLOCK_PARTS = [
+/** A transformer block's weights in our naming, in the order the graph writer (and the reference
+ *  text tower) unpacks them. */
+export const BLOCK_PARTS = [
   'ln_1.weight',
   'ln_1.bias',
   'qkv.weight',
