@@ -25,7 +25,7 @@ const KILLS = 18;
 /** Two images per batch: a commit every few tens of milliseconds, so kills land between and inside them. */
 const BATCH = 2;
 /** Photos added between two kills (two more are edited): enough new content for a few batch commits. */
-const NEW_PER_ROUND = 4;
+const NEW_PER_ROUND = 10;
 /** Per batch: the pipeline keeps two batches with the model, so a tiny model alone would finish the
  *  few photos of a late round before most kills land. */
 const SLOW_MODEL_MS = 60;
@@ -100,7 +100,8 @@ async function runAndKill(point: KillPoint, rand: () => number): Promise<{ kille
       const start = parse(await proc.waitFor(is((e) => e.phase === 'indexing')));
       if (point === 'scan-end') await sleep(rand() * 10);
       else if (point === 'batches') {
-        const target = Math.floor(rand() * (start.toProcess ?? 0));
+        // Short of the last batch: a kill drawn there would mostly land after the end.
+        const target = Math.floor(rand() * Math.max(0, (start.toProcess ?? 0) - BATCH));
         await proc.waitFor(is((e) => (e.processed ?? 0) >= target || e.phase === 'done'));
         // Progress lines come at most every 100 ms: land anywhere in between.
         await sleep(rand() * 100);
