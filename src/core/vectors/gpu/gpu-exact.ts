@@ -32,6 +32,8 @@ export function candidatesFor(k: number, rows: number): number {
 
 /** Rows converted and written per chunk while building (a few MB). */
 const WRITE_ROWS = 2048;
+/** Snapshots built by this process: each gets files of its own (see build). */
+let snapshotsBuilt = 0;
 
 export class GpuExactIndex {
   /** Runs in flight: the session is released only after them. */
@@ -45,6 +47,8 @@ export class GpuExactIndex {
     readonly dim: number,
     readonly provider: 'cuda' | 'cpu',
     readonly buildMs: number,
+    /** Its graph and vector files, removed once the session is released. */
+    private readonly files: string[],
   ) {}
 
   /** Labels held (rows of the snapshot). */
@@ -60,8 +64,12 @@ export class GpuExactIndex {
     const started = performance.now();
     const { dir, dim } = opts;
     await mkdir(dir, { recursive: true });
-    const dataFile = 'vectors.f16';
-    const modelPath = join(dir, 'exact-search.onnx');
+    // Files of its own: onnxruntime maps external initializers, so rewriting the file an older snapshot
+    // still searches (a background rebuild) would pull its pages away mid-run (SIGBUS).
+    const tag = `${process.pid}-${Date.now().toString(36)}-${(snapshotsBuilt++).toString(36)}`;
+    const dataFile = `vectors-${tag}.f16`;
+    const modelPath = join(dir, `exact-search-${tag}.onnx`);
+    const files = [join(dir, dataFile), modelPath];
     const labels: number[] = [];
     const file = await open(join(dir, dataFile), 'w');
     try {
@@ -85,7 +93,7 @@ export class GpuExactIndex {
       await file.close();
     }
     if (!labels.length) {
-      await rm(dir, { recursive: true, force: true });
+      await removeAll(files);
       return null;
     }
     await writeFile(modelPath, exactSearchModel(labels.length, dim, dataFile));
@@ -100,6 +108,7 @@ export class GpuExactIndex {
       dim,
       opts.provider,
       performance.now() - started,
+      files,
     );
   }
 
@@ -145,5 +154,10 @@ export class GpuExactIndex {
     this.released = true;
     await Promise.allSettled([...this.running]);
     await this.session.release();
+    await removeAll(this.files);
   }
+}
+
+async function removeAll(files: string[]): Promise<void> {
+  await Promise.all(files.map((f) => rm(f, { force: true })));
 }
