@@ -16,32 +16,38 @@ export interface Results {
   version: number;
 }
 
+/** A pager with the query and controls it answers. */
+interface Answering {
+  pager: ResultPager;
+  query: SearchQuery;
+  controls: SearchControls;
+}
+
 export function useResults(query: SearchQuery | null, controls: SearchControls): Results {
-  const [current, setCurrent] = useState<ResultPager | null>(null);
-  const [shown, setShown] = useState<ResultPager | null>(null);
+  const [shown, setShown] = useState<Answering | null>(null);
   const [version, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     if (!query) {
-      setCurrent(null);
       setShown(null);
       return;
     }
     const next: ResultPager = new ResultPager(
       (offset, limit) => runSearch(query, controls, offset, limit),
       () => {
-        setShown(next);
+        setShown({ pager: next, query, controls });
         bump();
       },
       errorMessage,
     );
-    setCurrent(next);
     next.start();
     return () => next.close();
   }, [query, controls]);
   return {
-    pager: shown,
-    snapshot: shown?.snapshot ?? null,
-    pending: current !== null && current !== shown,
+    pager: shown?.pager ?? null,
+    snapshot: shown?.pager.snapshot ?? null,
+    // Judged from what is on screen, from the very render in which the query changes (before the
+    // effect above has even made the new pager): old results are never presented as the new query's.
+    pending: query !== null && (shown?.query !== query || shown.controls !== controls),
     version,
   };
 }
