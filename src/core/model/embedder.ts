@@ -274,7 +274,9 @@ export class Embedder {
         .then(() => new Promise((resolve) => setImmediate(resolve)))
         .then(() => {
           // Queued behind a running batch when the run was cancelled: it never reaches the model.
-          opts.signal?.throwIfAborted();
+          // A fresh error each time: the caller takes its pixel buffer back from it, and the signal's
+          // own reason is one object shared by every batch it refuses.
+          if (opts.signal?.aborted) throw new DOMException('the indexing run was cancelled', 'AbortError');
           return this.embedImages(filled.tensor, count);
         });
       this.modelTurn = turn.catch(() => undefined);
