@@ -62,6 +62,7 @@ else
   node=$(command -v node) # a dry run uses this machine's node and onnxruntime-node (CPU)
 fi
 cp -r "$(kit .gpu-run)/app/." "$run/app/"
+cp -r "$(kit .gpu-run)/resources" "$run/" # CLIP's vocabulary: the builder looks in the app's ../resources
 tar -xJf "$(kit .gpu-run)/natives.tar.xz" -C "$run/app/node_modules"
 # Every call goes through the launcher (bin/glimpse.cjs, copied beside the bundle as glimpse.cjs),
 # which sizes libuv's pool before the CLI loads.

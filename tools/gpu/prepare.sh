@@ -4,7 +4,7 @@
 #   .gpu-kit/   node.xz, ort-cuda-sm90.tar.xz, on-gpu.sh       (../shared/gpu/pack.sh; packed once)
 #   .gpu-run/   app/ (the glimpse CLI bundle, its workers and launcher), natives.tar.xz (sharp,
 #               better-sqlite3, hnswlib-node for linux-x64 / Node 20), tokenizer.json,
-#               glimpse_gpu_jpeg.node (our nvJPEG addon)
+#               glimpse_gpu_jpeg.node (our nvJPEG addon), resources/clip-bpe (for the builder)
 # Both folders are git-ignored. usage: tools/gpu/prepare.sh [--run-only] [SHARED_GPU_DIR]
 #   --run-only: only .gpu-run (enough for a dry run: CONFIG=tiny PROVIDER=cpu tools/gpu/host.sh)
 set -euo pipefail
@@ -28,7 +28,9 @@ tar -C node_modules -cJf .gpu-run/natives.tar.xz \
 # Our nvJPEG addon (N-API: the same binary runs under the kit's node); built by npm ci's postinstall.
 addon=addons/gpu-jpeg/build/Release/glimpse_gpu_jpeg.node
 if [ -f "$addon" ]; then cp "$addon" .gpu-run/; else echo "  (no $addon: run npm run setup:gpu-jpeg; GPU decoding goes unmeasured)"; fi
-du -sh .gpu-kit/* .gpu-run/* 2>/dev/null | sed 's/^/  /'
+# The builder writes the twin's tokenizer.json from CLIP's vocabulary, looked for in ../resources of the app.
+mkdir -p .gpu-run/resources && cp -r resources/clip-bpe .gpu-run/resources/
+du -sh .gpu-kit/* .gpu-run/* 2>/dev/null | sed 's/^/  /' || true # .gpu-kit is absent with --run-only
 $run_only && exit 0
 
 limit=$((64 * 1024 * 1024))
