@@ -1,41 +1,25 @@
 // A model bundle changed under the same id must not mix its vectors into a library made with the old
 // one: the library refuses, says why and which command re-embeds, and that command makes it whole.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/core/catalog/catalog';
 import { checkModelVectors, ModelMismatchError } from '../../src/core/catalog/model-vectors';
 import { glimpse } from '../helpers/cli';
+import { useFreshGlimpseHome } from '../helpers/glimpse-home';
 import { writeColourPhotos } from '../helpers/corpus';
 import { testModelDir } from '../helpers/test-model';
 
-let root: string;
-const saved = { home: process.env.GLIMPSE_HOME, model: process.env.GLIMPSE_MODEL };
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'glimpse-changed-bundle-'));
-  process.env.GLIMPSE_HOME = join(root, 'home');
-  delete process.env.GLIMPSE_MODEL;
-});
-afterAll(() => {
-  for (const [k, v] of [
-    ['GLIMPSE_HOME', saved.home],
-    ['GLIMPSE_MODEL', saved.model],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  rmSync(root, { recursive: true, force: true });
-});
+const tempRoot = useFreshGlimpseHome('changed-bundle');
 
 const cli = (...args: string[]) =>
-  glimpse(['--library', join(root, 'library'), '--providers', 'cpu', ...args]);
+  glimpse(['--library', join(tempRoot(), 'library'), '--providers', 'cpu', ...args]);
 
 describe('a bundle changed under the same id', () => {
   it('is refused by a library holding the old one’s vectors until glimpse index --reembed', async () => {
-    const original = join(root, 'original');
+    const original = join(tempRoot(), 'original');
     cpSync(await testModelDir('float32'), original, { recursive: true });
-    const changed = join(root, 'changed');
+    const changed = join(tempRoot(), 'changed');
     cpSync(original, changed, { recursive: true });
     // Another build of "the same" model: one more line in its tokenizer.json's whitespace is enough
     // to change the fingerprint, and the model still loads.
@@ -44,7 +28,7 @@ describe('a bundle changed under the same id', () => {
       `${readFileSync(join(changed, 'tokenizer.json'), 'utf8')}\n`,
     );
     const id = JSON.parse(readFileSync(join(original, 'model.json'), 'utf8')).id as string;
-    const photos = join(root, 'photos');
+    const photos = join(tempRoot(), 'photos');
     await writeColourPhotos(photos, 3);
 
     expect((await cli('model', 'import', original)).code).toBe(0);
@@ -68,7 +52,7 @@ describe('a bundle changed under the same id', () => {
 
 describe('vectors of another dimension under the same model id', () => {
   it('are refused naming the model, not the vector index', () => {
-    const dir = join(root, 'dims');
+    const dir = join(tempRoot(), 'dims');
     const catalog = Catalog.open(dir);
     try {
       catalog.addEmbedding('some-model', 'a'.repeat(64), new Float32Array(64).fill(0.125));

@@ -1,31 +1,15 @@
 // What a new user and hostile file names meet in the terminal: commands that need no model work with
 // none installed (and say what is missing only where it matters), and names with newlines or escape
 // sequences are printed escaped in human output, never raw.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { glimpse } from '../helpers/cli';
+import { useFreshGlimpseHome } from '../helpers/glimpse-home';
 import { writeColourPhotos } from '../helpers/corpus';
 import { testModelDir } from '../helpers/test-model';
 
-let root: string;
-const saved = { home: process.env.GLIMPSE_HOME, model: process.env.GLIMPSE_MODEL };
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'glimpse-terminal-'));
-  process.env.GLIMPSE_HOME = join(root, 'home');
-  delete process.env.GLIMPSE_MODEL;
-});
-afterAll(() => {
-  for (const [k, v] of [
-    ['GLIMPSE_HOME', saved.home],
-    ['GLIMPSE_MODEL', saved.model],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  rmSync(root, { recursive: true, force: true });
-});
+const tempRoot = useFreshGlimpseHome('terminal');
 
 describe('a new user with no model installed', () => {
   it.each([['status'], ['failures'], ['check'], ['model', 'list'], ['tokenize', 'a photo of a cat']])(
@@ -61,13 +45,13 @@ describe('file names that would rewrite the terminal', () => {
   ];
 
   it('are printed escaped by index, failures, status and search', async () => {
-    const photos = join(root, 'hostile\nfolder');
+    const photos = join(tempRoot(), 'hostile\nfolder');
     mkdirSync(photos, { recursive: true });
     for (const name of HOSTILE) writeFileSync(join(photos, name), 'not an image at all');
     await writeColourPhotos(photos, 1);
     const model = await testModelDir('float32');
     const cli = (...args: string[]) =>
-      glimpse(['--model', model, '--library', join(root, 'library'), '--providers', 'cpu', ...args]);
+      glimpse(['--model', model, '--library', join(tempRoot(), 'library'), '--providers', 'cpu', ...args]);
     const outputs = [
       await cli('index', photos),
       await cli('failures'),

@@ -17,7 +17,7 @@ import { loadBundle } from '../model/bundle';
 import { PRESETS } from './build/architecture';
 import { parseCatalogue } from './catalogue';
 import { DISK_MARGIN_BYTES } from './disk';
-import { ModelDownloadError } from './errors';
+import { downloadFailure as failure } from '../../../test/helpers/download-error';
 import { ModelManager } from './manager';
 import type { PullProgress } from './progress';
 
@@ -74,15 +74,6 @@ function expectNothingInstalled(models: string): void {
   const partial = join(models, '.partial');
   const left = existsSync(partial) ? readdirSync(partial).filter((n) => !n.endsWith('.lock')) : [];
   expect(left.filter((n) => n.includes('.bundle'))).toEqual([]);
-}
-
-async function failure(p: Promise<unknown>): Promise<ModelDownloadError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ModelDownloadError);
-  return e as ModelDownloadError;
 }
 
 describe('pulling a model published as a checkpoint', () => {

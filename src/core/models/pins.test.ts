@@ -12,7 +12,7 @@ import {
 } from '../../../test/helpers/model-server';
 import { testModelDir } from '../../../test/helpers/test-model';
 import { parseCatalogue } from './catalogue';
-import { ModelDownloadError } from './errors';
+import { downloadFailure as failure } from '../../../test/helpers/download-error';
 import { bundleFingerprint } from './fingerprint';
 import { readRecord } from './install';
 import { ModelManager } from './manager';
@@ -57,15 +57,6 @@ function tamperedCopy(): string {
   bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
   writeFileSync(visual, bytes);
   return dir;
-}
-
-async function failure(p: Promise<unknown>): Promise<ModelDownloadError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ModelDownloadError);
-  return e as ModelDownloadError;
 }
 
 describe('pinned catalogue entries', () => {

@@ -15,7 +15,7 @@ import {
 } from '../../../test/helpers/model-server';
 import { testModelDir } from '../../../test/helpers/test-model';
 import { parseCatalogue } from './catalogue';
-import { ModelDownloadError } from './errors';
+import { downloadFailure as failure } from '../../../test/helpers/download-error';
 import { ModelManager } from './manager';
 import type { PullProgress } from './progress';
 
@@ -51,15 +51,6 @@ const size = (path: string) => bundle.find((f) => f.path === path)!.bytes.length
 const total = () => bundle.reduce((s, f) => s + f.bytes.length, 0);
 const partialDir = () => join(home, 'models', '.partial', ID);
 const installedDir = () => join(home, 'models', ID);
-
-async function failure(p: Promise<unknown>): Promise<ModelDownloadError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ModelDownloadError);
-  return e as ModelDownloadError;
-}
 
 describe('pulling a model from a Hugging Face-style repository', () => {
   it('downloads every file once, verifies it, and installs a bundle loadBundle accepts', async () => {
