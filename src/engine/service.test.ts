@@ -10,7 +10,8 @@ import { syntheticPixels } from '../../tools/test-model/synthetic';
 import type { Events } from '../shared/contract';
 import type { IndexJob, SearchPage } from '../shared/types';
 import { connect, serve, type Channel, type Client, type Handlers } from './rpc';
-import { createService, type EngineStats } from './service';
+import type { EngineStats } from './engine-commands';
+import { createService } from './service';
 
 let client: Client;
 let close: () => Promise<void>;

@@ -6,17 +6,15 @@ import { bundlePrecision, createEngine, ModelManager, PhotoNotFoundError, probeG
 import { defaultModelDir, glimpseHome, isInside, isInsideReal, readGpuStatus } from '../core';
 import { readSettings, readStoredSettings, remakeThumbnail, writeSettings } from '../core';
 import type { Catalogue, Engine } from '../core';
-import type { Commands, Events, MAIN_COMMANDS, SettingsPatch } from '../shared/contract';
+import type { Events, SettingsPatch } from '../shared/contract';
+import type { EngineCommands } from './engine-commands';
 import { browserMime, checkLibraryFolders, inLibrary } from './window-paths';
 import type {
-  DecoderCounts,
   EmbedderInfo,
-  FolderStatus,
   IndexJob,
   ModelPullJob,
   ModelState,
   PhotoDetails,
-  PipelineReport,
   SearchOptions,
   SearchPage,
   Settings,
@@ -32,43 +30,6 @@ export interface ServiceOptions {
   catalogue?: Catalogue;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
 }
-
-/** Commands main answers itself (dialogs, the shell, the clipboard, the GPU poller). */
-export type MainOnlyCommand = (typeof MAIN_COMMANDS)[number];
-
-export interface EngineStats {
-  embedder: EmbedderInfo | null;
-  batchSize: number | null;
-  indexing: { imagesPerSecond: number; queued: number; etaSeconds: number | null } | null;
-  pipeline: PipelineReport | null;
-  decoders: DecoderCounts | null;
-  /** nvJPEG photo decoding in one line: what runs it, or why it is off. */
-  photoDecoder: string;
-}
-
-/** What only main asks of the engine. */
-interface EngineExtras {
-  /** addFolder with the path main's picker chose (or the user dropped). */
-  addFolder(path: string): FolderStatus[];
-  /** searchImageFile with the file the user dropped (main checks it was); checked again here. */
-  searchImageFile(path: string, options: SearchOptions): SearchPage;
-  setModelDir(dir: string): ModelState;
-  /** importModelFolder with the folder main's picker chose. */
-  importModel(dir: string): ModelState;
-  /** For main's protocols: a thumbnail or image file of a catalog id, never a path from the renderer. */
-  thumbnailFile(photoId: number): string | null;
-  imageFile(photoId: number): { path: string; mime: string } | null;
-  photoFile(photoId: number): string | null;
-  engineStats(): EngineStats;
-}
-
-type Asyncify<T> = {
-  [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => R | Promise<R> : never;
-};
-
-/** Commands the engine answers, each sync or async. */
-export type EngineCommands = Asyncify<Omit<Commands, MainOnlyCommand> & EngineExtras>;
-export type EngineCommandName = keyof EngineCommands;
 
 export function createService(opts: ServiceOptions): EngineCommands & { close(): Promise<void> } {
   const home = opts.home ?? glimpseHome();

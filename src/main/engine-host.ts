@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Client } from '../engine/rpc';
-import type { EngineCommandName, EngineCommands } from '../engine/service';
+import type { EngineCommandName, EngineCommands } from '../engine/engine-commands';
 import type { EngineState } from '../shared/types';
 
 /** Restart delays after successive crashes: quick first, then backing off so a crash loop cannot spin. */

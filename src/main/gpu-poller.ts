@@ -1,7 +1,7 @@
 // Polls nvidia-smi about once a second (no native dependency) and asks the engine where the model runs
 // and how fast indexing goes; the combined GpuPanelState goes to the window as the gpuPanel event.
 import { cpuInfo, readGpuStatus } from '../core/host';
-import type { EngineStats } from '../engine/service';
+import type { EngineStats } from '../engine/engine-commands';
 import type { GpuPanelState } from '../shared/types';
 import type { EngineHost } from './engine-host';
 
