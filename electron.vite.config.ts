@@ -12,9 +12,9 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           engine: resolve('src/engine/index.ts'),
           // Started with new Worker() by the engine; found beside it at run time (src/core/worker-script.ts).
-          'tower-worker': resolve('src/core/model/tower-worker.ts'),
+          'tower-worker': resolve('src/core/runtime/tower-worker.ts'),
           'index-worker': resolve('src/core/vectors/index-worker.ts'),
-          'tensor-fill-worker': resolve('src/core/model/tensor-fill-worker.ts'),
+          'tensor-fill-worker': resolve('src/core/runtime/tensor-fill-worker.ts'),
         },
         // Shared chunks stay in the same folder so import.meta.url-relative worker lookups hold.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -11,9 +11,9 @@ const outdir = args.includes('--outdir') ? args[args.indexOf('--outdir') + 1] : 
 const entryPoints = {
   glimpse: 'src/cli/index.ts',
   // Loaded with new Worker() from beside the bundle (src/core/worker-script.ts).
-  'tower-worker': 'src/core/model/tower-worker.ts',
+  'tower-worker': 'src/core/runtime/tower-worker.ts',
   'index-worker': 'src/core/vectors/index-worker.ts',
-  'tensor-fill-worker': 'src/core/model/tensor-fill-worker.ts',
+  'tensor-fill-worker': 'src/core/runtime/tensor-fill-worker.ts',
 };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--entry') {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRandomCheckpoint } from '../../tools/checkpoint/random-checkpoint';
 import { glimpse } from '../../test/helpers/cli';
 import { writeColourPhotos } from '../../test/helpers/corpus';
-import { diagnoseCudaProvider } from '../core/model/cuda-check';
-import { PRESETS } from '../core/models/build/architecture';
+import { diagnoseCudaProvider } from '../core/runtime/cuda-check';
+import { PRESETS } from '../core/model-store/build/architecture';
 
 let root: string;
 const cudaProblem = diagnoseCudaProvider();

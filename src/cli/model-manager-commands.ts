@@ -1,4 +1,4 @@
-// `glimpse model list | pull | build | import | remove | use`: the model manager (src/core/models) on the command
+// `glimpse model list | pull | build | import | remove | use`: the model manager (src/core/model-store) on the command
 // line, with a progress bar for downloads on a terminal and plain lines elsewhere.
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';

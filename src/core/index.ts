@@ -21,24 +21,24 @@ export type { WatchEvent } from './watch/watcher';
 export { probeGpuDecoder } from './decode/gpu-addon';
 
 // The model runtime's settings and errors.
-export { parseProviders, type ProviderName } from './model/providers';
-export { bundlePrecision, type ModelBundle } from './model/types';
-export { BundleError } from './model/bundle';
-export { TowerLoadError } from './model/tower';
+export { parseProviders, type ProviderName } from './runtime/providers';
+export { bundlePrecision, type ModelBundle } from './runtime/types';
+export { BundleError } from './runtime/bundle';
+export { TowerLoadError } from './runtime/tower';
 
 // The model manager: the catalogue of downloadable models, downloads and installs.
-export { ModelManager, type ModelOverview } from './models/manager';
-export { CatalogueError, type Catalogue } from './models/catalogue';
-export { ModelDownloadError } from './models/errors';
-export type { PullProgress } from './models/progress';
-export { formatBytes } from './models/disk';
+export { ModelManager, type ModelOverview } from './model-store/manager';
+export { CatalogueError, type Catalogue } from './model-store/catalogue';
+export { ModelDownloadError } from './model-store/errors';
+export type { PullProgress } from './model-store/progress';
+export { formatBytes } from './model-store/disk';
 
 // The model builder: a Glimpse bundle from a CLIP checkpoint (`glimpse model build`).
-export { PRESETS, type Activation } from './models/build/architecture';
-export type { BuildProgress } from './models/build/build-bundle';
-export { buildChecked, type BuildInput } from './models/build/build-checked';
-export { checkedOn, type SelfCheckReport } from './models/build/self-check';
-export type { BuildDtype } from './models/build/tower-graph';
+export { PRESETS, type Activation } from './model-store/build/architecture';
+export type { BuildProgress } from './model-store/build/build-bundle';
+export { buildChecked, type BuildInput } from './model-store/build/build-checked';
+export { checkedOn, type SelfCheckReport } from './model-store/build/self-check';
+export type { BuildDtype } from './model-store/build/tower-graph';
 
 // Settings shared by the app and the CLI.
 export { readSettings, readStoredSettings, writeSettings } from './settings';

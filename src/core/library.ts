@@ -21,7 +21,7 @@ export interface LibraryOptions {
   /** On a CUDA machine: hold the vectors on the GPU and answer searches exactly (vectors/gpu/);
    *  provider 'cpu' runs the same graph on the CPU, for tests. */
   exactGpu?: { deviceId?: number; provider?: 'cuda' | 'cpu' };
-  /** The installed bundle's content fingerprint (models/fingerprint.ts); null when unknown. */
+  /** The installed bundle's content fingerprint (model-store/fingerprint.ts); null when unknown. */
   fingerprint?: string | null;
   /** Forget this model's vectors first (they came from another build of it): everything re-embeds. */
   reembed?: boolean;

@@ -7,7 +7,7 @@ import { readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Settings } from '../shared/types';
-import { PROVIDERS } from './model/providers';
+import { PROVIDERS } from './runtime/providers';
 
 /** Each field this version understands, checked on its own so one bad value costs only itself. */
 const FIELDS = {

@@ -14,8 +14,8 @@ import {
 } from '../../test/helpers/model-server';
 import { testModelDir } from '../../test/helpers/test-model';
 import { readGpuStatus } from '../core/gpu/nvidia-smi';
-import { builtInCatalogue } from '../core/models/catalogue';
-import { recommendModel } from '../core/models/recommend';
+import { builtInCatalogue } from '../core/model-store/catalogue';
+import { recommendModel } from '../core/model-store/recommend';
 import type { Events } from '../shared/contract';
 import type { ModelPullJob } from '../shared/types';
 import { createService } from './service';

@@ -5,8 +5,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BundleError, loadBundle } from '../../src/core/model/bundle';
-import { CatalogueError, parseCatalogue } from '../../src/core/models/catalogue';
+import { BundleError, loadBundle } from '../../src/core/runtime/bundle';
+import { CatalogueError, parseCatalogue } from '../../src/core/model-store/catalogue';
 import { mulberry32 } from '../../src/core/random';
 import { glimpse } from '../helpers/cli';
 import { testCatalogueData, testEntry } from '../helpers/model-server';

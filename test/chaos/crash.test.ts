@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/core/catalog/catalog';
-import { loadBundle } from '../../src/core/model/bundle';
+import { loadBundle } from '../../src/core/runtime/bundle';
 import { writeColourPhotos } from '../helpers/corpus';
 import { writeSolidPhoto } from '../helpers/images';
 import { testModelDir } from '../helpers/test-model';

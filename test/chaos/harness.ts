@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, type Engine } from '../../src/core/engine';
 import type { LibraryOps } from '../../src/core/library-ops';
-import type { ImageBatch } from '../../src/core/model/embedder';
+import type { ImageBatch } from '../../src/core/runtime/embedder';
 import { testModelDir } from '../helpers/test-model';
 
 export interface TestLibrary {

@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
-import { DEFAULT_CPU_BATCH } from '../../src/core/model/embedder';
+import { DEFAULT_CPU_BATCH } from '../../src/core/runtime/embedder';
 import { testModelDir } from '../helpers/test-model';
 import { chromiumMissing, startHarness, type Harness, type PageElement, type PageWindow } from './harness';
 import { writePhotoFolder, writeSyntheticPhoto, type FixturePhoto, type PhotoFolder } from './photos';

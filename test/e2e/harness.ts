@@ -26,7 +26,7 @@ import { createService } from '../../src/engine/service';
 import type { Api, CommandName, Events } from '../../src/shared/contract';
 import { parseArgs } from '../../src/shared/contract-schemas';
 import type { GpuPanelState, ProviderName, SearchOptions } from '../../src/shared/types';
-import type { Catalogue } from '../../src/core/models/catalogue';
+import type { Catalogue } from '../../src/core/model-store/catalogue';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -7,7 +7,7 @@ import { DEFAULT_CLIP_VOCAB_GZ, writeClipTokenizerJson } from '../../tools/clip-
 
 const CACHE = fileURLToPath(new URL('../../node_modules/.cache/glimpse-test/', import.meta.url));
 /** What the file's bytes depend on besides the vocabulary. */
-const WRITERS = ['../../src/core/model/clip-tokenizer-json.ts', '../../src/core/model/tokenizer.ts'].map(
+const WRITERS = ['../../src/core/runtime/clip-tokenizer-json.ts', '../../src/core/runtime/tokenizer.ts'].map(
   (f) => fileURLToPath(new URL(f, import.meta.url)),
 );
 

@@ -1,6 +1,6 @@
 // The model manager's failures as tests meet them: the promise must reject with a ModelDownloadError.
 import { expect } from 'vitest';
-import { ModelDownloadError } from '../../src/core/models/errors';
+import { ModelDownloadError } from '../../src/core/model-store/errors';
 
 /** Awaits `p`, expecting it to reject with a ModelDownloadError, and returns that error. */
 export async function downloadFailure(p: Promise<unknown>): Promise<ModelDownloadError> {

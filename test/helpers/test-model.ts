@@ -24,10 +24,10 @@ const STAMP = '.glimpse-test-model-stamp';
  *  core modules the builder imports. */
 const SOURCE_DIRS = ['tools/test-model', 'tools/clip-tokenizer', 'resources/clip-bpe'];
 const SOURCE_FILES = [
-  'src/core/model/types.ts',
-  'src/core/model/float16.ts',
-  'src/core/model/tokenizer.ts',
-  'src/core/model/clip-vocab.ts',
+  'src/core/runtime/types.ts',
+  'src/core/runtime/float16.ts',
+  'src/core/runtime/tokenizer.ts',
+  'src/core/runtime/clip-vocab.ts',
   'test/helpers/test-model.ts',
 ];
 

@@ -45,7 +45,7 @@ describe('what each process loads, followed through every file it imports', () =
   it('the engine and its workers: the native modules main leaves to them', () => {
     expect(packagesLoadedBy('src/engine/index.ts')).toContain('better-sqlite3');
     expect(packagesLoadedBy('src/engine/index.ts')).toContain('sharp');
-    expect(packagesLoadedBy('src/core/model/tower-worker.ts')).toContain('onnxruntime-node');
+    expect(packagesLoadedBy('src/core/runtime/tower-worker.ts')).toContain('onnxruntime-node');
     expect(packagesLoadedBy('src/core/vectors/index-worker.ts')).toContain('hnswlib-node');
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBundle } from '../../src/core/model/bundle';
-import { Embedder } from '../../src/core/model/embedder';
-import type { ModelBundle } from '../../src/core/model/types';
+import { loadBundle } from '../../src/core/runtime/bundle';
+import { Embedder } from '../../src/core/runtime/embedder';
+import type { ModelBundle } from '../../src/core/runtime/types';
 import { testModelDir } from '../../test/helpers/test-model';
 import { DirectOrt, imageLikeBatch } from './direct-ort';
 

@@ -3,11 +3,11 @@
 // throughput ÷ this is what Glimpse's worker round trip costs.
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import type { Embedder, ImageBatch } from '../../src/core/model/embedder';
-import { toFloat32 } from '../../src/core/model/float16';
-import { writeTensor } from '../../src/core/model/preprocess';
-import { sessionOptions } from '../../src/core/model/session-options';
-import type { ModelBundle } from '../../src/core/model/types';
+import type { Embedder, ImageBatch } from '../../src/core/runtime/embedder';
+import { toFloat32 } from '../../src/core/runtime/float16';
+import { writeTensor } from '../../src/core/runtime/preprocess';
+import { sessionOptions } from '../../src/core/runtime/session-options';
+import type { ModelBundle } from '../../src/core/runtime/types';
 import type { Sample } from './paired';
 
 /** Calls at a new batch shape before timing: the first ones plan kernels and grow the arena. */

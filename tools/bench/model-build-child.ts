@@ -1,7 +1,7 @@
 // Runs one bundle build in its own process for the build benchmark, so its peak memory is its own:
 // prints {"seconds", "maxRssBytes", "cpuSeconds", "bytesWritten"} as JSON. Args: --from <ckpt> | --random <arch>, --out <dir>.
 import { parseArgs } from 'node:util';
-import { buildFromCheckpoint, buildRandom } from '../../src/core/models/build/build-bundle';
+import { buildFromCheckpoint, buildRandom } from '../../src/core/model-store/build/build-bundle';
 
 const { values } = parseArgs({
   options: { from: { type: 'string' }, random: { type: 'string' }, out: { type: 'string' } },

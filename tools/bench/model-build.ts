@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PRESETS } from '../../src/core/models/build/architecture';
+import { PRESETS } from '../../src/core/model-store/build/architecture';
 import { writeRandomCheckpoint } from '../checkpoint/random-checkpoint';
 
 const CHILD = fileURLToPath(new URL('./model-build-child.ts', import.meta.url));

@@ -30,7 +30,7 @@ export interface BenchOptions {
   hnswQueries: number;
   /** Vector distributions the HNSW stage measures, each reported on its own. */
   hnswDistributions: Distribution[];
-  /** Architecture of the build stage's random checkpoint (a PRESETS key of src/core/models/build). */
+  /** Architecture of the build stage's random checkpoint (a PRESETS key of src/core/model-store/build). */
   buildArch: string;
   stages: Stage[];
 }

@@ -2,9 +2,9 @@
 // measured in the same run, as one flat JSON-ready object with ratios, machine facts and the sizes used.
 import { cpus } from 'node:os';
 import { benchDecode, benchEndToEnd, benchModel, type DecodeRun } from '../../src/core/bench/bench';
-import { loadBundle } from '../../src/core/model/bundle';
-import { Embedder } from '../../src/core/model/embedder';
-import type { ModelBundle } from '../../src/core/model/types';
+import { loadBundle } from '../../src/core/runtime/bundle';
+import { Embedder } from '../../src/core/runtime/embedder';
+import type { ModelBundle } from '../../src/core/runtime/types';
 import type { PipelineReport } from '../../src/shared/types';
 import { testModelDir } from '../../test/helpers/test-model';
 import { DirectOrt, imageLikeBatch } from './direct-ort';

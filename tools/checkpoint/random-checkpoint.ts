@@ -5,10 +5,10 @@ import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { toFloat16 } from '../../src/core/model/float16';
-import { PRESETS, type ClipArchitecture, type Naming } from '../../src/core/models/build/architecture';
-import { RandomSource } from '../../src/core/models/build/source';
-import { recipeFor, recipeSources, towerWeights, weightShape } from '../../src/core/models/build/weights';
+import { toFloat16 } from '../../src/core/runtime/float16';
+import { PRESETS, type ClipArchitecture, type Naming } from '../../src/core/model-store/build/architecture';
+import { RandomSource } from '../../src/core/model-store/build/source';
+import { recipeFor, recipeSources, towerWeights, weightShape } from '../../src/core/model-store/build/weights';
 
 export interface RandomCheckpointOptions {
   naming?: Naming;

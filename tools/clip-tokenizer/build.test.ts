@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanClipText } from '../../src/core/model/tokenizer';
-import { CLIP_EOT, CLIP_SOT } from '../../src/core/model/types';
+import { cleanClipText } from '../../src/core/runtime/tokenizer';
+import { CLIP_EOT, CLIP_SOT } from '../../src/core/runtime/types';
 import { buildClipTokenizerJson, writeClipTokenizerJson } from './build';
-import { CLIP_MERGE_COUNT } from '../../src/core/model/clip-vocab';
+import { CLIP_MERGE_COUNT } from '../../src/core/runtime/clip-vocab';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOLDEN: Array<{ text: string; ids: number[] }> = JSON.parse(

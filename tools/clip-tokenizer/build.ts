@@ -1,10 +1,10 @@
-// CLI for CLIP's tokenizer.json (src/core/model/clip-tokenizer-json.ts builds it from resources/clip-bpe).
+// CLI for CLIP's tokenizer.json (src/core/runtime/clip-tokenizer-json.ts builds it from resources/clip-bpe).
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findClipVocab, writeClipTokenizerJson } from '../../src/core/model/clip-tokenizer-json';
+import { findClipVocab, writeClipTokenizerJson } from '../../src/core/runtime/clip-tokenizer-json';
 
-export { buildClipTokenizerJson, writeClipTokenizerJson } from '../../src/core/model/clip-tokenizer-json';
+export { buildClipTokenizerJson, writeClipTokenizerJson } from '../../src/core/runtime/clip-tokenizer-json';
 export const DEFAULT_CLIP_VOCAB_GZ = findClipVocab();
 
 function main(args: string[]): void {

@@ -1,4 +1,4 @@
-# Writes the reference fixtures for the TypeScript graph builder (src/core/models/build): small random CLIP
+# Writes the reference fixtures for the TypeScript graph builder (src/core/model-store/build): small random CLIP
 # checkpoints as safetensors, in open_clip's or transformers' naming, plus probe inputs and the embeddings this
 # package's PyTorch towers (model.py, loaded through weights.py's mappings) compute for them.
 #
@@ -17,7 +17,7 @@ from .configs import ClipConfig, TextConfig, VisionConfig
 from .model import ClipModel
 from .weights import init_random, map_hf_state_dict, map_open_clip_state_dict
 
-DEFAULT_OUT = Path('src/core/models/build/fixtures')
+DEFAULT_OUT = Path('src/core/model-store/build/fixtures')
 VOCAB = 256  # small so the fixtures stay small; the probes put the end-of-text id (VOCAB - 1) in by hand
 
 

@@ -43,7 +43,7 @@ def _same_architecture(a: ClipConfig, b: ClipConfig) -> bool:
 
 
 def model_json(bundle_id: str, name: str, cfg: ClipConfig, dtype: str) -> dict:
-    """The exact shape Glimpse validates (src/core/model/bundle.ts); key order kept for readable diffs."""
+    """The exact shape Glimpse validates (src/core/runtime/bundle.ts); key order kept for readable diffs."""
     return {
         'format': BUNDLE_FORMAT,
         'formatVersion': BUNDLE_FORMAT_VERSION,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The CLIP text tokenizer as OpenAI's CLIP and open_clip define it, written from its description, as
-the yardstick for Glimpse's TypeScript tokenizer (src/core/model/tokenizer.ts) and the source of
+the yardstick for Glimpse's TypeScript tokenizer (src/core/runtime/tokenizer.ts) and the source of
 test/fixtures/tokenizer/golden.json.
 
 The algorithm, step by step:

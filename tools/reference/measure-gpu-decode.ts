@@ -18,9 +18,9 @@ import { loadGpuJpegAddon, probeGpuDecoder } from '../../src/core/decode/gpu-add
 import { GpuJpegDecoder } from '../../src/core/decode/gpu-jpeg';
 import { addonPlan, asOrientation, orientPixels } from '../../src/core/decode/orientation';
 import { readOrientation } from '../../src/core/indexer/exif';
-import { decodeForModel } from '../../src/core/model/decode';
-import { writeTensor } from '../../src/core/model/preprocess';
-import { VIT_H_14_PREPROCESS } from '../../src/core/model/types';
+import { decodeForModel } from '../../src/core/runtime/decode';
+import { writeTensor } from '../../src/core/runtime/preprocess';
+import { VIT_H_14_PREPROCESS } from '../../src/core/runtime/types';
 
 const SPEC = VIT_H_14_PREPROCESS;
 const ITEM = 3 * SPEC.imageSize * SPEC.imageSize;

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CLIP_CONTEXT_LENGTH, VIT_H_14_PREPROCESS } from '../../src/core/model/types';
+import { CLIP_CONTEXT_LENGTH, VIT_H_14_PREPROCESS } from '../../src/core/runtime/types';
 import { writeClipTokenizerJson } from '../clip-tokenizer/build';
 import { TEST_EMBED_DIM, TEST_IMAGE_SIZE } from './design';
 import type { WeightDtype } from '../../src/core/onnx/graph-builder';

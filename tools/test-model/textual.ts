@@ -1,6 +1,6 @@
 // The textual tower of the test model: a bag of known word tokens, each pointing at a colour or pattern
 // direction, summed over the context; every other token of the 49408-id vocabulary maps to the bias row.
-import { readClipVocab } from '../../src/core/model/clip-vocab';
+import { readClipVocab } from '../../src/core/runtime/clip-vocab';
 import { TEST_EMBED_DIM, TOKEN_ROW_BIAS, WORD_FEATURES, project } from './design';
 import { GraphBuilder } from '../../src/core/onnx/graph-builder';
 import type { WeightDtype } from '../../src/core/onnx/graph-builder';

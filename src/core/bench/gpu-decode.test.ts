@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeGpuDecoder } from '../decode/gpu-addon';
 import { addonForTests, buildStubs, removeStubs } from '../decode/testing';
-import { VIT_H_14_PREPROCESS } from '../model/types';
+import { VIT_H_14_PREPROCESS } from '../runtime/types';
 import { benchDecodeGpu, decoderMix } from './gpu-decode';
 
 const { skip } = addonForTests();

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { probeGpuDecoder } from '../decode/gpu-addon';
 import { GpuJpegDecoder } from '../decode/gpu-jpeg';
 import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
-import type { PreprocessSpec } from '../model/types';
+import type { PreprocessSpec } from '../runtime/types';
 
 export interface GpuDecodeRun {
   batchSize: number;

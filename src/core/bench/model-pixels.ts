@@ -1,7 +1,7 @@
 // Model-only throughput fed the way the indexer can feed it: uint8 pixels through Embedder.embedRgb,
 // whose tensor is filled on its own thread while the batch before runs. Beside model-only on ready
 // tensors it shows whether filling the tensor costs the GPU anything.
-import type { Embedder } from '../model/embedder';
+import type { Embedder } from '../runtime/embedder';
 import { timedLanes } from './timed-lanes';
 
 export interface PixelsRun {

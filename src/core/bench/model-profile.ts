@@ -12,10 +12,10 @@ import {
   parseTrace,
   topOps,
   withoutFirstRuns,
-} from '../model/ort-profile';
-import type { ProviderName } from '../model/providers';
-import { sessionOptions } from '../model/session-options';
-import type { ModelBundle } from '../model/types';
+} from '../runtime/ort-profile';
+import type { ProviderName } from '../runtime/providers';
+import { sessionOptions } from '../runtime/session-options';
+import type { ModelBundle } from '../runtime/types';
 
 export interface ModelProfile {
   provider: ProviderName;

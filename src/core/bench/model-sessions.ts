@@ -1,9 +1,9 @@
 // Model-only throughput with several sessions taking turns: while one session's batch runs, the
 // next one's is already submitted, which hides the host-side gap between batches (output copy,
 // normalising the vectors, the round trip to the worker) that a single session leaves the GPU idle in.
-import { Embedder } from '../model/embedder';
-import type { ProviderName } from '../model/providers';
-import type { ModelBundle } from '../model/types';
+import { Embedder } from '../runtime/embedder';
+import type { ProviderName } from '../runtime/providers';
+import type { ModelBundle } from '../runtime/types';
 import { syntheticBatch } from './bench';
 import { GpuSampler, type GpuSamples } from './gpu-sampler';
 import { timedLanes } from './timed-lanes';

@@ -3,10 +3,10 @@
 // the pipeline's efficiency against the slower of its two stages.
 import { cpus } from 'node:os';
 import { readGpuStatus } from '../gpu/nvidia-smi';
-import { Embedder } from '../model/embedder';
-import type { ProviderName } from '../model/providers';
-import type { ModelBundle } from '../model/types';
-import { bundlePrecision } from '../model/types';
+import { Embedder } from '../runtime/embedder';
+import type { ProviderName } from '../runtime/providers';
+import type { ModelBundle } from '../runtime/types';
+import { bundlePrecision } from '../runtime/types';
 import type { GraphPlacement } from '../../shared/types';
 import { profileModel, type ModelProfile } from './model-profile';
 import { benchModelPixels, type PixelsRun } from './model-pixels';

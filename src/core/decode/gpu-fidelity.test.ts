@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeForModel } from '../model/decode';
-import { writeTensor } from '../model/preprocess';
-import { VIT_H_14_PREPROCESS } from '../model/types';
+import { decodeForModel } from '../runtime/decode';
+import { writeTensor } from '../runtime/preprocess';
+import { VIT_H_14_PREPROCESS } from '../runtime/types';
 import { addonPlan, orientPixels, thumbnailSize } from './orientation';
 import { addonForTests } from './testing';
 

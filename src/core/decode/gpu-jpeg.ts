@@ -4,8 +4,8 @@
 import sharp from 'sharp';
 import { readOrientation } from '../indexer/exif';
 import type { DecodeCallOptions, DecodeFile, DecodeOutcome, PhotoDecoder } from '../indexer/stages/decoder';
-import { THUMBNAIL_WEBP, type ModelInput } from '../model/decode';
-import type { PreprocessSpec } from '../model/types';
+import { THUMBNAIL_WEBP, type ModelInput } from '../runtime/decode';
+import type { PreprocessSpec } from '../runtime/types';
 import { openGpuDecoder, type GpuJpegAddon, type ProbeOptions } from './gpu-addon';
 import { DEFAULT_GPU_LIMITS, gpuEligibility, type GpuLimits } from './gpu-eligibility';
 import {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { planResize } from '../model/decode';
-import { VIT_H_14_PREPROCESS } from '../model/types';
+import { planResize } from '../runtime/decode';
+import { VIT_H_14_PREPROCESS } from '../runtime/types';
 import { orientPixels, storedFramePlan, thumbnailSize, type Orientation } from './orientation';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/images');

@@ -1,7 +1,7 @@
 // EXIF orientation on small pixel buffers: the GPU resizes in the file's stored frame and the model
 // input and thumbnail are turned upright afterwards, which gives what resizing the upright image would.
-import { planResize, type ResizePlan } from '../model/decode';
-import type { PreprocessSpec } from '../model/types';
+import { planResize, type ResizePlan } from '../runtime/decode';
+import type { PreprocessSpec } from '../runtime/types';
 
 /** EXIF orientation 1–8; anything else reads as 1. */
 export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;

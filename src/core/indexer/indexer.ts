@@ -3,7 +3,7 @@
 // skipped; a crash loses at most the batches in flight; an abort stops within one batch.
 import { cpus } from 'node:os';
 import type { Catalog } from '../catalog/catalog';
-import type { Embedder } from '../model/embedder';
+import type { Embedder } from '../runtime/embedder';
 import { ProgressTracker, type IndexProgress } from './progress';
 import { diffFolders, type IndexFolder, type IndexScope } from './diff';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';

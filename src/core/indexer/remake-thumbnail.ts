@@ -2,8 +2,8 @@
 // content's bytes, with the same decode and size the indexer uses.
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../catalog/catalog';
-import { decodeForModel } from '../model/decode';
-import type { PreprocessSpec } from '../model/types';
+import { decodeForModel } from '../runtime/decode';
+import type { PreprocessSpec } from '../runtime/types';
 import { contentHash } from './content';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';
 

@@ -3,7 +3,7 @@
 import type { Catalog } from '../catalog/catalog';
 import type { VectorSink } from '../indexer/indexer';
 import type { ThumbnailStore } from '../indexer/thumbnails';
-import type { PreprocessSpec } from '../model/types';
+import type { PreprocessSpec } from '../runtime/types';
 import type { VectorIndex } from '../vectors/vector-index';
 
 export type CheckId =

@@ -3,7 +3,7 @@
 // reports what it fixed and what is left.
 import type { IndexOptions, IndexSummary } from '../indexer/indexer';
 import type { Library } from '../library';
-import type { PreprocessSpec } from '../model/types';
+import type { PreprocessSpec } from '../runtime/types';
 import { deletionJournal, foreignKeys, orphanEmbeddings, sqliteIntegrity } from './check-catalog';
 import { filesChanged, filesMissing, foldersMissing } from './check-files';
 import { thumbnailsMissing, thumbnailsOrphan } from './check-thumbnails';

@@ -1,5 +1,5 @@
 // A small imperative builder for ONNX graphs: add initializers and nodes, get back value names to wire.
-import { toFloat16 } from '../model/float16';
+import { toFloat16 } from '../runtime/float16';
 import type {
   OnnxAttributeValue,
   OnnxDim,

@@ -1,7 +1,7 @@
 // The CPU decoder: sharp (libvips) on libuv's thread pool, one file per call, used for every file no
 // other decoder takes.
-import { decodeForModel, ImageDecodeError } from '../../model/decode';
-import type { PreprocessSpec } from '../../model/types';
+import { decodeForModel, ImageDecodeError } from '../../runtime/decode';
+import type { PreprocessSpec } from '../../runtime/types';
 import type { DecodeCallOptions, DecodeFile, DecodeOutcome, PhotoDecoder } from './decoder';
 
 export class CpuDecoder implements PhotoDecoder {

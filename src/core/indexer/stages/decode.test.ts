@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInput } from '../../model/decode';
-import type { PreprocessSpec } from '../../model/types';
+import type { ModelInput } from '../../runtime/decode';
+import type { PreprocessSpec } from '../../runtime/types';
 import type { WorkItem } from '../diff';
 import { BATCH_SLOTS, runDecode, type Decoded } from './decode';
 import type { DecodeFile, DecodeOutcome, DecoderName, PhotoDecoder } from './decoder';

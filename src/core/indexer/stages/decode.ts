@@ -1,7 +1,7 @@
 // Stage 2, decode: turns read files into model inputs (through the decoder chain) plus their EXIF,
 // `concurrency` groups at once; bad files become failures, with the duplicates that followed them.
 import type { PhotoWrite } from '../../catalog/catalog';
-import type { PreprocessSpec } from '../../model/types';
+import type { PreprocessSpec } from '../../runtime/types';
 import { readExif, type PhotoExif } from '../exif';
 import type { WorkItem } from '../diff';
 import type { DecoderName } from './decoder';

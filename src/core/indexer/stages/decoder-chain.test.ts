@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError, type ModelInput } from '../../model/decode';
-import type { PreprocessSpec } from '../../model/types';
+import { ImageDecodeError, type ModelInput } from '../../runtime/decode';
+import type { PreprocessSpec } from '../../runtime/types';
 import type { DecodeFile, DecodeOutcome, DecoderName, PhotoDecoder } from './decoder';
 import { DecoderChain } from './decoder-chain';
 

@@ -1,7 +1,7 @@
 // What every photo decoder implements, so a GPU decoder can sit beside the CPU one and one batch can
 // mix files each of them decoded.
-import type { ImageDecodeError, ModelInput } from '../../model/decode';
-import type { PreprocessSpec } from '../../model/types';
+import type { ImageDecodeError, ModelInput } from '../../runtime/decode';
+import type { PreprocessSpec } from '../../runtime/types';
 
 export type DecoderName = 'cpu' | 'gpu';
 

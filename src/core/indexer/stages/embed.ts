@@ -1,7 +1,7 @@
 // Stage 4, embed: owns the batches' uint8 pixel buffers and hands each batch to Embedder.embedRgb,
 // which normalises it into the model's tensor on the tensor-fill thread while the batch before runs.
 // The one place that knows how pixels reach the model.
-import type { Embedder } from '../../model/embedder';
+import type { Embedder } from '../../runtime/embedder';
 import type { Decoded } from './decode';
 import { AsyncQueue } from './queue';
 

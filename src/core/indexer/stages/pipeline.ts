@@ -3,7 +3,7 @@
 // The model runs batch k while batch k+1's tensor fills and batch k-1 commits; decoding goes on
 // while all of them do.
 import type { Catalog, PhotoRow } from '../../catalog/catalog';
-import type { Embedder } from '../../model/embedder';
+import type { Embedder } from '../../runtime/embedder';
 import type { WorkItem } from '../diff';
 import type { ThumbnailStore } from '../thumbnails';
 import type { BatchTiming, PipelineReport } from '../../../shared/types';

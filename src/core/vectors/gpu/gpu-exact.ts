@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { open, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toFloat16 } from '../../model/float16';
+import { toFloat16 } from '../../runtime/float16';
 import type { ScoredLabel } from '../exact';
 import { itemProblem } from '../item-checks';
 import type { VectorSource } from '../vector-types';

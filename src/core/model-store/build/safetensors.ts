@@ -1,7 +1,7 @@
 // Reads a .safetensors checkpoint one tensor at a time (header JSON, then per-tensor reads into one reused
 // buffer), widening F32/F16/BF16 to float32, so a 4 GB file never sits in memory whole.
 import { open, type FileHandle } from 'node:fs/promises';
-import { float16BitsToFloat32 } from '../../model/float16';
+import { float16BitsToFloat32 } from '../../runtime/float16';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const BYTES: Record<string, number> = {

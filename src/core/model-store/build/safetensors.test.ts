@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toFloat16 } from '../../model/float16';
+import { toFloat16 } from '../../runtime/float16';
 import { SafetensorsFile } from './safetensors';
 
 const dir = mkdtempSync(join(tmpdir(), 'glimpse-safetensors-'));

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { BundleError, loadBundle } from '../model/bundle';
+import { BundleError, loadBundle } from '../runtime/bundle';
 import { buildAndInstall, bundleSizeEstimate } from './build-install';
 import type { SelfCheckOptions, SelfCheckReport } from './build/self-check';
 import type { BuildSpec, SourceSpec } from './catalogue';

@@ -10,7 +10,7 @@ import { CLIP_EOT, CLIP_SOT } from './types';
 
 const VOCAB_FILE = join('clip-bpe', 'bpe_simple_vocab_16e6.txt.gz');
 
-/** Where CLIP's BPE merge list is: GLIMPSE_CLIP_VOCAB if set, resources/ in a checkout (from src/core/model
+/** Where CLIP's BPE merge list is: GLIMPSE_CLIP_VOCAB if set, resources/ in a checkout (from src/core/runtime
  *  or from the bundled CLI in out/cli), or the packaged app's resources folder. */
 export function findClipVocab(): string {
   const override = process.env.GLIMPSE_CLIP_VOCAB;
@@ -37,7 +37,7 @@ function addedToken(id: number, content: string) {
 /**
  * CLIP's tokenizer in tokenizer.json form, the same shape as the files published for CLIP models.
  * Read alone by a Hugging Face tokenizer it matches CLIP except where tokenizer.json cannot say what
- * CLIP does, which ClipTokenizer (src/core/model/tokenizer.ts) adds in TypeScript: HTML unescaping,
+ * CLIP does, which ClipTokenizer (src/core/runtime/tokenizer.ts) adds in TypeScript: HTML unescaping,
  * NFC before the unescaping rather than after, Python's whitespace set, and special tokens counted
  * only where CLIP's pattern starts a piece (added tokens are matched anywhere).
  */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeRandomCheckpoint } from '../../../../tools/checkpoint/random-checkpoint';
-import { loadBundle } from '../../model/bundle';
+import { loadBundle } from '../../runtime/bundle';
 import { parameterCount, PRESETS } from './architecture';
 import { buildFromCheckpoint, buildRandom, openCheckpoint } from './build-bundle';
 import { RandomSource } from './source';

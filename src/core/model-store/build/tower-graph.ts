@@ -2,7 +2,7 @@
 // onnxruntime's fused operators (Attention, SkipLayerNormalization, BiasGelu / QuickGelu) so that no
 // optimiser pass is needed, in float16 or float32, with the pooled head kept in float32.
 import { writeFile } from 'node:fs/promises';
-import { toFloat16 } from '../../model/float16';
+import { toFloat16 } from '../../runtime/float16';
 import { GraphBuilder } from '../../onnx/graph-builder';
 import { encodeModel, OnnxDataType, type OnnxElemType } from '../../onnx/onnx-proto';
 import type { Activation, ClipArchitecture, TowerArch } from './architecture';

@@ -13,7 +13,7 @@ import {
   testCatalogueData,
   testEntry,
 } from '../../../test/helpers/model-server';
-import { loadBundle } from '../model/bundle';
+import { loadBundle } from '../runtime/bundle';
 import { PRESETS } from './build/architecture';
 import { parseCatalogue } from './catalogue';
 import { DISK_MARGIN_BYTES } from './disk';

@@ -1,6 +1,6 @@
 // Where the graph writer gets each weight, as float32 in the graph's layout: a safetensors checkpoint
 // (through the naming's recipes) or seeded random values (the random-weight twins for benchmarks).
-import { toFloat16 } from '../../model/float16';
+import { toFloat16 } from '../../runtime/float16';
 import type { ClipArchitecture, Naming } from './architecture';
 import { CheckpointError, type SafetensorsFile } from './safetensors';
 import { recipeFor, weightShape, type Recipe } from './weights';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnoseCudaProvider } from '../../model/cuda-check';
+import { diagnoseCudaProvider } from '../../runtime/cuda-check';
 import { PRESETS } from './architecture';
 import { buildRandom } from './build-bundle';
 import { checkedOn, cosineFloor, selfCheck } from './self-check';

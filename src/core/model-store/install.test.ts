@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir } from '../../../test/helpers/test-model';
-import { BundleError } from '../model/bundle';
+import { BundleError } from '../runtime/bundle';
 import { ModelDownloadError } from './errors';
 import { importBundle, listInstalled, removeInstalled } from './install';
 

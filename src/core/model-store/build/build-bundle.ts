@@ -3,9 +3,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../../model/bundle';
-import { writeClipTokenizerJson } from '../../model/clip-tokenizer-json';
-import { CLIP_EOT, VIT_H_14_PREPROCESS } from '../../model/types';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../../runtime/bundle';
+import { writeClipTokenizerJson } from '../../runtime/clip-tokenizer-json';
+import { CLIP_EOT, VIT_H_14_PREPROCESS } from '../../runtime/types';
 import {
   describeArchitecture,
   inferArchitecture,

@@ -3,12 +3,12 @@
 // weights on short captions, and its image tower gives finite, unit-length, input-dependent embeddings.
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { loadBundle } from '../../model/bundle';
-import { NoProviderError, openSession } from '../../model/open-session';
-import { defaultProviders, type ProviderFallback, type ProviderName } from '../../model/providers';
-import { isDeviceProvider, sessionOptions } from '../../model/session-options';
-import { toFloat16, toFloat32 } from '../../model/float16';
-import { CLIP_EOT, CLIP_SOT } from '../../model/types';
+import { loadBundle } from '../../runtime/bundle';
+import { NoProviderError, openSession } from '../../runtime/open-session';
+import { defaultProviders, type ProviderFallback, type ProviderName } from '../../runtime/providers';
+import { isDeviceProvider, sessionOptions } from '../../runtime/session-options';
+import { toFloat16, toFloat32 } from '../../runtime/float16';
+import { CLIP_EOT, CLIP_SOT } from '../../runtime/types';
 import { referenceTextEmbeddings } from './reference-text';
 import type { WeightSource } from './source';
 

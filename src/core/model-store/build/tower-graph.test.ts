@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toFloat16, toFloat32 } from '../../model/float16';
+import { toFloat16, toFloat32 } from '../../runtime/float16';
 import { decodeModelSummary } from '../../onnx/onnx-proto';
 import { inferArchitecture, type Activation } from './architecture';
 import { SafetensorsFile } from './safetensors';
