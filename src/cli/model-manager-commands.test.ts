@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('glimpse model, for a new user', () => {
-  it('lists the catalogue and recommends a CPU model when no GPU answers', async () => {
+  it('shows the model list and recommends a CPU model when no GPU answers', async () => {
     fakeNvidiaSmi(null);
     const run = await glimpse(['model', 'list', '--json']);
     expect(run.code).toBe(0);

@@ -138,13 +138,13 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
   const model = program
     .command('model')
     .description(
-      'CLIP models: list the catalogue and installed models, download, build, import, remove, choose one',
+      'CLIP models: show the model list and installed models, download, build, import, remove, choose one',
     );
   registerModelBuildCommand(model, io, globals);
 
   model
     .command('list')
-    .description('models in the catalogue and installed ones; * marks the active one')
+    .description('models in the model list and installed ones; * marks the active one')
     .option('--json', 'print the overview as JSON')
     .action(async (opts: { json?: boolean }) => {
       await withEngine(globals(), async (engine) => {
@@ -156,7 +156,7 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
   model
     .command('pull')
     .description('download a model, verify every file, and install it (an interrupted download resumes)')
-    .argument('<id>', 'a catalogue id (glimpse model list), or any id with --from')
+    .argument('<id>', 'an id from the model list (glimpse model list), or any id with --from')
     .option(
       '--from <url|dir>',
       "fetch from here instead: a mirror's URL, a Hugging Face repository, or a folder",

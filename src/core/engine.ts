@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { runBenchSuite, type BenchOptions, type BenchReport } from './bench/suite';
 import { readGpuStatus, type GpuStatus } from './gpu/nvidia-smi';
 import { BundleError, loadBundle } from './runtime/bundle';
-import { builtInCatalogue, findEntry } from './model-store/catalogue';
+import { builtInModelList, findEntry } from './model-store/model-list';
 import { readRecord } from './model-store/install';
 import { diagnoseCudaProvider } from './runtime/cuda-check';
 import { decodeForModel } from './runtime/decode';
@@ -103,7 +103,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (bundle) return bundle;
     if (!existsSync(modelDir)) {
       const id = basename(modelDir);
-      const known = findEntry(builtInCatalogue(), id);
+      const known = findEntry(builtInModelList(), id);
       throw new BundleError(
         modelDir,
         null,
@@ -115,7 +115,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return (bundle = loadBundle(modelDir));
   };
   /**
-   * The model the library is opened for: the bundle's, or — when it cannot be loaded — the catalogue's
+   * The model the library is opened for: the bundle's, or — when it cannot be loaded — the model list's
    * entry for the model expected here, so that status, failures and check read the library without one.
    */
   const libraryModel = (): { id: string; dim: number; fingerprint?: string } => {
@@ -123,7 +123,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const b = getBundle();
       return { id: b.id, dim: b.embedDim, fingerprint: readRecord(modelDir)?.fingerprint };
     } catch (e) {
-      const entry = findEntry(builtInCatalogue(), basename(modelDir));
+      const entry = findEntry(builtInModelList(), basename(modelDir));
       if (entry) return { id: entry.id, dim: entry.embedDim };
       throw e;
     }

@@ -26,9 +26,9 @@ export { bundlePrecision, type ModelBundle } from './runtime/types';
 export { BundleError } from './runtime/bundle';
 export { TowerLoadError } from './runtime/tower';
 
-// The model manager: the catalogue of downloadable models, downloads and installs.
+// The model manager: the model list (the models it can download), downloads and installs.
 export { ModelManager, type ModelOverview } from './model-store/manager';
-export { CatalogueError, type Catalogue } from './model-store/catalogue';
+export { ModelListError, type ModelList } from './model-store/model-list';
 export { ModelDownloadError } from './model-store/errors';
 export type { PullProgress } from './model-store/progress';
 export { formatBytes } from './model-store/disk';

@@ -18,7 +18,7 @@ const FIELDS = {
   modelDir: z.string().min(1).nullable(),
   /** Written by the model manager: the id of the installed model in use (models/<id>). */
   activeModel: z.string().min(1),
-  /** Download sources overriding the catalogue's, by model id: a mirror or one's own export. */
+  /** Download sources overriding the model list's, by model id: a mirror or one's own export. */
   modelSources: z.record(z.string(), z.string().min(1)),
 } as const;
 type Fields = typeof FIELDS;

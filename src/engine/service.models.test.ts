@@ -14,14 +14,14 @@ import {
 } from '../../test/helpers/model-server';
 import { testModelDir } from '../../test/helpers/test-model';
 import { readGpuStatus } from '../core/gpu/nvidia-smi';
-import { builtInCatalogue } from '../core/model-store/catalogue';
+import { builtInModelList } from '../core/model-store/model-list';
 import { recommendModel } from '../core/model-store/recommend';
 import type { Events } from '../shared/contract';
 import type { ModelPullJob } from '../shared/types';
 import { createService } from './service';
 
-/** Not catalogue ids: settings.json's modelSources gives them their source, as for a user's own export.
- *  (A catalogue id would make the download check the catalogue's layout and embedding size, which the
+/** Not listed ids: settings.json's modelSources gives them their source, as for a user's own export.
+ *  (A listed id would make the download check the model list's layout and embedding size, which the
  *  64-dimension test model does not have.) Our layout installs under model.json's own id; Immich's
  *  under any name. */
 const TINY = 'glimpse-test-tiny-fp32';
@@ -89,13 +89,13 @@ afterAll(async () => {
 });
 
 describe('the engine service’s model commands', () => {
-  it('starts with no model: the catalogue, the model this machine should get, nothing installed or active', async () => {
+  it('starts with no model: the model list, the model this machine should get, nothing installed or active', async () => {
     expect(await service.getModelState()).toMatchObject({ ok: false, id: null });
     const overview = await service.listModels();
-    const expected = recommendModel(await readGpuStatus(), builtInCatalogue());
+    const expected = recommendModel(await readGpuStatus(), builtInModelList());
     expect(overview.recommended).toEqual(expected);
     expect(overview.models.filter((m) => m.recommended).map((m) => m.id)).toEqual([expected.id]);
-    expect(overview.models.map((m) => m.id)).toEqual(builtInCatalogue().models.map((m) => m.id));
+    expect(overview.models.map((m) => m.id)).toEqual(builtInModelList().models.map((m) => m.id));
     expect(overview.models.some((m) => m.installed || m.active)).toBe(false);
     expect(overview.active).toMatchObject({ id: null, present: false });
     expect(overview.modelsDir).toBe(join(home, 'models'));
@@ -124,7 +124,7 @@ describe('the engine service’s model commands', () => {
       installed: true,
       valid: true,
       active: false,
-      inCatalogue: false,
+      inModelList: false,
     });
     expect(await service.getModelPullJob()).toEqual(job);
   });

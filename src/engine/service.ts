@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { bundlePrecision, createEngine, ModelManager, PhotoNotFoundError, probeGpuDecoder } from '../core';
 import { defaultModelDir, glimpseHome, isInside, isInsideReal, readGpuStatus } from '../core';
 import { readSettings, readStoredSettings, remakeThumbnail, writeSettings } from '../core';
-import type { Catalogue, Engine } from '../core';
+import type { ModelList, Engine } from '../core';
 import type { Events, SettingsPatch } from '../shared/contract';
 import type { EngineCommands } from './engine-commands';
 import { browserMime, checkLibraryFolders, inLibrary } from './window-paths';
@@ -26,8 +26,8 @@ export interface ServiceOptions {
   libraryDir?: string;
   /** better-sqlite3 built for Electron's ABI. */
   sqliteBinding?: string;
-  /** The model catalogue; default: resources/models.json (tests serve their own models). */
-  catalogue?: Catalogue;
+  /** The model list; default: resources/models.json (tests serve their own models). */
+  modelList?: ModelList;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
 }
 
@@ -41,7 +41,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   let job: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
   let abort: AbortController | null = null;
   let running: Promise<void> | null = null;
-  const models = new ModelManager({ home, catalogue: opts.catalogue });
+  const models = new ModelManager({ home, modelList: opts.modelList });
   let pullJob: ModelPullJob = { state: 'idle', id: null, progress: null, error: null, installed: null };
   let pullAbort: AbortController | null = null;
 

@@ -54,9 +54,9 @@ export interface Commands {
   updateSettings(patch: SettingsPatch): Settings;
   clearThumbnailCache(): LibraryStatus;
   getGpuPanel(): GpuPanelState;
-  /** The model catalogue, what is installed, which is active, and which suits this machine. */
+  /** The model list, what is installed, which is active, and which suits this machine. */
   listModels(): ModelOverview;
-  /** Starts downloading a catalogue model (resuming a partial one); progress comes as modelPull events. */
+  /** Starts downloading a listed model (resuming a partial one); progress comes as modelPull events. */
   pullModel(id: string): ModelPullJob;
   /** Stops the download; what arrived is kept, and pulling again resumes. */
   cancelModelPull(): ModelPullJob;

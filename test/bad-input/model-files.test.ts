@@ -1,15 +1,15 @@
 // Damaged and hostile model files: a bundle's model.json and an Immich config.json with wrong types,
-// huge or odd values and missing files, and catalogues the same way. Each is refused with a clear error
+// huge or odd values and missing files, and model lists the same way. Each is refused with a clear error
 // naming the file (and the field where there is one); none crashes, hangs or is half-accepted.
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleError, loadBundle } from '../../src/core/runtime/bundle';
-import { CatalogueError, parseCatalogue } from '../../src/core/model-store/catalogue';
+import { ModelListError, parseModelList } from '../../src/core/model-store/model-list';
 import { mulberry32 } from '../../src/core/random';
 import { glimpse } from '../helpers/cli';
-import { testCatalogueData, testEntry } from '../helpers/model-server';
+import { testModelListData, testEntry } from '../helpers/model-server';
 import { testModelDir } from '../helpers/test-model';
 
 let root: string;
@@ -124,20 +124,20 @@ describe('a damaged model.json', () => {
   });
 });
 
-describe('a damaged catalogue', () => {
+describe('a damaged model list', () => {
   const entry = testEntry('some-model', 'https://example.invalid/m/');
   it('is refused naming the field, whatever single field is wrong', () => {
     const random = mulberry32(7);
-    const data = testCatalogueData([entry]);
+    const data = testModelListData([entry]);
     const fields = leaves(data);
     let refused = 0;
     for (let i = 0; i < 80; i++) {
       const [path] = fields[Math.floor(random() * fields.length)]!;
       const value = WRONG_VALUES[Math.floor(random() * WRONG_VALUES.length)];
       try {
-        parseCatalogue(setAt(data, path, value), 'hostile.json');
+        parseModelList(setAt(data, path, value), 'hostile.json');
       } catch (e) {
-        expect(e).toBeInstanceOf(CatalogueError);
+        expect(e).toBeInstanceOf(ModelListError);
         expect((e as Error).message).toMatch(/^hostile\.json/);
         refused++;
       }
@@ -153,10 +153,10 @@ describe('a damaged catalogue', () => {
       { path: 'model.json', size: 1.5 },
       { path: '../escape.onnx' },
     ]) {
-      const data = testCatalogueData([
+      const data = testModelListData([
         { ...entry, source: { baseUrl: 'https://example.invalid/m/', files: [file] } },
       ]);
-      expect(() => parseCatalogue(data, 'pins.json')).toThrow(CatalogueError);
+      expect(() => parseModelList(data, 'pins.json')).toThrow(ModelListError);
     }
   });
 });

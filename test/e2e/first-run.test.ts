@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
-import { builtInCatalogue, type CatalogueEntry } from '../../src/core/model-store/catalogue';
+import { builtInModelList, type ModelListEntry } from '../../src/core/model-store/model-list';
 import { recommendModel } from '../../src/core/model-store/recommend';
 import { filesOf, startModelServer, type ModelServer, type ServedFile } from '../helpers/model-server';
 import { testModelDir } from '../helpers/test-model';
@@ -18,10 +18,10 @@ import * as read from './reading';
 import { STEP_TIMEOUT_MS } from './reading';
 import { TEST_EMBED_DIM } from '../../tools/test-model/design';
 
-// The real catalogue, but each model's embedding size is the test model's: the download checks a bundle
-// against its catalogue entry, and the test model is 64-d.
-const catalogue = (() => {
-  const real = builtInCatalogue();
+// The real model list, but each model's embedding size is the test model's: the download checks a bundle
+// against its model-list entry, and the test model is 64-d.
+const modelList = (() => {
+  const real = builtInModelList();
   return { ...real, models: real.models.map((m) => ({ ...m, embedDim: TEST_EMBED_DIM })) };
 })();
 
@@ -36,7 +36,7 @@ let h: Harness;
 let page: Page;
 let root: string;
 let server: ModelServer;
-let entry: CatalogueEntry;
+let entry: ModelListEntry;
 let bundle: ServedFile[];
 let bigFile: ServedFile;
 let photos: PhotoFolder;
@@ -52,7 +52,7 @@ const byTest = (id: string, within: Page | Locator = page) => read.byTest(within
 const topPaths = async (n: number) => (await read.shownTiles(page)).slice(0, n).map((t) => t.path);
 
 /** The bundle served as `e` would be: its layout and precision; our layout carries its id in model.json. */
-async function bundleFor(e: CatalogueEntry): Promise<ServedFile[]> {
+async function bundleFor(e: ModelListEntry): Promise<ServedFile[]> {
   if (e.layout === 'immich') return filesOf(await testModelDir('float32', 'immich'));
   const files = filesOf(await testModelDir(e.precision === 'fp16' ? 'float16' : 'float32', 'glimpse'));
   return files.map((f) =>
@@ -71,8 +71,8 @@ describe.skipIf(missing !== null)('a new user’s first run in Chromium', () => 
       firstDate: new Date(2023, 3, 1),
       daysApart: 3,
     });
-    const recommended = recommendModel(await readGpuStatus(), catalogue);
-    entry = catalogue.models.find((m) => m.id === recommended.id)!;
+    const recommended = recommendModel(await readGpuStatus(), modelList);
+    entry = modelList.models.find((m) => m.id === recommended.id)!;
     bundle = await bundleFor(entry);
     bigFile = bundle.reduce((a, b) => (b.bytes.length > a.bytes.length ? b : a));
     server = await startModelServer({ files: bundle, repo: 'glimpse-mirror/first-run' });
@@ -85,7 +85,7 @@ describe.skipIf(missing !== null)('a new user’s first run in Chromium', () => 
     for (const f of readdirSync(SHOTS)) if (f.startsWith('first-run-')) rmSync(join(SHOTS, f));
     h = await startHarness({
       pickedFolder: photos.dir,
-      catalogue,
+      modelList,
       settings: { modelSources: { [entry.id]: server.hubUrl } },
     });
     page = h.page;

@@ -26,7 +26,7 @@ import { createService } from '../../src/engine/service';
 import type { Api, CommandName, Events } from '../../src/shared/contract';
 import { parseArgs } from '../../src/shared/contract-schemas';
 import type { GpuPanelState, ProviderName, SearchOptions } from '../../src/shared/types';
-import type { Catalogue } from '../../src/core/model-store/catalogue';
+import type { ModelList } from '../../src/core/model-store/model-list';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -58,15 +58,15 @@ export interface HarnessOptions {
   /** The model folder settings.json names; omitted, none is named and the engine looks where a new
    *  user's would: <home>/models/<the default model id>. */
   modelDir?: string;
-  /** More settings.json fields, e.g. modelSources pointing a catalogue id at a loopback server. */
+  /** More settings.json fields, e.g. modelSources pointing a listed id at a loopback server. */
   settings?: Record<string, unknown>;
   /** The folder api.addFolder() "picks" when the renderer asks for the OS picker. */
   pickedFolder?: string;
   colorScheme?: 'light' | 'dark';
   /** Execution providers in settings.json; default CPU only. */
   providers?: ProviderName[];
-  /** The model catalogue the service offers; default the built-in one. */
-  catalogue?: Catalogue;
+  /** The model list the service offers; default the built-in one. */
+  modelList?: ModelList;
 }
 
 export interface Harness {
@@ -218,7 +218,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const service = createService({
     home,
     libraryDir: join(root, 'library'),
-    catalogue: opts.catalogue,
+    modelList: opts.modelList,
     emit: (e, p) => void emit(e, p),
   });
   const calls: Harness['calls'] = [];

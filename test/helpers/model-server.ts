@@ -346,7 +346,7 @@ export async function startCountingProxy(): Promise<CountingProxy> {
   };
 }
 
-/** A catalogue entry for a test bundle served at `baseUrl` (validated like resources/models.json). */
+/** A model-list entry for a test bundle served at `baseUrl` (validated like resources/models.json). */
 export function testEntry(
   id: string,
   baseUrl: string,
@@ -368,9 +368,9 @@ export function testEntry(
   };
 }
 
-export function testCatalogueData(models: Array<Record<string, unknown>>): unknown {
+export function testModelListData(models: Array<Record<string, unknown>>): unknown {
   return {
-    format: 'glimpse-model-catalogue',
+    format: 'glimpse-model-list',
     formatVersion: 1,
     recommendOrder: [models[models.length - 1]!.id],
     models,

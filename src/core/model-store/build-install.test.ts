@@ -10,12 +10,12 @@ import { writeRandomCheckpoint } from '../../../tools/checkpoint/random-checkpoi
 import {
   sha256Hex,
   startModelServer,
-  testCatalogueData,
+  testModelListData,
   testEntry,
 } from '../../../test/helpers/model-server';
 import { loadBundle } from '../runtime/bundle';
 import { PRESETS } from './build/architecture';
-import { parseCatalogue } from './catalogue';
+import { parseModelList } from './model-list';
 import { DISK_MARGIN_BYTES } from './disk';
 import { downloadFailure as failure } from '../../../test/helpers/download-error';
 import { ModelManager } from './manager';
@@ -63,9 +63,9 @@ async function setup(bytes: Buffer) {
     source: { baseUrl: server.hubUrl, files: [{ path: CHECKPOINT }] },
     build: { checkpoint: CHECKPOINT, dtype: 'float16', activation: 'gelu' },
   });
-  const catalogue = parseCatalogue(testCatalogueData([entry]), 'test catalogue');
+  const modelList = parseModelList(testModelListData([entry]), 'test model list');
   const models = join(home, 'models');
-  return { server, models, manager: new ModelManager({ home, env: {}, catalogue }) };
+  return { server, models, manager: new ModelManager({ home, env: {}, modelList }) };
 }
 
 /** Nothing of the model is installed, and no staging or download is left behind. */

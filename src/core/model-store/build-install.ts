@@ -2,7 +2,7 @@
 // .safetensors, self-check it, install it atomically, and delete the checkpoint (or keep it, if asked).
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildSpec } from './catalogue';
+import type { BuildSpec } from './model-list';
 import { ensureFreeSpace, type StatfsFn } from './disk';
 import { ModelDownloadError } from './errors';
 import { commitInstall, PARTIAL_DIR, type InstalledModel } from './install';

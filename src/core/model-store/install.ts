@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BundleError, loadBundle } from '../runtime/bundle';
 import type { ModelBundle } from '../runtime/types';
 import { bundlePrecision } from '../runtime/types';
-import { MODEL_ID_PATTERN } from './catalogue';
+import { MODEL_ID_PATTERN } from './model-list';
 import { ensureFreeSpace, type StatfsFn } from './disk';
 import { bundleFingerprint, hashFiles, type HashedFile } from './fingerprint';
 import { ModelDownloadError } from './errors';
@@ -201,8 +201,8 @@ export interface ImportOptions {
   id?: string;
   replace?: boolean;
   statfs?: StatfsFn;
-  /** The catalogue's pins for this model: every pinned file must be present with that size and SHA-256
-   *  (a local copy of a catalogue model is checked exactly as a download is). */
+  /** The model list's pins for this model: every pinned file must be present with that size and SHA-256
+   *  (a local copy of a listed model is checked exactly as a download is). */
   pins?: Array<{ path: string; size?: number; sha256?: string }>;
 }
 
@@ -210,11 +210,11 @@ export interface ImportOptions {
 function pinMismatch(files: HashedFile[], pins: NonNullable<ImportOptions['pins']>): string | null {
   for (const pin of pins) {
     const f = files.find((x) => x.path === pin.path);
-    if (!f) return `${pin.path}: the catalogue lists it, but the folder has no such file`;
+    if (!f) return `${pin.path}: the model list names it, but the folder has no such file`;
     if (pin.size !== undefined && f.size !== pin.size)
-      return `${pin.path}: ${f.size} bytes, but the catalogue pins ${pin.size}`;
+      return `${pin.path}: ${f.size} bytes, but the model list pins ${pin.size}`;
     if (pin.sha256 && f.sha256 !== pin.sha256)
-      return `${pin.path}: SHA-256 ${f.sha256}, but the catalogue pins ${pin.sha256}`;
+      return `${pin.path}: SHA-256 ${f.sha256}, but the model list pins ${pin.sha256}`;
   }
   return null;
 }
@@ -259,7 +259,7 @@ export async function importBundle(
     if (wrong)
       throw new ModelDownloadError(
         'BAD_SOURCE',
-        `${from} is not the ${id} the catalogue describes — ${wrong}; nothing was installed`,
+        `${from} is not the ${id} the model list describes — ${wrong}; nothing was installed`,
         { file: wrong.split(':')[0] },
       );
     return await commitInstall(staging, modelsDir, id, {

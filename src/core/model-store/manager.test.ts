@@ -37,7 +37,7 @@ async function rejection(p: Promise<unknown> | (() => unknown)): Promise<ModelDo
 }
 
 describe('the model overview', () => {
-  it('lists the catalogue and installed models, marking the active and the recommended one', async () => {
+  it('shows the model list and installed models, marking the active and the recommended one', async () => {
     const manager = await withTwoModels();
     const o = manager.overview(noGpu, join(manager.modelsDir, 'glimpse-test-tiny-fp16'));
     expect(o.active).toEqual({
@@ -51,7 +51,7 @@ describe('the model overview', () => {
       installed: true,
       valid: true,
       active: true,
-      inCatalogue: false,
+      inModelList: false,
       precision: 'fp16',
     });
     expect(row('glimpse-test-tiny-fp32')).toMatchObject({ installed: true, active: false });
@@ -117,13 +117,13 @@ describe('removing a model', () => {
   });
 });
 
-describe('models outside the catalogue', () => {
+describe('models outside the model list', () => {
   it('can be pulled only with a source', async () => {
     home = mkdtempSync(join(tmpdir(), 'glimpse-manager-'));
     const manager = new ModelManager({ home, env: {} });
     const err = await rejection(manager.pull('my-model'));
     expect(err.message).toMatch(
-      /^"my-model" is not in the catalogue \(vit-h-14-laion2b-s32b-b79k-fp16, .*\); to install/,
+      /^"my-model" is not in the model list \(vit-h-14-laion2b-s32b-b79k-fp16, .*\); to install/,
     );
     const fromFolder = await manager.pull('glimpse-test-tiny-fp32', { from: fp32 });
     expect(fromFolder).toMatchObject({ id: 'glimpse-test-tiny-fp32', bytesDownloaded: 0, source: fp32 });

@@ -1,4 +1,4 @@
-// The model manager: the catalogue, the installed models in modelsDir and settings.json's choice of
+// The model manager: the model list, the installed models in modelsDir and settings.json's choice of
 // model, behind one object the CLI and the app's engine both use.
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { GpuStatus } from '../gpu/nvidia-smi';
 import { glimpseHome } from '../paths';
 import { settingsFile, writeSettings } from '../settings';
-import { builtInCatalogue, findEntry, type Catalogue, type CatalogueEntry } from './catalogue';
+import { builtInModelList, findEntry, type ModelList, type ModelListEntry } from './model-list';
 import { ModelDownloadError } from './errors';
 import {
   checkModelId,
@@ -29,7 +29,7 @@ export interface ModelManagerOptions {
   /** The Glimpse folder (settings.json, models/); default glimpseHome(env). */
   home?: string;
   env?: Env;
-  catalogue?: Catalogue;
+  modelList?: ModelList;
 }
 
 /** settings.json's per-model source overrides: { "modelSources": { "<id>": "<base URL or folder>" } }. */
@@ -38,18 +38,18 @@ const sourcesSchema = z.object({ modelSources: z.record(z.string(), z.string().m
 export class ModelManager {
   readonly home: string;
   readonly modelsDir: string;
-  readonly catalogue: Catalogue;
+  readonly modelList: ModelList;
   readonly env: Env;
 
   constructor(opts: ModelManagerOptions = {}) {
     this.env = opts.env ?? process.env;
     this.home = opts.home ?? glimpseHome(this.env);
     this.modelsDir = join(this.home, 'models');
-    this.catalogue = opts.catalogue ?? builtInCatalogue();
+    this.modelList = opts.modelList ?? builtInModelList();
   }
 
-  entry(id: string): CatalogueEntry | undefined {
-    return findEntry(this.catalogue, id);
+  entry(id: string): ModelListEntry | undefined {
+    return findEntry(this.modelList, id);
   }
 
   installed(): InstalledModel[] {
@@ -78,17 +78,17 @@ export class ModelManager {
    *  use (engine.modelDir: --model, GLIMPSE_MODEL or settings.json). */
   overview(gpu: GpuStatus, activeDir: string): ModelOverview {
     const installed = this.installed();
-    const recommended = recommendModel(gpu, this.catalogue);
+    const recommended = recommendModel(gpu, this.modelList);
     const active = resolve(activeDir);
     const activeInstalled = installed.find((m) => resolve(m.dir) === active);
-    const rows: ModelRow[] = this.catalogue.models.map((entry) => {
+    const rows: ModelRow[] = this.modelList.models.map((entry) => {
       const inst = installed.find((m) => m.id === entry.id);
       const fit = suitability(entry, gpu);
       return {
         id: entry.id,
         name: entry.name,
         description: entry.description,
-        inCatalogue: true,
+        inModelList: true,
         installed: !!inst,
         valid: inst?.valid ?? false,
         problem: inst?.problem ?? null,
@@ -106,12 +106,12 @@ export class ModelManager {
       };
     });
     for (const inst of installed) {
-      if (this.catalogue.models.some((m) => m.id === inst.id)) continue;
+      if (this.modelList.models.some((m) => m.id === inst.id)) continue;
       rows.push({
         id: inst.id,
         name: inst.name ?? inst.id,
         description: inst.record ? `installed from ${inst.record.source}` : null,
-        inCatalogue: false,
+        inModelList: false,
         installed: true,
         valid: inst.valid,
         problem: inst.problem,
@@ -136,15 +136,15 @@ export class ModelManager {
     };
   }
 
-  /** Downloads a catalogue model (or, with `from`, any model under an id of your choosing). */
+  /** Downloads a listed model (or, with `from`, any model under an id of your choosing). */
   async pull(idArg: string, opts: Omit<PullOptions, 'env'> = {}): Promise<PullResult> {
     const entry = this.entry(idArg);
     const from = opts.from ?? this.sourceOverride(entry?.id ?? idArg);
     if (!entry && !from) {
-      const known = this.catalogue.models.map((m) => m.id).join(', ');
+      const known = this.modelList.models.map((m) => m.id).join(', ');
       throw new ModelDownloadError(
         'UNKNOWN_MODEL',
-        `"${idArg}" is not in the catalogue (${known}); to install another model, give its source with ` +
+        `"${idArg}" is not in the model list (${known}); to install another model, give its source with ` +
           `--from <url or folder>, or use glimpse model import <folder>`,
       );
     }

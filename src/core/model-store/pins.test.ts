@@ -6,18 +6,18 @@ import {
   filesOf,
   sha256Hex,
   startModelServer,
-  testCatalogueData,
+  testModelListData,
   testEntry,
   type ServedFile,
 } from '../../../test/helpers/model-server';
 import { testModelDir } from '../../../test/helpers/test-model';
-import { parseCatalogue } from './catalogue';
+import { parseModelList } from './model-list';
 import { downloadFailure as failure } from '../../../test/helpers/download-error';
 import { bundleFingerprint } from './fingerprint';
 import { readRecord } from './install';
 import { ModelManager } from './manager';
 
-// The catalogue pins each file's size and SHA-256; a download, and a local copy pulled with --from,
+// The model list pins each file's size and SHA-256; a download, and a local copy pulled with --from,
 // must match them, whatever the server or the folder says.
 
 const ID = 'glimpse-test-tiny-fp32';
@@ -40,11 +40,11 @@ const pins = () => bundle.map((f) => ({ path: f.path, size: f.bytes.length, sha2
 function manager(baseUrl: string, files = pins()) {
   const home = mkdtempSync(join(tmpdir(), 'glimpse-pins-'));
   cleanups.push(() => rmSync(home, { recursive: true, force: true }));
-  const catalogue = parseCatalogue(
-    testCatalogueData([testEntry(ID, baseUrl, { source: { baseUrl, files } })]),
-    'test catalogue',
+  const modelList = parseModelList(
+    testModelListData([testEntry(ID, baseUrl, { source: { baseUrl, files } })]),
+    'test model list',
   );
-  return { home, models: new ModelManager({ home, env: {}, catalogue }) };
+  return { home, models: new ModelManager({ home, env: {}, modelList }) };
 }
 
 /** A copy of the test bundle with one byte of visual.onnx changed. */
@@ -59,12 +59,12 @@ function tamperedCopy(): string {
   return dir;
 }
 
-describe('pinned catalogue entries', () => {
+describe('pinned model-list entries', () => {
   it('refuse a local copy pulled with --from whose visual.onnx was changed, installing nothing', async () => {
     const { home, models } = manager('https://example.invalid/none/');
     const e = await failure(models.pull(ID, { from: tamperedCopy() }));
     expect(e.code).toBe('BAD_SOURCE');
-    expect(e.message).toMatch(/visual\.onnx: SHA-256 [0-9a-f]{64}, but the catalogue pins [0-9a-f]{64}/);
+    expect(e.message).toMatch(/visual\.onnx: SHA-256 [0-9a-f]{64}, but the model list pins [0-9a-f]{64}/);
     expect(existsSync(join(home, 'models', ID))).toBe(false);
   });
 
@@ -92,7 +92,7 @@ describe('pinned catalogue entries', () => {
     cleanups.push(() => server.close());
     const { models } = manager(server.hubUrl);
     const e = await failure(models.pull(ID));
-    expect(e.message).toMatch(/visual\.onnx: the catalogue pins SHA-256/);
+    expect(e.message).toMatch(/visual\.onnx: the model list pins SHA-256/);
   });
 
   it('give a downloaded model the same fingerprint as a local copy of the same files', async () => {

@@ -8,13 +8,13 @@ import {
   sha256Hex,
   startCountingProxy,
   startModelServer,
-  testCatalogueData,
+  testModelListData,
   testEntry,
   type ModelServer,
   type ServedFile,
 } from '../../../test/helpers/model-server';
 import { testModelDir } from '../../../test/helpers/test-model';
-import { parseCatalogue } from './catalogue';
+import { parseModelList } from './model-list';
 import { downloadFailure as failure } from '../../../test/helpers/download-error';
 import { ModelManager } from './manager';
 import type { PullProgress } from './progress';
@@ -43,8 +43,8 @@ async function setup(opts: { pageSize?: number; env?: Record<string, string> } =
     () => server.close(),
     () => rmSync(home, { recursive: true, force: true }),
   );
-  const catalogue = parseCatalogue(testCatalogueData([testEntry(ID, server.hubUrl)]), 'test catalogue');
-  return new ModelManager({ home, env: opts.env ?? {}, catalogue });
+  const modelList = parseModelList(testModelListData([testEntry(ID, server.hubUrl)]), 'test model list');
+  return new ModelManager({ home, env: opts.env ?? {}, modelList });
 }
 
 const size = (path: string) => bundle.find((f) => f.path === path)!.bytes.length;
@@ -316,10 +316,10 @@ describe('pulling over HTTPS', () => {
       () => secure.close(),
       () => proxy.close(),
     );
-    const catalogue = parseCatalogue(testCatalogueData([testEntry(ID, secure.hubUrl)]), 'test catalogue');
+    const modelList = parseModelList(testModelListData([testEntry(ID, secure.hubUrl)]), 'test model list');
     home = mkdtempSync(join(tmpdir(), 'glimpse-pull-'));
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
-    const manager = new ModelManager({ home, env: { HTTPS_PROXY: proxy.url }, catalogue });
+    const manager = new ModelManager({ home, env: { HTTPS_PROXY: proxy.url }, modelList });
 
     const untrusted = await failure(manager.pull(ID, { retry: FAST_RETRY }));
     expect(untrusted.code).toBe('TLS');

@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import { BundleError, loadBundle } from '../runtime/bundle';
 import { buildAndInstall, bundleSizeEstimate } from './build-install';
 import type { SelfCheckOptions, SelfCheckReport } from './build/self-check';
-import type { BuildSpec, SourceSpec } from './catalogue';
+import type { BuildSpec, SourceSpec } from './model-list';
 import { ensureFreeSpace, formatBytes, type StatfsFn } from './disk';
 import { DEFAULT_RETRY, downloadFile, type RetryPolicy } from './download-file';
 import { cancelled, ModelDownloadError } from './errors';
@@ -17,24 +17,24 @@ import type { Env } from './proxy';
 import { resolveSource, type RemoteFile } from './resolve';
 import { isAlive } from '../catalog/lock';
 
-/** What to fetch: a catalogue entry, or a model known only by the id and URL the user gave. */
+/** What to fetch: a model-list entry, or a model known only by the id and URL the user gave. */
 export interface PullTarget {
   id: string;
-  /** Expected layout and embedding size (from the catalogue); null when unknown. */
+  /** Expected layout and embedding size (from the model list); null when unknown. */
   layout: 'glimpse' | 'immich' | null;
   embedDim: number | null;
   source: Partial<SourceSpec> & { baseUrl: string };
-  /** False when the catalogue says its source is not yet online: failures then say what to do. */
+  /** False when the model list says its source is not yet online: failures then say what to do. */
   published: boolean;
-  /** The source is a checkpoint to build the bundle from (catalogue models published that way). */
+  /** The source is a checkpoint to build the bundle from (listed models published that way). */
   build?: BuildSpec;
   /** Display name for a built bundle's model.json. */
   name?: string;
 }
 
 export interface PullOptions {
-  /** Replaces the catalogue's base URL: a mirror (a Hub-style repository or a plain server, which must
-   *  serve the same files the catalogue lists or pins) or a local folder. */
+  /** Replaces the model list's base URL: a mirror (a Hub-style repository or a plain server, which must
+   *  serve the same files the model list names or pins) or a local folder. */
   from?: string;
   /** Replace an installed model of the same id. */
   replace?: boolean;
@@ -149,7 +149,7 @@ async function pullFromFolder(
   const pins = target.source.files?.filter((f) => f.sha256 !== undefined || f.size !== undefined);
   if (!pins?.some((f) => f.sha256))
     opts.onNote?.(
-      `the catalogue pins no SHA-256 for ${target.id}: the files in ${dir} are installed unverified`,
+      `the model list pins no SHA-256 for ${target.id}: the files in ${dir} are installed unverified`,
     );
   const model = await importBundle(dir, modelsDir, {
     id: target.id,
@@ -287,9 +287,9 @@ export async function pullModel(
     })();
     const wrong =
       target.layout && bundle.layout !== target.layout
-        ? `it is in ${bundle.layout}'s layout, the catalogue expects ${target.layout}'s`
+        ? `it is in ${bundle.layout}'s layout, the model list expects ${target.layout}'s`
         : target.embedDim && bundle.embedDim !== target.embedDim
-          ? `its embeddings have ${bundle.embedDim} dimensions, the catalogue says ${target.embedDim}`
+          ? `its embeddings have ${bundle.embedDim} dimensions, the model list says ${target.embedDim}`
           : null;
     if (wrong) throw new ModelDownloadError('BAD_SOURCE', `${resolved.label} is not ${id}: ${wrong}`);
     const files = await Promise.all(

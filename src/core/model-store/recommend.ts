@@ -1,7 +1,7 @@
-// Which catalogue model suits this machine: a GPU with enough memory gets ViT-H/14, anything else a
+// Which listed model suits this machine: a GPU with enough memory gets ViT-H/14, anything else a
 // smaller model. The CLI's `model list` and the app's first run use this one rule.
 import type { GpuSample, GpuStatus } from '../gpu/nvidia-smi';
-import type { Catalogue, CatalogueEntry } from './catalogue';
+import type { ModelList, ModelListEntry } from './model-list';
 import type { Recommendation } from '../../shared/types';
 export type { Recommendation };
 
@@ -23,7 +23,7 @@ function largestGpu(status: GpuStatus): (GpuSample & { memoryTotalMiB: number })
 }
 
 /** Whether `entry` runs well here: models that need a GPU need one with their minimum memory. */
-export function suitability(entry: CatalogueEntry, status: GpuStatus): Suitability {
+export function suitability(entry: ModelListEntry, status: GpuStatus): Suitability {
   const gpu = largestGpu(status);
   if (!entry.hardware.needsGpu)
     return {
@@ -40,12 +40,12 @@ export function suitability(entry: CatalogueEntry, status: GpuStatus): Suitabili
   return { suits: false, why: `needs ${gib(min)} of GPU memory; ${gpu.name} has ${gib(gpu.memoryTotalMiB)}` };
 }
 
-/** The first model in the catalogue's recommendOrder that suits this machine (the last always does). */
-export function recommendModel(status: GpuStatus, catalogue: Catalogue): Recommendation {
+/** The first model in the model list's recommendOrder that suits this machine (the last always does). */
+export function recommendModel(status: GpuStatus, modelList: ModelList): Recommendation {
   const gpu = largestGpu(status);
   const gpuInfo = gpu ? { index: gpu.index, name: gpu.name, memoryMiB: gpu.memoryTotalMiB } : null;
-  for (const id of catalogue.recommendOrder) {
-    const entry = catalogue.models.find((m) => m.id === id)!;
+  for (const id of modelList.recommendOrder) {
+    const entry = modelList.models.find((m) => m.id === id)!;
     const fit = suitability(entry, status);
     if (!fit.suits) continue;
     const reason = entry.hardware.needsGpu
@@ -53,6 +53,6 @@ export function recommendModel(status: GpuStatus, catalogue: Catalogue): Recomme
       : `${entry.name}: ${gpu ? `no GPU with enough memory for a larger model (${gpu.name}, ${gib(gpu.memoryTotalMiB)})` : (status.unavailable ?? 'no NVIDIA GPU seen')}, and it runs well on the CPU`;
     return { id, reason, gpu: entry.hardware.needsGpu ? gpuInfo : null };
   }
-  // parseCatalogue guarantees the last entry needs no GPU, so the loop always returns.
-  throw new Error('the catalogue has no model that suits a machine without a GPU');
+  // parseModelList guarantees the last entry needs no GPU, so the loop always returns.
+  throw new Error('the model list has no model that suits a machine without a GPU');
 }

@@ -6,12 +6,12 @@ import {
   filesOf,
   sha256Hex,
   startModelServer,
-  testCatalogueData,
+  testModelListData,
   testEntry,
   type ServedFile,
 } from '../../../test/helpers/model-server';
 import { testModelDir } from '../../../test/helpers/test-model';
-import { parseCatalogue } from './catalogue';
+import { parseModelList } from './model-list';
 import { ModelDownloadError } from './errors';
 import { ModelManager } from './manager';
 import { parseHubUrl, resolveSource, sha256FromEtag } from './resolve';
@@ -86,7 +86,7 @@ describe("an Immich repository's tree", () => {
     expect(config.gitSha1).toMatch(/^[0-9a-f]{40}$/);
   });
 
-  it('installs under the catalogue id, with vectors stored as immich-<id>', async () => {
+  it('installs under its id in the model list, with vectors stored as immich-<id>', async () => {
     const server = await startModelServer({ files: immich, repo: 'immich-app/ViT-T-1__test' });
     const home = mkdtempSync(join(tmpdir(), 'glimpse-immich-pull-'));
     cleanups.push(
@@ -100,7 +100,7 @@ describe("an Immich repository's tree", () => {
     const manager = new ModelManager({
       home,
       env: {},
-      catalogue: parseCatalogue(testCatalogueData([entry]), 'test'),
+      modelList: parseModelList(testModelListData([entry]), 'test'),
     });
     const result = await manager.pull('vit-t-1__TEST');
     expect(result.model).toMatchObject({
@@ -111,7 +111,7 @@ describe("an Immich repository's tree", () => {
   });
 });
 
-describe('sources that do not match the catalogue', () => {
+describe('sources that do not match the model list', () => {
   let glimpse: ServedFile[];
   beforeAll(async () => {
     glimpse = filesOf(await testModelDir('float32'));
@@ -131,7 +131,7 @@ describe('sources that do not match the catalogue', () => {
       manager: new ModelManager({
         home,
         env: {},
-        catalogue: parseCatalogue(testCatalogueData([entry]), 'test'),
+        modelList: parseModelList(testModelListData([entry]), 'test'),
       }),
     };
   }
@@ -147,21 +147,21 @@ describe('sources that do not match the catalogue', () => {
 
   it('refuses before downloading when a pinned SHA-256 differs from the repository', async () => {
     const { manager, server } = await managerFor({});
-    const entry = manager.catalogue.models[0]!;
+    const entry = manager.modelList.models[0]!;
     entry.source.files = [{ path: 'visual.onnx', sha256: 'b'.repeat(64) }];
     const err = await failure(manager.pull(entry.id));
     expect(err.code).toBe('BAD_SOURCE');
     expect(err.message).toMatch(
-      /^visual\.onnx: the catalogue pins SHA-256 b{64}, but 127\.0\.0\.1:\d+\/test-org\/test-model@/,
+      /^visual\.onnx: the model list pins SHA-256 b{64}, but 127\.0\.0\.1:\d+\/test-org\/test-model@/,
     );
     expect(server.log.some((l) => l.file)).toBe(false);
   });
 
-  it('refuses files that are a different model than the catalogue says, and keeps nothing', async () => {
+  it('refuses files that are a different model than the model list says, and keeps nothing', async () => {
     const { manager, home } = await managerFor({ embedDim: 512 });
     const err = await failure(manager.pull('glimpse-test-tiny-fp32'));
     expect(err.message).toMatch(
-      /is not glimpse-test-tiny-fp32: its embeddings have 64 dimensions, the catalogue says 512/,
+      /is not glimpse-test-tiny-fp32: its embeddings have 64 dimensions, the model list says 512/,
     );
     expect(manager.installed()).toEqual([]);
     expect(existsSync(join(home, 'models', '.partial', 'glimpse-test-tiny-fp32'))).toBe(false);
@@ -169,7 +169,7 @@ describe('sources that do not match the catalogue', () => {
 
   it('says what to do when an unpublished model is not online', async () => {
     const { manager, server } = await managerFor({ published: false });
-    manager.catalogue.models[0]!.source.baseUrl = `${server.origin}/glimpse-app/not-there/resolve/main/`;
+    manager.modelList.models[0]!.source.baseUrl = `${server.origin}/glimpse-app/not-there/resolve/main/`;
     const err = await failure(manager.pull('glimpse-test-tiny-fp32'));
     expect(err.code).toBe('UNAUTHORIZED');
     expect(err.message).toMatch(
@@ -193,7 +193,7 @@ describe('sources that do not match the catalogue', () => {
 
   it('takes the source from settings.json modelSources', async () => {
     const { manager, home, server } = await managerFor({});
-    manager.catalogue.models[0]!.source.baseUrl = `${server.origin}/nowhere/resolve/main/`;
+    manager.modelList.models[0]!.source.baseUrl = `${server.origin}/nowhere/resolve/main/`;
     writeFileSync(
       join(home, 'settings.json'),
       JSON.stringify({ modelSources: { 'glimpse-test-tiny-fp32': server.plainUrl } }),

@@ -2,7 +2,7 @@
 // URL, size and SHA-256 of each, read from the Hub's API or the server's headers when not pinned.
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import type { FileSpec, SourceSpec } from './catalogue';
+import type { FileSpec, SourceSpec } from './model-list';
 import { httpStatusError, ModelDownloadError } from './errors';
 import { headerValue, httpRequest, readText, type HttpOptions } from './http';
 import type { Env } from './proxy';
@@ -129,13 +129,13 @@ function checkPinned(spec: FileSpec, file: RemoteFile, label: string): void {
   if (spec.size !== undefined && file.size !== null && spec.size !== file.size)
     throw new ModelDownloadError(
       'BAD_SOURCE',
-      `${spec.path}: the catalogue pins ${spec.size} bytes, but ${label} has ${file.size}`,
+      `${spec.path}: the model list pins ${spec.size} bytes, but ${label} has ${file.size}`,
       { file: spec.path },
     );
   if (spec.sha256 && file.sha256 && spec.sha256 !== file.sha256)
     throw new ModelDownloadError(
       'BAD_SOURCE',
-      `${spec.path}: the catalogue pins SHA-256 ${spec.sha256}, but ${label} has ${file.sha256}`,
+      `${spec.path}: the model list pins SHA-256 ${spec.sha256}, but ${label} has ${file.sha256}`,
       { file: spec.path },
     );
 }
@@ -309,7 +309,7 @@ async function resolveWeb(
   return { label: base, kind: 'web', files };
 }
 
-/** Resolves `baseUrl` (the catalogue's, or an override) with the entry's file list and patterns. A URL
+/** Resolves `baseUrl` (the model list's, or an override) with the entry's file list and patterns. A URL
  *  that looks like the Hub's but has no API behind it is read as a plain server when files are listed. */
 export async function resolveSource(
   baseUrl: string,

@@ -57,7 +57,7 @@ export function createFakeApi({
   let pull: ModelPullJob = data.idlePull;
   const row = (id: string) => {
     const found = models.models.find((m) => m.id === id);
-    if (!found) throw { code: 'UNKNOWN_MODEL', message: `${id} is not in the catalogue` };
+    if (!found) throw { code: 'UNKNOWN_MODEL', message: `${id} is not in the model list` };
     return found;
   };
 
@@ -139,7 +139,7 @@ export function createFakeApi({
       models = {
         ...models,
         models: models.models.flatMap((m) =>
-          m.id !== id ? [m] : m.inCatalogue ? [{ ...m, installed: false, valid: false, dir: null }] : [],
+          m.id !== id ? [m] : m.inModelList ? [{ ...m, installed: false, valid: false, dir: null }] : [],
         ),
       };
       return models;

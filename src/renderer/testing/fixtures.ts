@@ -180,11 +180,11 @@ export function noGpuPanel(): GpuPanelState {
 
 const MODELS_DIR = '/home/ana/.glimpse/models';
 
-/** A catalogue row as the engine lists it, not installed and not recommended unless patched. */
+/** A row for a listed model as the engine lists it, not installed and not recommended unless patched. */
 export function modelRow(patch: Partial<ModelRow> & Pick<ModelRow, 'id' | 'name'>): ModelRow {
   return {
     description: null,
-    inCatalogue: true,
+    inModelList: true,
     installed: false,
     valid: false,
     problem: null,
@@ -289,7 +289,7 @@ export const idlePull: ModelPullJob = {
   installed: null,
 };
 
-/** The ModelState useModel answers for an installed catalogue row. */
+/** The ModelState useModel answers for an installed row from the model list. */
 export function modelStateOf(row: ModelRow): ModelState {
   return {
     dir: `${MODELS_DIR}/${row.id}`,

@@ -1,7 +1,7 @@
-// The model manager's view: the catalogue's and installed models, the recommendation, downloads.
+// The model manager's view: the listed and installed models, the recommendation, downloads.
 export type SpeedClass = 'fast' | 'medium' | 'slow' | 'very-slow';
 
-/** Which catalogue model suits this machine, and why (the first-run screen shows the reason). */
+/** Which listed model suits this machine, and why (the first-run screen shows the reason). */
 export interface Recommendation {
   id: string;
   reason: string;
@@ -9,12 +9,12 @@ export interface Recommendation {
   gpu: { index: number; name: string; memoryMiB: number } | null;
 }
 
-/** A model of the catalogue and/or installed in the models folder. */
+/** A model in the model list and/or installed in the models folder. */
 export interface ModelRow {
   id: string;
   name: string;
   description: string | null;
-  inCatalogue: boolean;
+  inModelList: boolean;
   installed: boolean;
   /** Installed and loadBundle accepts it. */
   valid: boolean;
@@ -24,10 +24,10 @@ export interface ModelRow {
   layout: 'glimpse' | 'immich' | null;
   precision: 'fp16' | 'fp32' | null;
   embedDim: number | null;
-  /** On disk when installed, else the catalogue's approximate download. */
+  /** On disk when installed, else the model list's approximate download. */
   sizeBytes: number | null;
   speed: { gpu: SpeedClass; cpu: SpeedClass } | null;
-  /** Whether it runs well on this machine; null for models outside the catalogue (unknown needs). */
+  /** Whether it runs well on this machine; null for models outside the model list (unknown needs). */
   suits: boolean | null;
   suitsWhy: string | null;
   dir: string | null;

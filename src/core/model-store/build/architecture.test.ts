@@ -1,4 +1,4 @@
-// Reading the architecture from tensor shapes: every catalogue ViT comes back exactly, in both namings,
+// Reading the architecture from tensor shapes: every listed ViT comes back exactly, in both namings,
 // and a file that is not a CLIP ViT is refused with its tensor names in the message.
 import { describe, expect, it } from 'vitest';
 import { checkpointTensors } from '../../../../tools/checkpoint/random-checkpoint';

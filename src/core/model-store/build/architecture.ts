@@ -63,7 +63,7 @@ function tower(width: number, layers: number): TowerArch {
   return { width, layers, heads: width / HEAD_DIM, mlpDim: 4 * width };
 }
 
-/** Architectures the random twins are made in (the catalogue's ViTs, and a tiny one for tests). */
+/** Architectures the random twins are made in (the model list's ViTs, and a tiny one for tests). */
 export const PRESETS: Record<string, ClipArchitecture> = {
   'vit-b-32': {
     embedDim: 512,

@@ -20,7 +20,7 @@ type Stage =
   | { kind: 'choose' }
   | { kind: 'download'; id: string }
   | { kind: 'activating' }
-  /** `from`: the catalogue model it came from, whose name people chose it by. */
+  /** `from`: the listed model it came from, whose name people chose it by. */
   | { kind: 'folder'; model: ModelState; from: string | null };
 
 const STEPS = ['Model', 'Download', 'First folder'];

@@ -11,7 +11,7 @@ export function FolderStep({
   onDone,
 }: {
   model: ModelState;
-  /** What to call it: the catalogue's name where it came from there. */
+  /** What to call it: the model list's name where it came from there. */
   name: string | null;
   onDone: (view: 'search' | 'library') => void;
 }) {

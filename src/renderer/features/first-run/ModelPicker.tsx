@@ -1,13 +1,13 @@
-// First run's choice of model: the catalogue with the one recommended for this machine first (and why),
+// First run's choice of model: the model list with the one recommended for this machine first (and why),
 // each with its download size, dimensions, precision, speed and fit, then what downloading it will do.
 import type { ModelOverview, ModelRow } from '../../../shared/types';
 import { ModelSuits } from '../models/ModelSuits';
 import { modelSize, reasonWithoutName, shortName, specLine, speedWords } from '../models/modelWords';
 
-/** The recommended model first (it is always in the catalogue), then the catalogue's order; installed
+/** The recommended model first (it is always in the model list), then the model list's order; installed
  *  models outside it too. */
 function options(overview: ModelOverview): ModelRow[] {
-  const usable = overview.models.filter((m) => m.inCatalogue || (m.installed && m.valid));
+  const usable = overview.models.filter((m) => m.inModelList || (m.installed && m.valid));
   return [...usable.filter((m) => m.recommended), ...usable.filter((m) => !m.recommended)];
 }
 

@@ -8,7 +8,7 @@ export function ModelBadges({ row }: { row: ModelRow }) {
       {row.installed && !row.active && row.valid && <span className="badge">Installed</span>}
       {row.installed && !row.valid && <span className="badge badge-danger">Broken</span>}
       {row.recommended && <span className="badge badge-accent">Recommended</span>}
-      {!row.inCatalogue && <span className="badge">Imported</span>}
+      {!row.inModelList && <span className="badge">Imported</span>}
     </span>
   );
 }

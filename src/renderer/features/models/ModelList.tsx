@@ -1,4 +1,4 @@
-// Settings → Models: every catalogue and installed model with its size, dimensions, precision, speed and
+// Settings → Models: every listed and installed model with its size, dimensions, precision, speed and
 // fit for this machine, and what can be done with it now — download (with live progress), use, remove.
 import type { ModelOverview, ModelRow } from '../../../shared/types';
 import { DownloadProgress } from './DownloadProgress';
@@ -40,7 +40,7 @@ function Specs({ row }: { row: ModelRow }) {
   );
 }
 
-/** The model in use first, then the installed ones, then the rest of the catalogue, each in its order. */
+/** The model in use first, then the installed ones, then the rest of the model list, each in its order. */
 function ordered(rows: ModelRow[]): ModelRow[] {
   const rank = (m: ModelRow) => (m.active ? 0 : m.installed ? 1 : 2);
   return rows
@@ -80,7 +80,7 @@ export function ModelList({
               <strong className="model-name">{row.name}</strong>
               <ModelBadges row={row} />
               <span className="model-actions">
-                {!row.installed && row.inCatalogue && downloading !== row.id && (
+                {!row.installed && row.inModelList && downloading !== row.id && (
                   <button
                     type="button"
                     disabled={downloading !== null}

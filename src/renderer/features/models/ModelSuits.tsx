@@ -1,4 +1,4 @@
-// Whether a model suits this machine, and why, in one line (unknown for models outside the catalogue).
+// Whether a model suits this machine, and why, in one line (unknown for models outside the model list).
 import type { ModelRow } from '../../../shared/types';
 
 export function ModelSuits({ row }: { row: ModelRow }) {

@@ -102,7 +102,7 @@ export function ModelsPanel({
         </button>
       </div>
       <p className="muted small">
-        Download a model from the catalogue, switch between installed ones, or import a folder (a Glimpse
+        Download a model from the model list, switch between installed ones, or import a folder (a Glimpse
         export or Immich&apos;s layout).
         {overview && (
           <>

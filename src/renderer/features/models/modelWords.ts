@@ -20,7 +20,7 @@ export const PHASES: Record<PullPhase, string> = {
   done: 'Installed',
 };
 
-/** An installed model's size is measured on disk; a catalogue model's is the approximate download. */
+/** An installed model's size is measured on disk; a listed model's is the approximate download. */
 export function modelSize(row: Pick<ModelRow, 'installed' | 'sizeBytes'>): string {
   if (row.sizeBytes === null) return 'size unknown';
   return row.installed ? formatBytes(row.sizeBytes) : `about ${formatBytes(row.sizeBytes)}`;
@@ -31,7 +31,7 @@ export function speedWords(speed: ModelRow['speed']): string | null {
   return speed ? `${SPEED[speed.gpu]} on a GPU, ${SPEED[speed.cpu]} on a CPU` : null;
 }
 
-/** The catalogue names say the export after a comma ("…, FP32, Immich export"): buttons need only the model. */
+/** Names in the model list say the export after a comma ("…, FP32, Immich export"): buttons need only the model. */
 export function shortName(name: string): string {
   return name.split(',')[0]!.trim();
 }

@@ -1,4 +1,4 @@
-// The model overview (catalogue, installed, active, recommended) read from the engine, with reload for
+// The model overview (model list, installed, active, recommended) read from the engine, with reload for
 // after a download, a switch, an import or a removal.
 import { api } from '../../api';
 import { useEngineValue } from '../../useEngineValue';

@@ -1,12 +1,14 @@
-// The catalogue of models Glimpse knows how to fetch (resources/models.json), validated on load so that
+// The model list: the models Glimpse knows how to fetch (resources/models.json), validated on load so that
 // a bad entry fails naming the file and the field; adding a model is an edit to that file, not to code.
 import { z } from 'zod';
 import builtIn from '../../../resources/models.json';
 
-const CATALOGUE_FORMAT = 'glimpse-model-catalogue';
-const CATALOGUE_FORMAT_VERSION = 1;
-/** Where the built-in catalogue lives in the repository, for messages. */
-const BUILT_IN_CATALOGUE = 'resources/models.json';
+const MODEL_LIST_FORMAT = 'glimpse-model-list';
+/** The format's name before it was called the model list: files written then still carry it. */
+const LEGACY_MODEL_LIST_FORMAT = 'glimpse-model-catalogue';
+const MODEL_LIST_FORMAT_VERSION = 1;
+/** Where the built-in model list lives in the repository, for messages. */
+const BUILT_IN_MODEL_LIST = 'resources/models.json';
 
 /** Same rule as a bundle id in model.json: it names a folder and is stored with every vector. */
 export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -52,7 +54,7 @@ const buildSpec = z.object({
   /** The .safetensors file among the source's files. */
   checkpoint: relativePath.refine((p) => p.endsWith('.safetensors'), { message: 'a .safetensors file' }),
   dtype: z.enum(['float16', 'float32']),
-  /** The tensors cannot tell GELU from OpenAI's QuickGELU, so the catalogue says which. */
+  /** The tensors cannot tell GELU from OpenAI's QuickGELU, so the model list says which. */
   activation: z.enum(['gelu', 'quick_gelu']),
 });
 export type BuildSpec = z.infer<typeof buildSpec>;
@@ -80,12 +82,12 @@ const entrySchema = z.object({
   /** false while the source is where the model will be published, not where it is (default true). */
   published: z.boolean().optional(),
 });
-export type CatalogueEntry = z.infer<typeof entrySchema>;
+export type ModelListEntry = z.infer<typeof entrySchema>;
 
-const catalogueSchema = z
+const modelListSchema = z
   .object({
-    format: z.literal(CATALOGUE_FORMAT),
-    formatVersion: z.literal(CATALOGUE_FORMAT_VERSION),
+    format: z.enum([MODEL_LIST_FORMAT, LEGACY_MODEL_LIST_FORMAT]),
+    formatVersion: z.literal(MODEL_LIST_FORMAT_VERSION),
     /** First entry whose hardware this machine has wins; the last must suit any machine. */
     recommendOrder: z.array(modelId).min(1),
     models: z.array(entrySchema).min(1),
@@ -115,39 +117,39 @@ const catalogueSchema = z
         message: 'the last model must not need a GPU, so that every machine gets a recommendation',
       });
   });
-export type Catalogue = z.infer<typeof catalogueSchema>;
+export type ModelList = z.infer<typeof modelListSchema>;
 
-/** The catalogue is unusable: `file` names it, `field` the JSON path of the first problem. */
-export class CatalogueError extends Error {
-  readonly code = 'CATALOGUE_INVALID';
+/** The model list is unusable: `file` names it, `field` the JSON path of the first problem. */
+export class ModelListError extends Error {
+  readonly code = 'MODEL_LIST_INVALID';
   constructor(
     readonly file: string,
     readonly field: string | null,
     problem: string,
   ) {
     super(`${file}${field ? ` (${field})` : ''}: ${problem}`);
-    this.name = 'CatalogueError';
+    this.name = 'ModelListError';
   }
 }
 
-/** Validates catalogue data; `file` is what errors call it. */
-export function parseCatalogue(data: unknown, file: string): Catalogue {
-  const result = catalogueSchema.safeParse(data);
+/** Validates model-list data; `file` is what errors call it. */
+export function parseModelList(data: unknown, file: string): ModelList {
+  const result = modelListSchema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  throw new CatalogueError(file, issue.path.length ? issue.path.join('.') : null, issue.message);
+  throw new ModelListError(file, issue.path.length ? issue.path.join('.') : null, issue.message);
 }
 
-let cached: Catalogue | null = null;
+let cached: ModelList | null = null;
 
-/** The catalogue shipped with Glimpse (bundled into the build, so it needs no file at run time). */
-export function builtInCatalogue(): Catalogue {
-  return (cached ??= parseCatalogue(builtIn, BUILT_IN_CATALOGUE));
+/** The model list shipped with Glimpse (bundled into the build, so it needs no file at run time). */
+export function builtInModelList(): ModelList {
+  return (cached ??= parseModelList(builtIn, BUILT_IN_MODEL_LIST));
 }
 
-export function findEntry(catalogue: Catalogue, id: string): CatalogueEntry | undefined {
+export function findEntry(modelList: ModelList, id: string): ModelListEntry | undefined {
   return (
-    catalogue.models.find((m) => m.id === id) ??
-    catalogue.models.find((m) => m.id.toLowerCase() === id.toLowerCase())
+    modelList.models.find((m) => m.id === id) ??
+    modelList.models.find((m) => m.id.toLowerCase() === id.toLowerCase())
   );
 }

@@ -1,25 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ID } from '../paths';
-import { builtInCatalogue, CatalogueError, findEntry, parseCatalogue } from './catalogue';
+import { builtInModelList, ModelListError, findEntry, parseModelList } from './model-list';
 import { parseHubUrl } from './resolve';
 
-const valid = () => JSON.parse(JSON.stringify(builtInCatalogue())) as ReturnType<typeof builtInCatalogue>;
+const valid = () => JSON.parse(JSON.stringify(builtInModelList())) as ReturnType<typeof builtInModelList>;
 
-function problem(edit: (c: ReturnType<typeof valid>) => void): CatalogueError {
+function problem(edit: (c: ReturnType<typeof valid>) => void): ModelListError {
   const data = valid();
   edit(data);
   try {
-    parseCatalogue(data, 'models.json');
+    parseModelList(data, 'models.json');
   } catch (e) {
-    expect(e).toBeInstanceOf(CatalogueError);
-    return e as CatalogueError;
+    expect(e).toBeInstanceOf(ModelListError);
+    return e as ModelListError;
   }
-  throw new Error('expected a CatalogueError');
+  throw new Error('expected a ModelListError');
 }
 
-describe('the built-in catalogue', () => {
+describe('the built-in model list', () => {
   it('has the default model first, for GPUs, and a CPU model last', () => {
-    const c = builtInCatalogue();
+    const c = builtInModelList();
     expect(c.recommendOrder[0]).toBe(DEFAULT_MODEL_ID);
     const first = findEntry(c, DEFAULT_MODEL_ID)!;
     expect(first).toMatchObject({ layout: 'glimpse', precision: 'fp16', embedDim: 1024 });
@@ -41,7 +41,7 @@ describe('the built-in catalogue', () => {
   });
 
   it('points every model at a Hugging Face repository, Immich exports at immich-app/<id>', () => {
-    for (const m of builtInCatalogue().models) {
+    for (const m of builtInModelList().models) {
       const hub = parseHubUrl(m.source.baseUrl, {});
       expect(hub, m.id).not.toBeNull();
       if (m.layout === 'immich') expect(hub!.repo).toBe(`immich-app/${m.id}`);
@@ -49,11 +49,26 @@ describe('the built-in catalogue', () => {
   });
 
   it('finds an entry whatever the case of the id', () => {
-    expect(findEntry(builtInCatalogue(), 'vit-b-32__openai')?.id).toBe('ViT-B-32__openai');
+    expect(findEntry(builtInModelList(), 'vit-b-32__openai')?.id).toBe('ViT-B-32__openai');
   });
 });
 
-describe('a broken catalogue', () => {
+describe('the format name', () => {
+  it('is glimpse-model-list in the list Glimpse ships', () => {
+    expect(builtInModelList().format).toBe('glimpse-model-list');
+  });
+
+  it('may still be the older glimpse-model-catalogue, which lists written before the rename carry', () => {
+    const old = { ...valid(), format: 'glimpse-model-catalogue' };
+    expect(parseModelList(old, 'old.json').models.map((m) => m.id)).toEqual(valid().models.map((m) => m.id));
+  });
+
+  it('is refused, naming the field, when it is anything else', () => {
+    expect(problem((c) => ((c as { format: string }).format = 'glimpse-models')).field).toBe('format');
+  });
+});
+
+describe('a broken model list', () => {
   it('names the file and the field', () => {
     expect(problem((c) => (c.models[1]!.embedDim = -1)).message).toBe(
       'models.json (models.1.embedDim): Too small: expected number to be >0',
