@@ -147,6 +147,15 @@ describe('glimpse similar, status, failures and remove', () => {
     expect(similar.hits[0].photoId).not.toBe(hits[0].photoId);
   });
 
+  it('says why it cannot search by a file that will not decode, or an id the library does not know', async () => {
+    const broken = await cli('similar', join(photos, 'broken.jpg'));
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/^glimpse: .*broken\.jpg: the file is not an image/);
+    const unknown = await cli('similar', '424242');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe('glimpse: no photo with id 424242\n');
+  });
+
   it('reports the library state', async () => {
     const s = JSON.parse((await cli('status', '--json')).out);
     expect(s).toMatchObject({ photos: 13, failed: 1, vectors: 13, coverage: { photos: 13, withVector: 13 } });

@@ -5,7 +5,14 @@ export * from './host';
 // The engine: a library and a model behind one object.
 export { createEngine, type DoctorReport, type Engine, type EngineOptions } from './engine';
 export type { LibraryOps } from './library-ops';
-export { canonicalFolder, FolderError, PhotoNotFoundError, ReadOnlyLibraryError } from './library-ops';
+export { canonicalFolder } from './library-ops';
+export {
+  FolderError,
+  PhotoNotEmbeddedError,
+  PhotoNotFoundError,
+  ReadOnlyLibraryError,
+} from './library-errors';
+export { ImageToSearchError } from './search/image-to-search';
 export { LibraryInUseError } from './catalog/lock';
 export type { IndexOptions, IndexSummary } from './indexer/indexer';
 export type { IndexProgress } from './indexer/progress';

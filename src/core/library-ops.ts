@@ -3,12 +3,18 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { isInside } from './paths';
+import {
+  FolderError,
+  PhotoNotEmbeddedError,
+  PhotoNotFoundError,
+  ReadOnlyLibraryError,
+} from './library-errors';
 import { releaseFreed, type FolderRow } from './catalog/catalog';
 import { runIndex, type IndexFolder, type IndexOptions, type IndexSummary } from './indexer/indexer';
 import type { Library } from './library';
 import type { Embedder } from './runtime/embedder';
 import { embedImageFiles } from './runtime/embed-files';
-import { checkImageToSearch } from './search/image-to-search';
+import { checkImageToSearch, ImageToSearchError } from './search/image-to-search';
 import { combine, parseQuery, type QueryTerm } from './search/query';
 import { Searcher, type SearchOptions, type SearchPage } from './search/search';
 import { checkLibrary, type CheckOptions, type CheckReport } from './maintenance/check';
@@ -17,23 +23,6 @@ import { pathScope } from './watch/scope';
 import { watchFolders, type WatchOptions, type WatchSummary } from './watch/watcher';
 import type { FailedFile, FolderStatus, LibraryStatus } from '../shared/types';
 export type { FolderStatus, LibraryStatus };
-
-export class FolderError extends Error {
-  readonly code = 'BAD_FOLDER';
-}
-
-/** A photo id the catalog does not know (deleted since it was shown, or never there). */
-export class PhotoNotFoundError extends Error {
-  readonly code = 'NOT_FOUND';
-  constructor(readonly photoId: number) {
-    super(`no photo with id ${photoId}`);
-  }
-}
-
-/** A change asked of a library opened read-only beside the Glimpse that holds it. */
-export class ReadOnlyLibraryError extends Error {
-  readonly code = 'LIBRARY_READ_ONLY';
-}
 
 /** A folder as the library stores it: absolute, links resolved, no trailing separator. */
 export function canonicalFolder(path: string): string {
@@ -183,7 +172,13 @@ export class LibraryOps {
     const label = photo.hash ? catalog.labelFor(this.library.modelId, photo.hash) : undefined;
     const stored = label !== undefined ? catalog.vector(label) : undefined;
     if (!stored)
-      throw new FolderError(`${photo.path} has no vector for this model (status: ${photo.status})`);
+      throw new PhotoNotEmbeddedError(
+        photoId,
+        photo.path,
+        photo.status === 'failed'
+          ? `${photo.path} could not be indexed, so there is nothing to search by: ${photo.error ?? photo.errorCode ?? 'no reason recorded'}`
+          : `${photo.path} is not embedded with ${this.library.modelId} yet; indexing the library embeds it`,
+      );
     return this.searcher.search(stored.vector, { ...opts, exclude: [...(opts.exclude ?? []), photoId] });
   }
 
@@ -193,8 +188,11 @@ export class LibraryOps {
     const inLibrary = this.library.catalog.photoByPath(file);
     if (inLibrary?.status === 'indexed') return this.searchPhoto(inLibrary.id, opts);
     const { embeddings, failures } = await embedImageFiles(this.embedder, [file]);
+    // Passed the checks but would not decode: as much a file Glimpse cannot search by as a wrong type.
     if (!embeddings[0])
-      throw new FolderError(`${failures[0]?.file ?? file}: ${failures[0]?.reason ?? 'could not be read'}`);
+      throw new ImageToSearchError(
+        `${failures[0]?.file ?? file}: ${failures[0]?.reason ?? 'could not be read'}`,
+      );
     this.library.refresh();
     return this.searcher.search(embeddings[0].vector, opts);
   }

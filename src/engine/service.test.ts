@@ -147,6 +147,10 @@ describe('the engine service behind the app', () => {
       code: 'NOT_FOUND',
       message: 'no photo with id 424242',
     });
+    await expect(client.call('searchImageFile', join(photos, 'broken.jpg'), {})).rejects.toMatchObject({
+      code: 'BAD_FILE',
+      message: expect.stringContaining('broken.jpg: the file is not an image'),
+    });
   });
 
   it('saves settings and restarts the engine when the runtime changes', async () => {

@@ -7,7 +7,8 @@ import { testModelDir } from '../../../test/helpers/test-model';
 import type { ColourName } from '../../../tools/test-model/design';
 import { syntheticPixels } from '../../../tools/test-model/synthetic';
 import { createEngine, type Engine } from '../engine';
-import { PhotoNotFoundError, type LibraryOps } from '../library-ops';
+import { PhotoNotFoundError } from '../library-errors';
+import type { LibraryOps } from '../library-ops';
 
 let engine: Engine;
 let lib: LibraryOps;

@@ -250,6 +250,33 @@ describe('searching by image', () => {
     await screen.findByText(/photos like sofa\.jpg/);
   });
 
+  it('says a photo has no vector to search by, rather than that the search failed', async () => {
+    const message =
+      '/photos/IMG_00003.jpg is not embedded with ViT-B-32__openai yet; indexing the library embeds it';
+    const { user } = await renderApp({
+      overrides: { searchSimilar: () => Promise.reject({ code: 'NOT_EMBEDDED', message }) },
+    });
+    await user.type(searchBox(), 'red{Enter}');
+    await screen.findByText('1,000');
+    fireEvent.contextMenu(screen.getAllByTestId('result-tile')[3]!, { clientX: 50, clientY: 60 });
+    await user.click(screen.getByRole('menuitem', { name: 'More like this' }));
+    expect(await screen.findByText('This photo has no vector to search by')).toBeTruthy();
+    expect(screen.getByText(message)).toBeTruthy();
+    expect(screen.queryByText('Search failed')).toBeNull();
+  });
+
+  it('says which dropped file it cannot search by, and why', async () => {
+    const message =
+      '/drops/notes.jpg: the file is not an image (no known image format matches its first bytes)';
+    await renderApp({
+      overrides: { searchImageFile: () => Promise.reject({ code: 'BAD_FILE', message }) },
+    });
+    const file = new File(['x'], 'notes.jpg', { type: 'image/jpeg' });
+    fireEvent.drop(window, { dataTransfer: { types: ['Files'], files: [file] } });
+    expect(await screen.findByText('Glimpse cannot search by this file')).toBeTruthy();
+    expect(screen.getByText(message)).toBeTruthy();
+  });
+
   it('runs the tile menu actions from the keyboard menu key', async () => {
     const { fake, user } = await renderApp();
     await user.type(searchBox(), 'red{Enter}');

@@ -9,6 +9,7 @@ import { formatCount } from '../../format';
 import type { AppInfo, LibraryStatus } from '../../../shared/types';
 import { ReadOnlyNote } from '../library/ReadOnlyNote';
 import { CoverageNote } from '../models/CoverageNote';
+import { failureTitle } from './failureTitle';
 import { Filters } from './Filters';
 import { usePhotoActions } from './photoActions';
 import { Preview } from './Preview';
@@ -188,7 +189,7 @@ export function SearchView({
             </p>
           </EmptyState>
         ) : snapshot?.status === 'error' ? (
-          <ErrorNote title="Search failed" message={snapshot.error ?? 'unknown error'} />
+          <ErrorNote title={failureTitle(snapshot.errorCode)} message={snapshot.error ?? 'unknown error'} />
         ) : !snapshot ? (
           <Loading label="Searching…" />
         ) : total === 0 ? (

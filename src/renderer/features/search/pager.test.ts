@@ -17,6 +17,7 @@ function pageOf(offset: number, count: number, total: number): SearchPage {
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
+const inWords = (e: unknown) => ({ message: String(e), code: null });
 
 describe('the result pager', () => {
   it('loads the first page, then only the pages the grid scrolls to, once each', async () => {
@@ -25,7 +26,7 @@ describe('the result pager', () => {
       asked.push(offset);
       return pageOf(offset, limit, 1000);
     };
-    const pager = new ResultPager(fetch, () => {}, String, 200);
+    const pager = new ResultPager(fetch, () => {}, inWords, 200);
     pager.start();
     await flush();
     expect(pager.snapshot.total).toBe(1000);
@@ -40,7 +41,7 @@ describe('the result pager', () => {
     const pager = new ResultPager(
       async (offset, limit) => (offset === 0 ? pageOf(0, limit, 400) : pageOf(offset, 50, 9999)),
       () => {},
-      String,
+      inWords,
       200,
     );
     pager.start();
@@ -57,7 +58,7 @@ describe('the result pager', () => {
     const pager = new ResultPager(
       () => slow.promise,
       () => changes++,
-      String,
+      inWords,
     );
     pager.start();
     pager.close();
@@ -75,7 +76,7 @@ describe('the result pager', () => {
         return pageOf(offset, limit, 1000);
       },
       () => {},
-      String,
+      inWords,
       200,
     );
     pager.start();
@@ -87,14 +88,18 @@ describe('the result pager', () => {
     expect(pager.hit(5)?.photoId).toBe(hit(5).photoId);
   });
 
-  it('reports a failed first page as an error in words', async () => {
+  it('reports a failed first page as an error in words, with its code', async () => {
     const pager = new ResultPager(
       () => Promise.reject({ code: 'BAD_QUERY', message: 'at least one term must be added' }),
       () => {},
-      (e) => (e as { message: string }).message,
+      (e) => e as { code: string; message: string },
     );
     pager.start();
     await flush();
-    expect(pager.snapshot).toMatchObject({ status: 'error', error: 'at least one term must be added' });
+    expect(pager.snapshot).toMatchObject({
+      status: 'error',
+      error: 'at least one term must be added',
+      errorCode: 'BAD_QUERY',
+    });
   });
 });

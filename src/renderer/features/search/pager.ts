@@ -10,9 +10,17 @@ const MAX_RESULTS = 10_000;
 
 export type PageFetch = (offset: number, limit: number) => Promise<SearchPage>;
 
+/** A refused search in words, and the engine's code for the kind of refusal when it gave one. */
+export interface SearchFailure {
+  message: string;
+  code: string | null;
+}
+
 export interface PagerSnapshot {
   status: 'loading' | 'ready' | 'error';
   error: string | null;
+  /** The engine's code for the error (NOT_EMBEDDED, BAD_FILE, …), so the view can say what went wrong. */
+  errorCode: string | null;
   /** Results that can be scrolled to; grows as deeper pages report more. */
   total: number;
   terms: QueryTerm[];
@@ -23,12 +31,19 @@ export class ResultPager {
   private readonly pages = new Map<number, SearchHit[]>();
   private readonly inFlight = new Set<number>();
   private closed = false;
-  snapshot: PagerSnapshot = { status: 'loading', error: null, total: 0, terms: [], elapsedMs: null };
+  snapshot: PagerSnapshot = {
+    status: 'loading',
+    error: null,
+    errorCode: null,
+    total: 0,
+    terms: [],
+    elapsedMs: null,
+  };
 
   constructor(
     private readonly fetchPage: PageFetch,
     private readonly onChange: () => void,
-    private readonly describeError: (e: unknown) => string,
+    private readonly describeError: (e: unknown) => SearchFailure,
     readonly pageSize = PAGE_SIZE,
   ) {}
 
@@ -76,6 +91,7 @@ export class ResultPager {
         this.snapshot = {
           status: 'ready',
           error: null,
+          errorCode: null,
           total: Math.min(total, MAX_RESULTS),
           terms: page === 0 ? result.terms : this.snapshot.terms,
           elapsedMs: page === 0 ? result.elapsedMs : this.snapshot.elapsedMs,
@@ -86,9 +102,10 @@ export class ResultPager {
         this.inFlight.delete(page);
         if (this.closed) return;
         // A deeper page failing keeps what is shown; only the first page failing is an error state.
-        if (page === 0)
-          this.snapshot = { ...this.snapshot, status: 'error', error: this.describeError(error) };
-        else this.snapshot = { ...this.snapshot, total: Math.min(this.snapshot.total, offset) };
+        if (page === 0) {
+          const { message, code } = this.describeError(error);
+          this.snapshot = { ...this.snapshot, status: 'error', error: message, errorCode: code };
+        } else this.snapshot = { ...this.snapshot, total: Math.min(this.snapshot.total, offset) };
         this.onChange();
       },
     );

@@ -2,7 +2,7 @@
 // changes, the previous one closed so its late answers are ignored. The previous results stay on screen
 // until the new first page arrives, so typing does not flash an empty grid.
 import { useEffect, useReducer, useState } from 'react';
-import { errorMessage } from '../../api';
+import { errorCode, errorMessage } from '../../api';
 import { ResultPager, type PagerSnapshot } from './pager';
 import { runSearch, type SearchControls, type SearchQuery } from './query';
 
@@ -37,7 +37,7 @@ export function useResults(query: SearchQuery | null, controls: SearchControls):
         setShown({ pager: next, query, controls });
         bump();
       },
-      errorMessage,
+      (e) => ({ message: errorMessage(e), code: errorCode(e) }),
     );
     next.start();
     return () => next.close();
