@@ -1,12 +1,12 @@
 // `glimpse bench gpu|cpu` (throughput of each indexing stage, end to end, text latency) and
 // `glimpse bench photos` (photo-like JPEGs to measure with).
 import type { Command } from 'commander';
-import type { Engine } from '../core';
+import type { Workspace } from '../core';
 import { describePipeline } from '../core';
 import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
 
-type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithWorkspace = <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
 
 function list(text: string, name: string): number[] {
   const values = text.split(',').map((s) => Number(s.trim()));
@@ -26,7 +26,7 @@ interface BenchCliOptions {
   exactGpuCount: string;
 }
 
-export function registerBenchCommands(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerBenchCommands(program: Command, io: Io, withWorkspace: WithWorkspace): void {
   const globals = () => program.opts<GlobalOptions>();
   const bench = program.command('bench').description('measure indexing throughput on this machine');
 
@@ -54,8 +54,8 @@ export function registerBenchCommands(program: Command, io: Io, withEngine: With
         const sessions = Number(opts.sessions);
         if (!Number.isInteger(sessions) || sessions < 1)
           throw new UsageError(`--sessions takes a whole number ≥ 1, got "${opts.sessions}"`);
-        await withEngine(globals(), async (engine) => {
-          const report = await engine.bench({
+        await withWorkspace(globals(), async (workspace) => {
+          const report = await workspace.bench({
             target,
             images: opts.images,
             batchSizes: list(opts.batchSizes, '--batch-sizes'),

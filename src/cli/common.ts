@@ -1,7 +1,7 @@
 // What every command module shares with the program that registers it — output streams, the global
-// options, the engine options they stand for, and the error for a mistake the user can fix — apart from
+// options, the workspace options they stand for, and the error for a mistake the user can fix — apart from
 // src/cli/index.ts, which imports them.
-import { parseProviders, type EngineOptions } from '../core';
+import { parseProviders, type WorkspaceOptions } from '../core';
 
 export interface Io {
   out: (text: string) => void;
@@ -28,8 +28,8 @@ export interface GlobalOptions {
   reembed?: boolean;
 }
 
-/** The engine options the global flags (and $GLIMPSE_PROVIDERS / $GLIMPSE_LIBRARY) stand for. */
-export function engineOptions(g: GlobalOptions): EngineOptions {
+/** The workspace options the global flags (and $GLIMPSE_PROVIDERS / $GLIMPSE_LIBRARY) stand for. */
+export function workspaceOptions(g: GlobalOptions): WorkspaceOptions {
   const num = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined;
     const n = Number(v);

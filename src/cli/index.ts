@@ -1,19 +1,19 @@
-// The `glimpse` command line: parses arguments and hands each command to the engine (src/core/engine.ts),
+// The `glimpse` command line: parses arguments and hands each command to the workspace (src/core/workspace.ts),
 // in process, with no Electron. Library code never exits the process; only main() here sets exit codes.
 import { Command, CommanderError, Option } from 'commander';
 import { pathToFileURL } from 'node:url';
-import { createEngine, glimpseHome, readStoredSettings, type Engine } from '../core';
+import { createWorkspace, glimpseHome, readStoredSettings, type Workspace } from '../core';
 import { registerBenchCommands } from './bench-commands';
 import { endQuietlyOnBrokenPipe } from './broken-pipe';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
 import { registerModelManagerCommands } from './model-manager-commands';
 import { registerModelCommands } from './model-commands';
-import { engineOptions, processIo, UsageError, type GlobalOptions, type Io } from './common';
+import { workspaceOptions, processIo, UsageError, type GlobalOptions, type Io } from './common';
 
 function buildProgram(
   io: Io,
-  withEngine: <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>,
+  withWorkspace: <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>) => Promise<T>,
 ): Command {
   const program = new Command('glimpse')
     .description('Find your own photos by what is in them: local CLIP search, on your GPU when you have one.')
@@ -34,11 +34,11 @@ function buildProgram(
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showHelpAfterError();
-  registerLibraryCommands(program, io, withEngine);
-  registerMaintenanceCommands(program, io, withEngine);
-  registerModelManagerCommands(program, io, withEngine);
-  registerBenchCommands(program, io, withEngine);
-  registerModelCommands(program, io, withEngine);
+  registerLibraryCommands(program, io, withWorkspace);
+  registerMaintenanceCommands(program, io, withWorkspace);
+  registerModelManagerCommands(program, io, withWorkspace);
+  registerBenchCommands(program, io, withWorkspace);
+  registerModelCommands(program, io, withWorkspace);
   return program;
 }
 
@@ -48,14 +48,14 @@ export async function main(argv: string[] = process.argv, io: Io = processIo): P
   // Said once, before anything else: a damaged settings.json changes what every command does.
   const { problem } = readStoredSettings(glimpseHome());
   if (problem) io.err(`glimpse: ${problem}\n`);
-  const engines: Engine[] = [];
-  const withEngine = async <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = createEngine(engineOptions(g));
-    engines.push(engine);
-    return fn(engine);
+  const workspaces: Workspace[] = [];
+  const withWorkspace = async <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>): Promise<T> => {
+    const workspace = createWorkspace(workspaceOptions(g));
+    workspaces.push(workspace);
+    return fn(workspace);
   };
   try {
-    await buildProgram(io, withEngine).parseAsync(argv);
+    await buildProgram(io, withWorkspace).parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
@@ -67,7 +67,7 @@ export async function main(argv: string[] = process.argv, io: Io = processIo): P
     if (process.env.GLIMPSE_DEBUG) io.err(`${(e as Error).stack}\n`);
     return 1;
   } finally {
-    await Promise.all(engines.map((e) => e.close()));
+    await Promise.all(workspaces.map((e) => e.close()));
   }
 }
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   describePipeline,
-  type Engine,
+  type Workspace,
   type IndexProgress,
   type LibraryOps,
   type SearchOptions,
@@ -15,7 +15,7 @@ import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
 import { shown } from './shown';
 
-type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithWorkspace = <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
 
 interface SearchCliOptions {
   k: string;
@@ -34,8 +34,8 @@ interface SearchCliOptions {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The library for a command that only reads it; says so on stderr when another Glimpse holds it. */
-export async function readLibrary(engine: Engine, io: Io): Promise<LibraryOps> {
-  const lib = await engine.reader();
+export async function readLibrary(workspace: Workspace, io: Io): Promise<LibraryOps> {
+  const lib = await workspace.reader();
   if (lib.heldBy !== null)
     io.err(
       `glimpse: ${lib.library.dir} is in use by PID ${lib.heldBy}; reading what it has committed so far\n`,
@@ -168,7 +168,7 @@ function progressReporter(io: Io, quiet: boolean): { update: (p: IndexProgress) 
   };
 }
 
-export function registerLibraryCommands(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerLibraryCommands(program: Command, io: Io, withWorkspace: WithWorkspace): void {
   const globals = () => program.opts<GlobalOptions>();
 
   program
@@ -188,8 +188,8 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
       "forget the active model's vectors and embed every photo again (after its bundle changed)",
     )
     .action(async (dirs: string[], opts: { exclude?: string[]; json?: boolean; reembed?: boolean }) => {
-      await withEngine({ ...globals(), reembed: opts.reembed }, async (engine) => {
-        const lib = await engine.library();
+      await withWorkspace({ ...globals(), reembed: opts.reembed }, async (workspace) => {
+        const lib = await workspace.library();
         const controller = new AbortController();
         const onSignal = () => {
           io.err('\nstopping after the batch in flight (Ctrl-C again to quit at once)…\n');
@@ -234,8 +234,8 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
       )
       .argument('<text>', 'what the photo shows'),
   ).action(async (text: string, opts: SearchCliOptions) => {
-    await withEngine(globals(), async (engine) => {
-      const page = await (await readLibrary(engine, io)).searchText(text, searchOptions(opts));
+    await withWorkspace(globals(), async (workspace) => {
+      const page = await (await readLibrary(workspace, io)).searchText(text, searchOptions(opts));
       const { terms, ...rest } = page;
       printPage(io, rest, opts.json, { query: text, terms });
     });
@@ -247,8 +247,8 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
       .description('photos that look like a given one: a library photo id, or any image file')
       .argument('<image-or-id>', 'photo id (from --json results) or an image file'),
   ).action(async (target: string, opts: SearchCliOptions) => {
-    await withEngine(globals(), async (engine) => {
-      const lib = await readLibrary(engine, io);
+    await withWorkspace(globals(), async (workspace) => {
+      const lib = await readLibrary(workspace, io);
       const page = /^\d+$/.test(target)
         ? await lib.searchPhoto(Number(target), searchOptions(opts))
         : await lib.searchImage(target, searchOptions(opts));
@@ -261,15 +261,15 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .description('the library: folders, photo counts, failures, index state, thumbnail cache')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        const s = await (await readLibrary(engine, io)).status();
+      await withWorkspace(globals(), async (workspace) => {
+        const s = await (await readLibrary(workspace, io)).status();
         const { coverage } = s;
         if (opts.json) {
           io.out(`${JSON.stringify(s)}\n`);
           return;
         }
         io.out(`Library   ${shown(s.dir)}\nModel     ${s.modelId}\n`);
-        if (!existsSync(engine.modelDir))
+        if (!existsSync(workspace.modelDir))
           io.out(`          not installed: search and index need it (glimpse model pull ${s.modelId})\n`);
         io.out(`Photos    ${s.photos} indexed, ${s.failed} skipped; ${s.vectors} distinct vectors\n`);
         if (coverage.withVector < coverage.photos) {
@@ -295,8 +295,8 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .description('files that were skipped, with the reason')
     .option('--json', 'one {path, code, reason} object per line')
     .action(async (opts: { json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        for (const f of (await readLibrary(engine, io)).failures(100_000)) {
+      await withWorkspace(globals(), async (workspace) => {
+        for (const f of (await readLibrary(workspace, io)).failures(100_000)) {
           io.out(opts.json ? `${JSON.stringify(f)}\n` : `${shown(f.path)}\t${f.code}\t${shown(f.reason)}\n`);
         }
       });
@@ -307,8 +307,8 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .description('forget a library folder and its photos (files on disk are not touched)')
     .argument('<dir>', 'a folder added with glimpse index')
     .action(async (dir: string) => {
-      await withEngine(globals(), async (engine) => {
-        const { photos } = (await engine.library()).removeFolder(dir);
+      await withWorkspace(globals(), async (workspace) => {
+        const { photos } = (await workspace.library()).removeFolder(dir);
         io.out(`removed ${shown(resolve(dir))} and its ${photos} photos from the library\n`);
       });
     });

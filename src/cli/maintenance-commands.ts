@@ -7,7 +7,7 @@ import {
   DEFAULT_THRESHOLD,
   type CheckReport,
   type DuplicateReport,
-  type Engine,
+  type Workspace,
   type IndexSummary,
   type WatchEvent,
 } from '../core';
@@ -16,7 +16,7 @@ import { UsageError } from './common';
 import { readLibrary } from './library-commands';
 import { shown } from './shown';
 
-type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithWorkspace = <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -174,7 +174,7 @@ export function problemsLeft(r: CheckReport): number {
   return r.results.reduce((n, c) => n + c.found - c.repaired, 0);
 }
 
-export function registerMaintenanceCommands(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerMaintenanceCommands(program: Command, io: Io, withWorkspace: WithWorkspace): void {
   const globals = () => program.opts<GlobalOptions>();
 
   program
@@ -185,8 +185,8 @@ export function registerMaintenanceCommands(program: Command, io: Io, withEngine
     .option('--no-catch-up', 'skip the first full index run (changes made while nothing watched stay unseen)')
     .option('--json', 'one JSON object per event')
     .action(async (dirs: string[], opts: { exclude?: string[]; catchUp: boolean; json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        const lib = await engine.library();
+      await withWorkspace(globals(), async (workspace) => {
+        const lib = await workspace.library();
         const totals = await untilInterrupted(io, 'stopping after the batch in flight', (signal) =>
           lib.watch(dirs, {
             signal,
@@ -214,8 +214,8 @@ export function registerMaintenanceCommands(program: Command, io: Io, withEngine
     .action(async (opts: { threshold?: string; neighbours?: string; json?: boolean }) => {
       const threshold = similarity(opts.threshold);
       const neighbours = whole(opts.neighbours, '--neighbours', DEFAULT_NEIGHBOURS);
-      await withEngine(globals(), async (engine) => {
-        const lib = await readLibrary(engine, io);
+      await withWorkspace(globals(), async (workspace) => {
+        const lib = await readLibrary(workspace, io);
         const progress = counter(io, 'comparing', !!opts.json);
         try {
           const report = await untilInterrupted(io, 'stopping', (signal) =>
@@ -239,8 +239,8 @@ export function registerMaintenanceCommands(program: Command, io: Io, withEngine
     )
     .option('--json', 'print the report as JSON')
     .action(async (opts: { repair?: boolean; json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        const report = await runCheck(io, engine, opts);
+      await withWorkspace(globals(), async (workspace) => {
+        const report = await runCheck(io, workspace, opts);
         const left = problemsLeft(report);
         if (left) throw new Error(`${left} problems left in the library`);
       });
@@ -251,10 +251,10 @@ export function registerMaintenanceCommands(program: Command, io: Io, withEngine
  *  returns it (the caller decides the exit status, e.g. with problemsLeft). */
 export async function runCheck(
   io: Io,
-  engine: Engine,
+  workspace: Workspace,
   opts: { repair?: boolean; json?: boolean },
 ): Promise<CheckReport> {
-  const lib = await engine.library();
+  const lib = await workspace.library();
   const progress = counter(io, 'checking', !!opts.json);
   try {
     const report = await untilInterrupted(io, 'stopping', (signal) =>

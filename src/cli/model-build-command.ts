@@ -12,7 +12,7 @@ import {
   type BuildProgress,
   type SelfCheckReport,
 } from '../core';
-import { engineOptions, type GlobalOptions, type Io } from './common';
+import { workspaceOptions, type GlobalOptions, type Io } from './common';
 
 /** Progress lines at most this often (plus one per phase), readable in logs and on terminals alike. */
 const PROGRESS_INTERVAL_MS = 2000;
@@ -98,7 +98,7 @@ export function registerModelBuildCommand(model: Command, io: Io, globals: () =>
           `--random-weights: expected one of ${Object.keys(PRESETS).join(', ')}, got "${opts.randomWeights}"`,
         );
       // The check runs where the app will run the model: --providers / $GLIMPSE_PROVIDERS, --device.
-      const { providers, deviceId } = engineOptions(globals());
+      const { providers, deviceId } = workspaceOptions(globals());
       const input: BuildInput = opts.from ? { checkpoint: opts.from } : { random: opts.randomWeights! };
       const { result, check } = await buildChecked(input, {
         out: opts.out,

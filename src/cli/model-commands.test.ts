@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { glimpse } from '../../test/helpers/cli';
 import { writeSolidPhoto } from '../../test/helpers/images';
 import { testModelDir } from '../../test/helpers/test-model';
-import { createEngine } from '../core/engine';
+import { createWorkspace } from '../core/workspace';
 import { describePlacement } from './model-commands';
 
 let model: string;
@@ -55,11 +55,11 @@ describe('glimpse preprocess', () => {
     expect(r.out).toMatch(/float32 \[1,3,224,224\], 602112 bytes/);
     const bytes = readFileSync(out);
     const tensor = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-    const engine = createEngine({ modelDir: model, providers: ['cpu'] });
+    const workspace = createWorkspace({ modelDir: model, providers: ['cpu'] });
     try {
-      expect(Array.from(tensor)).toEqual(Array.from(await engine.preprocessFile(join(dir, 'red.jpg'))));
+      expect(Array.from(tensor)).toEqual(Array.from(await workspace.preprocessFile(join(dir, 'red.jpg'))));
     } finally {
-      await engine.close();
+      await workspace.close();
     }
     // Pure red, normalised with CLIP's mean and std: (1 - 0.48145466) / 0.26862954 in the red plane.
     expect(tensor[0]).toBeCloseTo((1 - 0.48145466) / 0.26862954, 1);

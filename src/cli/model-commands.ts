@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { DoctorReport, Engine } from '../core';
+import type { DoctorReport, Workspace } from '../core';
 import type { GraphPlacement } from '../shared/types';
 import type { GlobalOptions, Io } from './common';
 import { problemsLeft, runCheck } from './maintenance-commands';
 import { shown } from './shown';
 
-type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithWorkspace = <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
 
 /** Trailing zeros are padding; printing them hides the ids that matter. */
 function trimPadding(ids: Int32Array): number[] {
@@ -101,7 +101,7 @@ async function readLines(stdin: NodeJS.ReadableStream): Promise<string[]> {
   return lines;
 }
 
-export function registerModelCommands(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerModelCommands(program: Command, io: Io, withWorkspace: WithWorkspace): void {
   const globals = () => program.opts<GlobalOptions>();
 
   program
@@ -113,9 +113,9 @@ export function registerModelCommands(program: Command, io: Io, withEngine: With
     .option('--json', 'print a JSON array (always on for stdin input)')
     .option('--full', 'keep the zero padding up to the context length')
     .action(async (text: string | undefined, opts: { json?: boolean; full?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
+      await withWorkspace(globals(), async (workspace) => {
         const texts = text === undefined ? await readLines(io.stdin) : [text];
-        const all = await engine.tokenize(texts);
+        const all = await workspace.tokenize(texts);
         for (const ids of all) {
           const shown = opts.full ? Array.from(ids) : trimPadding(ids);
           io.out(opts.json || text === undefined ? `${JSON.stringify(shown)}\n` : `${shown.join(' ')}\n`);
@@ -129,13 +129,13 @@ export function registerModelCommands(program: Command, io: Io, withEngine: With
     .argument('<image>', 'image file')
     .requiredOption('--out <file>', 'where to write the tensor')
     .action(async (image: string, opts: { out: string }) => {
-      await withEngine(globals(), async (engine) => {
-        const tensor = await engine.preprocessFile(image);
+      await withWorkspace(globals(), async (workspace) => {
+        const tensor = await workspace.preprocessFile(image);
         const bytes = new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.byteLength);
         if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
           throw new Error('big-endian hosts are not supported');
         writeFileSync(opts.out, bytes);
-        const s = engine.bundle().preprocess.imageSize;
+        const s = workspace.bundle().preprocess.imageSize;
         io.out(`${opts.out}: float32 [1,3,${s},${s}], ${bytes.length} bytes\n`);
       });
     });
@@ -146,8 +146,8 @@ export function registerModelCommands(program: Command, io: Io, withEngine: With
     .argument('<text...>', 'one or more texts')
     .option('--json', 'print {text, vector} objects, one per line')
     .action(async (texts: string[], opts: { json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        const vectors = await engine.embedTexts(texts);
+      await withWorkspace(globals(), async (workspace) => {
+        const vectors = await workspace.embedTexts(texts);
         const dim = vectors.length / texts.length;
         texts.forEach((text, i) => {
           const v = vectors.subarray(i * dim, (i + 1) * dim);
@@ -166,8 +166,8 @@ export function registerModelCommands(program: Command, io: Io, withEngine: With
     .argument('<image...>', 'one or more image files')
     .option('--json', 'print {file, vector} (or {file, error}) objects, one per line')
     .action(async (files: string[], opts: { json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        const { embeddings, failures } = await engine.embedImageFiles(files);
+      await withWorkspace(globals(), async (workspace) => {
+        const { embeddings, failures } = await workspace.embedImageFiles(files);
         for (const e of embeddings) {
           io.out(
             opts.json
@@ -192,14 +192,14 @@ export function registerModelCommands(program: Command, io: Io, withEngine: With
     .option('--no-load', 'check the model files but do not load the model')
     .option('--repair', 'also repair the library: catalog ↔ vector index ↔ files (see glimpse check)')
     .action(async (opts: { json?: boolean; load: boolean; repair?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        const runtime = await engine.doctor({ loadModel: opts.load });
+      await withWorkspace(globals(), async (workspace) => {
+        const runtime = await workspace.doctor({ loadModel: opts.load });
         if (!opts.json) io.out(formatDoctor(runtime));
         // The library is checked when there is one and the model can open it (vectors are per model).
-        const hasLibrary = existsSync(join(engine.libraryDir, 'library.db')) && runtime.model.valid;
+        const hasLibrary = existsSync(join(workspace.libraryDir, 'library.db')) && runtime.model.valid;
         if (!opts.json && hasLibrary) io.out('\nLibrary\n');
         const library = hasLibrary
-          ? await runCheck(opts.json ? silentIo(io) : io, engine, { repair: opts.repair })
+          ? await runCheck(opts.json ? silentIo(io) : io, workspace, { repair: opts.repair })
           : null;
         if (opts.json) io.out(`${JSON.stringify({ runtime, library }, null, 2)}\n`);
         const left = library ? problemsLeft(library) : 0;

@@ -9,14 +9,14 @@ import {
   formatBytes,
   ModelManager,
   readGpuStatus,
-  type Engine,
+  type Workspace,
   type ModelOverview,
   type PullProgress,
 } from '../core';
-import { engineOptions, type GlobalOptions, type Io } from './common';
+import { workspaceOptions, type GlobalOptions, type Io } from './common';
 import { registerModelBuildCommand } from './model-build-command';
 
-type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
+type WithWorkspace = <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
 
 /** Plain-line progress (logs, pipes): often enough to show life, rarely enough to stay readable. */
 const PLAIN_PROGRESS_INTERVAL_MS = 5 * 1000;
@@ -132,7 +132,7 @@ function formatOverview(o: ModelOverview): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerModelManagerCommands(program: Command, io: Io, withEngine: WithEngine): void {
+export function registerModelManagerCommands(program: Command, io: Io, withWorkspace: WithWorkspace): void {
   const globals = () => program.opts<GlobalOptions>();
   const manager = () => new ModelManager();
   const model = program
@@ -147,8 +147,8 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
     .description('models in the model list and installed ones; * marks the active one')
     .option('--json', 'print the overview as JSON')
     .action(async (opts: { json?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
-        const overview = manager().overview(await readGpuStatus(), engine.modelDir);
+      await withWorkspace(globals(), async (workspace) => {
+        const overview = manager().overview(await readGpuStatus(), workspace.modelDir);
         io.out(opts.json ? `${JSON.stringify(overview, null, 2)}\n` : formatOverview(overview));
       });
     });
@@ -186,7 +186,7 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
             onProgress: progress.update,
             onNote: progress.note,
             // A model built here is checked where it will run: --providers / $GLIMPSE_PROVIDERS, --device.
-            check: (({ providers, deviceId }) => ({ providers, deviceId }))(engineOptions(globals())),
+            check: (({ providers, deviceId }) => ({ providers, deviceId }))(workspaceOptions(globals())),
           });
           progress.stop();
           if (opts.json) {
@@ -236,10 +236,10 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
     .argument('<id>', 'an installed model id')
     .option('--force', 'remove it even if it is the active model')
     .action(async (id: string, opts: { force?: boolean }) => {
-      await withEngine(globals(), async (engine) => {
+      await withWorkspace(globals(), async (workspace) => {
         const { freedBytes, partial } = await manager().remove(id, {
           force: opts.force,
-          activeDir: engine.modelDir,
+          activeDir: workspace.modelDir,
         });
         io.out(
           freedBytes || !partial
@@ -261,10 +261,10 @@ export function registerModelManagerCommands(program: Command, io: Io, withEngin
         io.err(
           `note: ${g.model ? '--model' : 'GLIMPSE_MODEL'} still overrides the active model for commands that get it\n`,
         );
-      await withEngine({ ...g, model: chosen.dir }, async (engine) => {
-        if (!existsSync(join(engine.libraryDir, 'library.db'))) return;
+      await withWorkspace({ ...g, model: chosen.dir }, async (workspace) => {
+        if (!existsSync(join(workspace.libraryDir, 'library.db'))) return;
         try {
-          const c = (await engine.library()).coverage();
+          const c = (await workspace.library()).coverage();
           const left = c.photos - c.withVector;
           io.out(
             `Library: ${c.withVector} of ${c.photos} photos have vectors for ${c.modelId}` +

@@ -1,9 +1,9 @@
-// The core's public surface: the engine, its types and errors, the model manager and settings. The
+// The core's public surface: the workspace, its types and errors, the model manager and settings. The
 // app's engine service, the CLI and main (through ./host) reach the core only here (lint-enforced).
 export * from './host';
 
-// The engine: a library and a model behind one object.
-export { createEngine, type DoctorReport, type Engine, type EngineOptions } from './engine';
+// The workspace: a library and a model behind one object.
+export { createWorkspace, type DoctorReport, type Workspace, type WorkspaceOptions } from './workspace';
 export type { LibraryOps } from './library-ops';
 export { canonicalFolder } from './library-ops';
 export {

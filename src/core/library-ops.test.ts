@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSolidPhoto } from '../../test/helpers/images';
 import { testModelDir } from '../../test/helpers/test-model';
 import { COLOUR_PROTOTYPES } from '../../tools/test-model/design';
-import { createEngine, type Engine } from './engine';
+import { createWorkspace, type Workspace } from './workspace';
 import { FolderError, PhotoNotEmbeddedError } from './library-errors';
 import type { LibraryOps } from './library-ops';
 import { ImageToSearchError } from './search/image-to-search';
@@ -13,7 +13,7 @@ import { ImageToSearchError } from './search/image-to-search';
 let root: string;
 let photos: string;
 let libraryDir: string;
-let engine: Engine;
+let workspace: Workspace;
 let lib: LibraryOps;
 
 beforeAll(async () => {
@@ -23,13 +23,13 @@ beforeAll(async () => {
   await writeSolidPhoto(join(photos, 'blue.png'), COLOUR_PROTOTYPES.blue, { width: 100, height: 80 });
   writeFileSync(join(photos, 'broken.jpg'), 'not a jpeg at all');
   libraryDir = join(root, 'library');
-  engine = createEngine({ modelDir: await testModelDir('float32'), libraryDir, providers: ['cpu'] });
-  lib = await engine.library();
+  workspace = createWorkspace({ modelDir: await testModelDir('float32'), libraryDir, providers: ['cpu'] });
+  lib = await workspace.library();
   await lib.index([photos]);
 });
 
 afterAll(async () => {
-  await engine.close();
+  await workspace.close();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -58,8 +58,12 @@ describe('searching by a library photo that has no vector', () => {
 
   it('says it is not embedded with the model in use yet after a switch to another model', async () => {
     const red = idOf('red.jpg');
-    const other = createEngine({ modelDir: await testModelDir('float16'), libraryDir, providers: ['cpu'] });
-    await engine.close();
+    const other = createWorkspace({
+      modelDir: await testModelDir('float16'),
+      libraryDir,
+      providers: ['cpu'],
+    });
+    await workspace.close();
     try {
       const e = await refusal((await other.library()).searchPhoto(red));
       expect(e).toBeInstanceOf(PhotoNotEmbeddedError);
@@ -68,8 +72,12 @@ describe('searching by a library photo that has no vector', () => {
       );
     } finally {
       await other.close();
-      engine = createEngine({ modelDir: await testModelDir('float32'), libraryDir, providers: ['cpu'] });
-      lib = await engine.library();
+      workspace = createWorkspace({
+        modelDir: await testModelDir('float32'),
+        libraryDir,
+        providers: ['cpu'],
+      });
+      lib = await workspace.library();
     }
   });
 });

@@ -1,5 +1,5 @@
-// The engine's library operations — folders, indexing, search, status — over one open Library and
-// the model's Embedder. engine.ts composes these; the CLI and the app reach them only through it.
+// What can be done with an open library — folders, indexing, search, status — over one Library and
+// the model's Embedder. workspace.ts composes these; the CLI and the app reach them only through it.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { isInside } from './paths';

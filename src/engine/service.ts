@@ -1,11 +1,11 @@
 // The engine's side of the app contract: commands the renderer sends (through main) answered with
-// createEngine(), the one indexing job, settings, and the lookups main's protocols and GPU panel need.
+// createWorkspace(), the one indexing job, settings, and the lookups main's protocols and GPU panel need.
 // Electron-free, so the end-to-end tests run it in the test process exactly as the app does.
 import { existsSync } from 'node:fs';
-import { bundlePrecision, createEngine, ModelManager, PhotoNotFoundError, probeGpuDecoder } from '../core';
+import { bundlePrecision, createWorkspace, ModelManager, PhotoNotFoundError, probeGpuDecoder } from '../core';
 import { defaultModelDir, glimpseHome, isInside, isInsideReal, readGpuStatus } from '../core';
 import { readSettings, readStoredSettings, remakeThumbnail, writeSettings } from '../core';
-import type { ModelList, Engine } from '../core';
+import type { ModelList, Workspace } from '../core';
 import type { Events, SettingsPatch } from '../shared/contract';
 import type { EngineCommands } from './engine-commands';
 import { browserMime, checkLibraryFolders, inLibrary } from './window-paths';
@@ -37,7 +37,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   const notices: string[] = [];
   const settingsProblem = readStoredSettings(home).problem;
   if (settingsProblem) notices.push(`Settings: ${settingsProblem}`);
-  let engine: Engine = makeEngine();
+  let engine: Workspace = makeEngine();
   let job: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
   let abort: AbortController | null = null;
   let running: Promise<void> | null = null;
@@ -45,8 +45,8 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
   let pullJob: ModelPullJob = { state: 'idle', id: null, progress: null, error: null, installed: null };
   let pullAbort: AbortController | null = null;
 
-  function makeEngine(): Engine {
-    return createEngine({
+  function makeEngine(): Workspace {
+    return createWorkspace({
       modelDir: settings.modelDir ?? defaultModelDir({ ...process.env, GLIMPSE_HOME: home }),
       libraryDir: opts.libraryDir,
       sqliteBinding: opts.sqliteBinding,

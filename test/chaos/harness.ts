@@ -1,9 +1,9 @@
-// A real library for indexing tests: the engine (createEngine) over the test model, a temp folder for
+// A real library for indexing tests: the workspace (createWorkspace) over the test model, a temp folder for
 // photos and library files, and a count of the images the embedder was actually asked to embed.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine, type Engine } from '../../src/core/engine';
+import { createWorkspace, type Workspace } from '../../src/core/workspace';
 import type { LibraryOps } from '../../src/core/library-ops';
 import type { ImageBatch } from '../../src/core/runtime/embedder';
 import { testModelDir } from '../helpers/test-model';
@@ -15,13 +15,13 @@ export interface TestLibrary {
   photos: string;
   libraryDir: string;
   modelDir: string;
-  engine: Engine;
+  workspace: Workspace;
   ops: LibraryOps;
   /** Images per embedImages call since the library opened, in call order. */
   embedCalls: number[];
   /** Images the embedder was asked for since the library opened: the truth behind summary.embedded. */
   embeddedImages(): number;
-  /** Closes the engine (saving the index); the files stay until dispose(). */
+  /** Closes the workspace (saving the index); the files stay until dispose(). */
   close(): Promise<void>;
   /** close(), then removes the temp folder. */
   dispose(): Promise<void>;
@@ -43,7 +43,7 @@ export async function openTestLibrary(opts: TestLibraryOptions = {}): Promise<Te
   const root = opts.root ?? (await mkdtemp(join(tmpdir(), 'glimpse-indexing-')));
   const modelDir = await testModelDir('float32');
   const libraryDir = join(root, 'library');
-  const engine = createEngine({
+  const workspace = createWorkspace({
     modelDir,
     libraryDir,
     providers: ['cpu'],
@@ -51,7 +51,7 @@ export async function openTestLibrary(opts: TestLibraryOptions = {}): Promise<Te
     // The suite shares two cores between test files.
     cpuThreads: 1,
   });
-  const ops = await engine.library();
+  const ops = await workspace.library();
   const embedCalls: number[] = [];
   // Counted where the images enter the model, so a test can tell "reused" from "embedded again".
   const embedImages = ops.embedder.embedImages.bind(ops.embedder);
@@ -65,14 +65,14 @@ export async function openTestLibrary(opts: TestLibraryOptions = {}): Promise<Te
   const close = async () => {
     if (closed) return;
     closed = true;
-    await engine.close();
+    await workspace.close();
   };
   return {
     root,
     photos: join(root, 'photos'),
     libraryDir,
     modelDir,
-    engine,
+    workspace,
     ops,
     embedCalls,
     embeddedImages: () => embedCalls.reduce((s, n) => s + n, 0),

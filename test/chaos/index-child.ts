@@ -6,7 +6,7 @@
 // --no-save runs the indexing pipeline without saving the vector index, then waits to be killed: the
 // catalog is then newer than the index file, as after a crash at the end of a run.
 import type { Library } from '../../src/core/library';
-import { createEngine } from '../../src/core/engine';
+import { createWorkspace } from '../../src/core/workspace';
 import { runIndex } from '../../src/core/indexer/indexer';
 import { indexProblems } from './invariants';
 
@@ -19,7 +19,7 @@ if (!modelDir || !libraryDir || !photosDir || !batch) {
 const say = (event: string, data: Record<string, unknown> = {}) =>
   process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
 
-const engine = createEngine({
+const workspace = createWorkspace({
   modelDir,
   libraryDir,
   providers: ['cpu'],
@@ -28,7 +28,7 @@ const engine = createEngine({
   cpuThreads: 1,
 });
 say('starting');
-const ops = await engine.library();
+const ops = await workspace.library();
 // A model slower than the tiny test model (GLIMPSE_CHAOS_EMBED_MS per batch), so a run lasts long
 // enough for kills to land among its batches rather than after its end.
 const slowMs = Number(process.env.GLIMPSE_CHAOS_EMBED_MS ?? 0);
@@ -61,6 +61,6 @@ if (mode === '--no-save') {
 } else {
   const summary = await ops.index([photosDir], { onProgress });
   say('indexed', { summary });
-  await engine.close();
+  await workspace.close();
   say('closed');
 }

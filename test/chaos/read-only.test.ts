@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/core/engine';
+import { createWorkspace } from '../../src/core/workspace';
 import { glimpse } from '../helpers/cli';
 import { writeColourPhotos, type ColourPhoto } from '../helpers/corpus';
 import { killHard, startChild, type Child } from './child';
@@ -82,9 +82,13 @@ describe('a library held by another Glimpse', () => {
     const paths = (JSON.parse(r.out) as { hits: Array<{ path: string }> }).hits.map((h) => h.path);
     expect(paths.sort()).toEqual([...kept, ...added].map((p) => p.path).sort());
 
-    const engine = createEngine({ modelDir: lib.modelDir, libraryDir: lib.libraryDir, providers: ['cpu'] });
+    const workspace = createWorkspace({
+      modelDir: lib.modelDir,
+      libraryDir: lib.libraryDir,
+      providers: ['cpu'],
+    });
     try {
-      const reader = await engine.reader();
+      const reader = await workspace.reader();
       expect(reader.heldBy).toBe(writer.pid);
       expect(reader.library.indexReport).toMatchObject({
         from: 'file',
@@ -100,7 +104,7 @@ describe('a library held by another Glimpse', () => {
       );
       expect(() => reader.addFolders([lib.photos])).toThrow(/open read-only here/);
     } finally {
-      await engine.close();
+      await workspace.close();
     }
     expect(snapshot(lib.libraryDir)).toEqual(before);
   });
@@ -121,9 +125,13 @@ describe('a library held by another Glimpse', () => {
     const graphs = readdirSync(lib.libraryDir).filter((n) => n.endsWith('.hnsw'));
     expect(graphs.length).toBeGreaterThan(0);
     const before = snapshot(lib.libraryDir);
-    const engine = createEngine({ modelDir: lib.modelDir, libraryDir: lib.libraryDir, providers: ['cpu'] });
+    const workspace = createWorkspace({
+      modelDir: lib.modelDir,
+      libraryDir: lib.libraryDir,
+      providers: ['cpu'],
+    });
     try {
-      const reader = await engine.reader();
+      const reader = await workspace.reader();
       expect(reader.library.indexReport).toMatchObject({
         from: 'rebuild',
         reason: expect.stringContaining(sidecar),
@@ -131,7 +139,7 @@ describe('a library held by another Glimpse', () => {
       const paths = await searchPaths(reader, 'blue');
       expect(paths.sort()).toEqual([...kept, ...added].map((p) => p.path).sort());
     } finally {
-      await engine.close();
+      await workspace.close();
       expect(snapshot(lib.libraryDir)).toEqual(before);
       writeFileSync(sidecar, saved);
     }
@@ -140,11 +148,15 @@ describe('a library held by another Glimpse', () => {
 
 describe('a library nobody holds', () => {
   it('is opened for writing by the reading commands, which say nothing about it', async () => {
-    const viewer = createEngine({ modelDir: lib.modelDir, libraryDir: lib.libraryDir, providers: ['cpu'] });
+    const viewer = createWorkspace({
+      modelDir: lib.modelDir,
+      libraryDir: lib.libraryDir,
+      providers: ['cpu'],
+    });
     try {
       expect((await viewer.reader()).heldBy).toBe(writer.pid);
       await killHard(writer);
-      // The same engine, asked again once the writer is gone, takes the library over.
+      // The same workspace, asked again once the writer is gone, takes the library over.
       const ops = await viewer.reader();
       expect(ops.heldBy).toBeNull();
       expect(ops.library.readOnly).toBe(false);
@@ -162,7 +174,11 @@ describe('a library nobody holds', () => {
 describe('a read-only view kept open (the app beside a glimpse watch)', () => {
   it('follows what its writer commits: new photos, deletions, and deletions whose journal was pruned', async () => {
     const owner = await openTestLibrary({ root: lib.root });
-    const viewer = createEngine({ modelDir: lib.modelDir, libraryDir: lib.libraryDir, providers: ['cpu'] });
+    const viewer = createWorkspace({
+      modelDir: lib.modelDir,
+      libraryDir: lib.libraryDir,
+      providers: ['cpu'],
+    });
     try {
       const view = await viewer.reader();
       expect(view.heldBy).toBe(process.pid);

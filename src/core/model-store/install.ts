@@ -1,6 +1,6 @@
 // The installed models in modelsDir: one folder per model id, each a bundle loadBundle accepts. Folders
 // arrive whole (built under .partial/, checked, then renamed in) and leave whole (renamed out, then
-// deleted), so a crash never leaves a half-installed model where the engine would look for one.
+// deleted), so a crash never leaves a half-installed model where Glimpse would look for one.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';

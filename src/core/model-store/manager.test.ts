@@ -72,7 +72,7 @@ describe('the model overview', () => {
 });
 
 describe('choosing the active model', () => {
-  it("writes settings.json, which is where the engine's default model folder comes from", async () => {
+  it("writes settings.json, which is where a workspace's default model folder comes from", async () => {
     const manager = await withTwoModels();
     writeFileSync(join(home, 'settings.json'), JSON.stringify({ modelDir: fp32, theme: 'dark' }));
     const chosen = manager.use('glimpse-test-tiny-fp16');

@@ -75,7 +75,7 @@ export class ModelManager {
   }
 
   /** Everything `glimpse model list` and the settings screen show. `activeDir` is the model folder in
-   *  use (engine.modelDir: --model, GLIMPSE_MODEL or settings.json). */
+   *  use (workspace.modelDir: --model, GLIMPSE_MODEL or settings.json). */
   overview(gpu: GpuStatus, activeDir: string): ModelOverview {
     const installed = this.installed();
     const recommended = recommendModel(gpu, this.modelList);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeColourPhotos } from '../../../test/helpers/corpus';
 import { testModelDir } from '../../../test/helpers/test-model';
-import { createEngine } from '../engine';
+import { createWorkspace } from '../workspace';
 import { ModelManager } from './manager';
 
 // Switching the active model: vectors are kept per model id, the library opens the active model's only,
@@ -37,15 +37,15 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/** An engine as the CLI makes one with no --model: the active model comes from settings.json. */
+/** An workspace as the CLI makes one with no --model: the active model comes from settings.json. */
 async function withActiveModel<T>(
-  fn: (lib: Awaited<ReturnType<ReturnType<typeof createEngine>['library']>>) => Promise<T>,
+  fn: (lib: Awaited<ReturnType<ReturnType<typeof createWorkspace>['library']>>) => Promise<T>,
 ) {
-  const engine = createEngine({ libraryDir, providers: ['cpu'], cpuThreads: 1 });
+  const workspace = createWorkspace({ libraryDir, providers: ['cpu'], cpuThreads: 1 });
   try {
-    return await fn(await engine.library());
+    return await fn(await workspace.library());
   } finally {
-    await engine.close();
+    await workspace.close();
   }
 }
 

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir } from '../../../test/helpers/test-model';
 import type { ColourName } from '../../../tools/test-model/design';
 import { syntheticPixels } from '../../../tools/test-model/synthetic';
-import { createEngine, type Engine } from '../engine';
+import { createWorkspace, type Workspace } from '../workspace';
 import { PhotoNotFoundError } from '../library-errors';
 import type { LibraryOps } from '../library-ops';
 
-let engine: Engine;
+let workspace: Workspace;
 let lib: LibraryOps;
 let root: string;
 
@@ -51,17 +51,17 @@ beforeAll(async () => {
   ] as const) {
     await photo(join(root, 'home', `${c}.jpg`), c);
   }
-  engine = createEngine({
+  workspace = createWorkspace({
     modelDir: await testModelDir('float32'),
     libraryDir: join(root, '.library'),
     providers: ['cpu'],
   });
-  lib = await engine.library();
+  lib = await workspace.library();
   await lib.index([join(root, 'trips'), join(root, 'home')]);
 });
 
 afterAll(async () => {
-  await engine?.close();
+  await workspace?.close();
 });
 
 const names = (hits: Array<{ path: string }>) => hits.map((h) => h.path.slice(root.length + 1));

@@ -1,5 +1,6 @@
-// createEngine(): the one composition root and public door of Glimpse's core. The CLI calls it in
-// process; the desktop app hosts it in a utility process. Heavy parts (model sessions) load lazily.
+// A workspace — one photo library and the model that reads it, behind one object — made by
+// createWorkspace(), the core's composition root. The CLI makes one per command, in process; the app's
+// engine (src/engine, a utility process) holds one. Heavy parts (model sessions) load lazily.
 import { probeGpuDecoder } from './decode/gpu-addon';
 import './runtime/ort-env';
 import { existsSync } from 'node:fs';
@@ -25,7 +26,7 @@ import { Library } from './library';
 import { LibraryOps } from './library-ops';
 import { defaultLibraryDir, defaultModelDir, glimpseHome } from './paths';
 
-export interface EngineOptions extends EmbedderOptions {
+export interface WorkspaceOptions extends EmbedderOptions {
   /** Model bundle folder; default: defaultModelDir(). */
   modelDir?: string;
   /** Library folder (library.db, index, thumbnails); default: defaultLibraryDir(). */
@@ -64,7 +65,7 @@ export interface DoctorReport {
   photoDecoder: { available: boolean; summary: string };
 }
 
-export interface Engine {
+export interface Workspace {
   readonly modelDir: string;
   readonly libraryDir: string;
   /** The library, opened (and its index checked against the catalog) on first use. */
@@ -88,7 +89,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export function createEngine(options: EngineOptions = {}): Engine {
+export function createWorkspace(options: WorkspaceOptions = {}): Workspace {
   const modelDir = options.modelDir ?? defaultModelDir();
   const libraryDir = options.libraryDir ?? defaultLibraryDir();
   let bundle: ModelBundle | null = null;
