@@ -8,7 +8,7 @@ import { Loading } from '../../components/Loading';
 import { useNotify } from '../../components/Notices';
 import { formatCount } from '../../format';
 import type { LibraryStatus, ModelRow, ModelState } from '../../../shared/types';
-import { ModelList } from './ModelList';
+import { ModelRows } from './ModelRows';
 import { modelSize } from './modelWords';
 import { useModels } from './useModels';
 import { usePullJob } from './usePullJob';
@@ -116,7 +116,7 @@ export function ModelsPanel({
       ) : !overview ? (
         <Loading label="Reading the models…" />
       ) : (
-        <ModelList
+        <ModelRows
           overview={overview}
           pull={pull}
           busy={busy}

@@ -49,7 +49,7 @@ function ordered(rows: ModelRow[]): ModelRow[] {
     .map((x) => x.m);
 }
 
-export function ModelList({
+export function ModelRows({
   overview,
   pull,
   busy,
@@ -64,7 +64,7 @@ export function ModelList({
   const job = pull.job;
   const downloading = job !== null && job.state !== 'idle' ? job.id : null;
   return (
-    <ul className="model-list" aria-label="Models">
+    <ul className="model-rows" aria-label="Models">
       {ordered(overview.models).map((row) => {
         const mine = job?.id === row.id;
         const stopped = mine && job.state === 'idle' && job.error !== null && !row.installed;
