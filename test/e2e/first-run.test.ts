@@ -18,11 +18,19 @@ import * as read from './reading';
 import { STEP_TIMEOUT_MS } from './reading';
 import { TEST_EMBED_DIM } from '../../tools/test-model/design';
 
-// The real model list, but each model's embedding size is the test model's: the download checks a bundle
-// against its model-list entry, and the test model is 64-d.
+// The real model list, but each model's embedding size is the test model's and its files are unpinned: the
+// download checks a bundle against its model-list entry, and the test model is 64-d with bytes of its own.
 const modelList = (() => {
   const real = builtInModelList();
-  return { ...real, models: real.models.map((m) => ({ ...m, embedDim: TEST_EMBED_DIM })) };
+  const unpinned = (files: ModelListEntry['source']['files']) => files?.map(({ path }) => ({ path }));
+  return {
+    ...real,
+    models: real.models.map((m) => ({
+      ...m,
+      embedDim: TEST_EMBED_DIM,
+      source: { ...m.source, files: unpinned(m.source.files) },
+    })),
+  };
 })();
 
 const SHOTS = resolve('test-results/e2e');

@@ -4,18 +4,20 @@
 // pending), the exact tail during a GPU-speed insert stream, save/load cost, and ef sweeps.
 //
 // usage: npx tsx tools/bench/hnsw.ts [--count 100000] [--dim 1024] [--queries 200] [--distribution clip]
-//        [--shards n] [--M 16] [--efc 200]
-import hnswlib from 'hnswlib-node';
+//        [--shards n] [--M 16] [--efc 200] [--baseline-count n] [--e2e-efs 96,160,256]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exactTopKRows, type ScoredLabel } from '../../src/core/vectors/exact';
-import { buildParamsFor, defaultShardCount, efFor, SPACE } from '../../src/core/vectors/params';
+import { buildParamsFor, defaultShardCount, efFor } from '../../src/core/vectors/params';
 import { ClusteredVectors, row } from '../../src/core/vectors/synthetic';
 import { ClipLikeVectors } from '../../src/core/vectors/synthetic-clip';
-import { VectorIndex, type SavedIndex, type VectorIndexOptions } from '../../src/core/vectors/vector-index';
+import { VectorIndex, type VectorIndexOptions } from '../../src/core/vectors/vector-index';
+import { K, PACED_COUNT, pacedStream, point, sweepDirect, sweepEndToEnd, type EfPoint } from './hnsw-passes';
 import { percentile, Quality } from './quality';
+
+export type { EfPoint } from './hnsw-passes';
 
 export const DISTRIBUTIONS = ['clip', 'isotropic'] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
@@ -29,6 +31,11 @@ export interface HnswBenchOptions {
   shards?: number;
   M?: number;
   efConstruction?: number;
+  /**
+   * Vectors the one-thread baseline builds (default: all). At 1M a full one-thread build takes hours here,
+   * so the speedup compares both builds over the same first vectors and the sharded one goes on alone.
+   */
+  baselineCount?: number;
   /** ef values searched directly on the one-thread graph in this thread. */
   efSweep?: number[];
   /** Fixed ef values searched end to end (through the workers), reopening the saved index for each. */
@@ -37,16 +44,6 @@ export interface HnswBenchOptions {
   pacedRate?: number;
   seed?: number;
   log?: (line: string) => void;
-}
-
-export interface EfPoint {
-  ef: number;
-  recall_at_10: number;
-  recall_at_10_between: number;
-  /** Σ returned scores / Σ exact top-10 scores: near 1 when the misses are near-ties. */
-  score_ratio_between: number;
-  query_p50_ms: number;
-  query_p95_ms: number;
 }
 
 export interface HnswBenchResult {
@@ -64,7 +61,9 @@ export interface HnswBenchResult {
   hnsw_inserts_per_second: number;
   /** The same vectors into one graph in one worker, same run: the baseline. */
   hnsw_inserts_per_second_one_thread: number;
+  /** One-thread seconds / sharded seconds over the first `baseline_count` vectors, in alternating rounds. */
   hnsw_inserts_speedup: number;
+  baseline_count: number;
   /**
    * CPU time per insert (all threads), sharded and one thread: equal when sharding costs no extra work,
    * so the speedup reaches the shard count where the cores are free (a loaded machine's scheduler may
@@ -101,14 +100,10 @@ export interface HnswBenchResult {
   e2e_sweep: EfPoint[];
 }
 
-const K = 10;
 /** Alternating rounds the one-thread and sharded builds are split into. */
 const BUILD_ROUNDS = 20;
 /** Extra vectors added at once to measure searches during catch-up: a few seconds of worker inserts. */
 const CATCHUP_COUNT = 2000;
-/** Vectors in the paced stream, and the batch the indexer commits at a time. */
-const PACED_COUNT = 3000;
-const PACED_BATCH = 50;
 
 export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult> {
   const { count, dim, queries } = opts;
@@ -174,21 +169,26 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
     );
     const single = await VectorIndex.open(options('one', { shards: 1 }), null, empty);
     let index = await VectorIndex.open(options('sharded', { shards }), null, empty);
+    const baselineCount = Math.min(count, opts.baselineCount ?? count);
     let oneThreadSeconds = 0;
+    let prefixSeconds = 0; // the sharded build's time over the baseline's vectors
     let buildSeconds = 0;
-    const round = Math.max(1000, Math.ceil(count / BUILD_ROUNDS));
+    const round = Math.max(1000, Math.ceil(baselineCount / BUILD_ROUNDS));
     for (let first = 0, r = 0; first < count; first += round, r++) {
       const end = Math.min(count, first + round);
-      if (r % 2 === 0) {
+      if (first >= baselineCount) buildSeconds += await grow(index, first, end);
+      else if (r % 2 === 0) {
         oneThreadSeconds += await grow(single, first, end);
-        buildSeconds += await grow(index, first, end);
+        prefixSeconds += await grow(index, first, end);
       } else {
-        buildSeconds += await grow(index, first, end);
+        prefixSeconds += await grow(index, first, end);
         oneThreadSeconds += await grow(single, first, end);
       }
-      log(
-        `${end} inserted: one thread ${oneThreadSeconds.toFixed(1)} s, ${shards} shards ${buildSeconds.toFixed(1)} s`,
-      );
+      if (end <= baselineCount) buildSeconds = prefixSeconds;
+      if (end <= baselineCount || r % 10 === 0 || end === count)
+        log(
+          `${end} inserted: one thread ${oneThreadSeconds.toFixed(1)} s, ${shards} shards ${buildSeconds.toFixed(1)} s`,
+        );
     }
     const singleSaved = await single.save();
     await single.close();
@@ -228,7 +228,15 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       catchupMs.push(performance.now() - t);
     }
     await index.flush();
-    const paced = await pacedStream(index, extraItem, opts.pacedRate ?? 1000, near, dim, queries);
+    const paced = await pacedStream(
+      index,
+      extraItem,
+      opts.pacedRate ?? 1000,
+      near,
+      dim,
+      queries,
+      CATCHUP_COUNT,
+    );
     await index.close();
 
     const e2eSweep = await sweepEndToEnd(opts.e2eSweep ?? [64, 128, 256], async (ef) => {
@@ -241,11 +249,15 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       log(JSON.stringify(result));
       return result;
     });
-    const sweep = await sweepDirect(singleSaved, dim, opts.efSweep ?? [32, 64, 96, 128, 256], near, between, {
-      near: truthNear,
-      between: truthBetween,
-      log,
-    });
+    // The one-thread graph answers the sweep only when it holds every vector the ground truth covers.
+    const sweep =
+      baselineCount < count
+        ? []
+        : await sweepDirect(singleSaved, dim, opts.efSweep ?? [32, 64, 96, 128, 256], near, between, {
+            near: truthNear,
+            between: truthBetween,
+            log,
+          });
 
     return {
       distribution,
@@ -258,10 +270,11 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
       ef: efFor(Math.ceil(count / shards), K),
       hnsw_build_seconds: buildSeconds,
       hnsw_inserts_per_second: count / buildSeconds,
-      hnsw_inserts_per_second_one_thread: count / oneThreadSeconds,
-      hnsw_inserts_speedup: oneThreadSeconds / buildSeconds,
+      hnsw_inserts_per_second_one_thread: baselineCount / oneThreadSeconds,
+      hnsw_inserts_speedup: oneThreadSeconds / prefixSeconds,
+      baseline_count: baselineCount,
       hnsw_cpu_ms_per_insert: (1000 * cpu.sharded) / count,
-      hnsw_cpu_ms_per_insert_one_thread: (1000 * cpu.one) / count,
+      hnsw_cpu_ms_per_insert_one_thread: (1000 * cpu.one) / baselineCount,
       hnsw_recall_at_10: nearQuality.recall,
       hnsw_recall_at_10_between: betweenQuality.recall,
       hnsw_score_ratio: nearQuality.scoreRatio,
@@ -285,97 +298,6 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
   }
 }
 
-/**
- * Adds PACED_COUNT vectors in batches at `rate`/s, as an indexer behind a GPU commits them, with a
- * search between batches; the tail (pending vectors) stays small only if the workers keep up.
- */
-async function pacedStream(
-  index: VectorIndex,
-  item: (i: number) => { label: number; vector: Float32Array },
-  rate: number,
-  queries: Float32Array,
-  dim: number,
-  queryCount: number,
-) {
-  const ms: number[] = [];
-  let maxPending = 0;
-  const start = performance.now();
-  for (let first = 0; first < PACED_COUNT; first += PACED_BATCH) {
-    const due = start + (first / rate) * 1000;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    index.add(Array.from({ length: PACED_BATCH }, (_, i) => item(CATCHUP_COUNT + first + i)));
-    maxPending = Math.max(maxPending, index.pending);
-    const t = performance.now();
-    await index.search(row(queries, dim, (first / PACED_BATCH) % queryCount), K);
-    ms.push(performance.now() - t);
-  }
-  const endPending = index.pending;
-  await index.flush();
-  return {
-    paced_rate: rate,
-    paced_max_pending: maxPending,
-    paced_end_pending: endPending,
-    paced_query_p50_ms: percentile(ms, 50),
-  };
-}
-
-async function sweepEndToEnd(efs: number[], measure: (ef: number) => Promise<EfPoint>): Promise<EfPoint[]> {
-  const out: EfPoint[] = [];
-  for (const ef of efs) out.push(await measure(ef));
-  return out;
-}
-
-/** ef sweep on the one-thread graph, searched directly in this thread (no worker round trip). */
-async function sweepDirect(
-  saved: SavedIndex,
-  dim: number,
-  efs: number[],
-  near: Float32Array,
-  between: Float32Array,
-  ctx: { near: ScoredLabel[][]; between: ScoredLabel[][]; log: (line: string) => void },
-): Promise<EfPoint[]> {
-  const graph = new hnswlib.HierarchicalNSW(SPACE, dim);
-  await graph.readIndex(saved.files[0]!.file);
-  const scratch = new Array<number>(dim).fill(0);
-  const direct = (set: Float32Array, expected: ScoredLabel[][], timings: number[]) => {
-    const quality = new Quality();
-    for (let q = 0; q < expected.length; q++) {
-      const t = performance.now();
-      const query = row(set, dim, q);
-      for (let i = 0; i < dim; i++) scratch[i] = query[i]!;
-      const r = graph.searchKnn(scratch, K);
-      timings.push(performance.now() - t);
-      quality.add(
-        r.neighbors.map((label, i) => ({ label, score: 1 - r.distances[i]! })),
-        expected[q]!,
-      );
-    }
-    return quality;
-  };
-  const sweep: EfPoint[] = [];
-  for (const ef of efs) {
-    graph.setEf(ef);
-    direct(near, ctx.near, []);
-    const ms: number[] = [];
-    const hard = direct(between, ctx.between, ms);
-    sweep.push(point(ef, direct(near, ctx.near, ms).recall, hard, ms));
-    ctx.log(`one graph, this thread: ${JSON.stringify(sweep.at(-1))}`);
-  }
-  return sweep;
-}
-
-function point(ef: number, recallNear: number, between: Quality, ms: number[]): EfPoint {
-  return {
-    ef,
-    recall_at_10: recallNear,
-    recall_at_10_between: between.recall,
-    score_ratio_between: between.scoreRatio,
-    query_p50_ms: percentile(ms, 50),
-    query_p95_ms: percentile(ms, 95),
-  };
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
@@ -393,6 +315,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     shards: num('shards'),
     M: num('M'),
     efConstruction: num('efc'),
+    baselineCount: num('baseline-count'),
+    e2eSweep: arg('e2e-efs')?.split(',').map(Number),
     log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   console.log(JSON.stringify(result, null, 2));

@@ -49,6 +49,18 @@ describe('bench options', () => {
     );
   });
 
+  it('build the one-thread baseline over the first 100k vectors at most, unless told how many', () => {
+    expect(parseOptions([]).hnswBaselineCount).toBe(100_000);
+    expect(parseOptions(['--hnsw-count', '1000000']).hnswBaselineCount).toBe(100_000);
+    expect(parseOptions(['--quick']).hnswBaselineCount).toBe(20_000);
+    expect(parseOptions(['--hnsw-count', '5000', '--hnsw-baseline-count', '9000']).hnswBaselineCount).toBe(
+      5000,
+    );
+    expect(
+      parseOptions(['--hnsw-count', '1000000', '--hnsw-baseline-count', '250000']).hnswBaselineCount,
+    ).toBe(250_000);
+  });
+
   it('leave the model build stage out unless --only names it', () => {
     expect(parseOptions([]).stages).not.toContain('build');
     expect(parseOptions(['--only', 'build', '--build-arch', 'tiny'])).toMatchObject({

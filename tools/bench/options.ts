@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DISTRIBUTIONS, type Distribution } from './hnsw';
 
+/** Largest one-thread baseline build by default (~4 minutes here at 100k). */
+const BASELINE_CAP = 100_000;
+
 export const STAGES = ['decode', 'embed', 'e2e', 'rescan', 'hnsw'] as const;
 /** Stages that run only when --only names them: the build stage writes and reads gigabytes. */
 export const OPT_IN_STAGES = ['build'] as const;
@@ -28,6 +31,8 @@ export interface BenchOptions {
   hnswCount: number;
   hnswDim: number;
   hnswQueries: number;
+  /** Vectors the one-thread baseline builds: a one-thread 1M build would take hours here. */
+  hnswBaselineCount: number;
   /** Vector distributions the HNSW stage measures, each reported on its own. */
   hnswDistributions: Distribution[];
   /** Architecture of the build stage's random checkpoint (a PRESETS key of src/core/model-store/build). */
@@ -72,6 +77,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [options]
   --hnsw-count <n>     vectors in the HNSW benchmark
   --hnsw-dim <n>       their dimension
   --hnsw-queries <n>   queries for recall and latency
+  --hnsw-baseline-count <n>  vectors the one-thread baseline builds (default: the count, at most 100000)
   --hnsw-distributions <list>  vector sets, from ${DISTRIBUTIONS.join(',')} (default both)
   --only <list>        stages to run, from ${STAGES.join(',')}, or the opt-in ${OPT_IN_STAGES.join(',')}
   --build-arch <arch>  build stage: architecture of the random checkpoint (default vit-h-14)`;
@@ -104,6 +110,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         'hnsw-count': { type: 'string' },
         'hnsw-dim': { type: 'string' },
         'hnsw-queries': { type: 'string' },
+        'hnsw-baseline-count': { type: 'string' },
         'hnsw-distributions': { type: 'string' },
         only: { type: 'string' },
         'build-arch': { type: 'string' },
@@ -126,6 +133,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     throw new UsageError(
       `--hnsw-distributions takes names from ${DISTRIBUTIONS.join(',')}, got "${values['hnsw-distributions']}"`,
     );
+  const hnswCount = positive('hnsw-count', values['hnsw-count'], preset.hnswCount);
   return {
     quick,
     cache: values.cache ?? DEFAULT_CACHE,
@@ -135,9 +143,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     photos: positive('photos', values.photos, preset.photos),
     megapixels: positive('megapixels', values.megapixels, 12, false),
     rescanFiles: positive('rescan-files', values['rescan-files'], preset.rescanFiles),
-    hnswCount: positive('hnsw-count', values['hnsw-count'], preset.hnswCount),
+    hnswCount,
     hnswDim: positive('hnsw-dim', values['hnsw-dim'], 1024),
     hnswQueries: positive('hnsw-queries', values['hnsw-queries'], preset.hnswQueries),
+    hnswBaselineCount: Math.min(
+      hnswCount,
+      positive('hnsw-baseline-count', values['hnsw-baseline-count'], Math.min(hnswCount, BASELINE_CAP)),
+    ),
     hnswDistributions: distributions as Distribution[],
     buildArch: values['build-arch'] ?? 'vit-h-14',
     stages: stages as Stage[],

@@ -278,6 +278,7 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
         count: opts.hnswCount,
         dim: opts.hnswDim,
         queries: opts.hnswQueries,
+        baselineCount: opts.hnswBaselineCount,
         distribution,
         log: (line) => log(`hnsw: ${line}`),
       });
@@ -308,6 +309,7 @@ export async function runBench(opts: BenchOptions, log: Log): Promise<Json> {
         hnsw_dim: h.dim,
         hnsw_queries: h.queries,
         hnsw_shards: h.shards,
+        hnsw_baseline_count: h.baseline_count,
       });
     }
     detail = byDistribution;

@@ -95,6 +95,15 @@ describe('pinned model-list entries', () => {
     expect(e.message).toMatch(/visual\.onnx: the model list pins SHA-256/);
   });
 
+  it('install from a Hub URL naming the commit, as the shipped entries do, asking for that commit only', async () => {
+    const server = await startModelServer({ files: bundle });
+    cleanups.push(() => server.close());
+    const { home, models } = manager(`${server.origin}/${server.repo}/resolve/${server.commit}/`);
+    await models.pull(ID);
+    expect(readRecord(join(home, 'models', ID))!.fingerprint).toBe(bundleFingerprint(pins()));
+    expect(server.log.some((l) => /\/(resolve|revision|tree)\/main\b/.test(l.url))).toBe(false);
+  });
+
   it('give a downloaded model the same fingerprint as a local copy of the same files', async () => {
     const server = await startModelServer({ files: bundle });
     cleanups.push(() => server.close());
