@@ -41,6 +41,24 @@ const coreDoor = {
   message:
     "src/engine and src/cli reach the core only through its door, src/core/index.ts: import from '../core' (and export what is missing there).",
 };
+/** The door holds for what the engine service and the CLI load at run time, and for what they reach
+ *  through LibraryOps: its named methods, not the Library (catalog, thumbnails, vectors) behind it. */
+const coreDoorSyntax = {
+  files: ['src/engine/**/*.ts', 'src/cli/**/*.ts'],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      // esquery's regex literals cannot hold a slash: \W stands for the path separator.
+      { selector: 'ImportExpression[source.value=/(^|\\W)core\\W/]', message: coreDoor.message },
+      {
+        selector: "MemberExpression[object.type='MemberExpression'][object.property.name='library']",
+        message:
+          "The engine service and the CLI ask LibraryOps's named methods (folders(), photos, saveIndex()…), not the Library behind it: add one in src/core if it is missing.",
+      },
+    ],
+  },
+};
 /** Main's door: the part of the core's surface that loads no native module. */
 const hostDoor = {
   regex: '(^|/)core(/(?!host$).*)?$',
@@ -158,6 +176,7 @@ export default tseslint.config(
     ],
     door: coreDoor,
   }),
+  coreDoorSyntax,
   {
     // Sandboxed and bundled alone: the contract's name lists and electron's bridge are all it needs.
     files: ['src/preload/**/*.ts'],

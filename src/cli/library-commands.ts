@@ -38,7 +38,7 @@ export async function readLibrary(engine: Engine, io: Io): Promise<LibraryOps> {
   const lib = await engine.reader();
   if (lib.heldBy !== null)
     io.err(
-      `glimpse: ${lib.library.dir} is in use by PID ${lib.heldBy}; reading what it has committed so far\n`,
+      `glimpse: ${engine.libraryDir} is in use by PID ${lib.heldBy}; reading what it has committed so far\n`,
     );
   return lib;
 }

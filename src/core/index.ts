@@ -5,12 +5,13 @@ export * from './host';
 // The engine: a library and a model behind one object.
 export { createEngine, type DoctorReport, type Engine, type EngineOptions } from './engine';
 export type { LibraryOps } from './library-ops';
+export type { PhotoLookup } from './photo-lookup';
 export { canonicalFolder, FolderError, PhotoNotFoundError, ReadOnlyLibraryError } from './library-ops';
 export { LibraryInUseError } from './catalog/lock';
 export type { IndexOptions, IndexSummary } from './indexer/indexer';
 export type { IndexProgress } from './indexer/progress';
 export { describePipeline } from './indexer/stages/timings';
-export { remakeThumbnail } from './indexer/remake-thumbnail';
+export { makePhotoSet } from './bench/photos';
 export type { SearchOptions, SearchPage } from './search/search';
 export { QueryError } from './search/query';
 export type { CheckReport } from './maintenance/check';
