@@ -126,27 +126,19 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly],
-          patterns: [
-            {
-              group: nodeBuiltins,
-              message: 'src/shared is plain TypeScript used by every process: no Node built-ins.',
-            },
-            {
-              group: ['**/core/**', ...noAppLayers.group],
-              message: 'src/shared imports nothing project-specific.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layer(['src/shared/**/*.ts'], {
+    paths: [electronOnly],
+    patterns: [
+      {
+        group: nodeBuiltins,
+        message: 'src/shared is plain TypeScript used by every process: no Node built-ins.',
+      },
+      {
+        group: ['**/core', '**/core/**', '**/engine', ...noAppLayers.group],
+        message: 'src/shared imports nothing project-specific.',
+      },
+    ],
+  }),
   ...layer(['src/core/**/*.ts'], { paths: [electronOnly], patterns: [noAppLayers] }),
   ...layer(['src/cli/**/*.ts'], { paths: [electronOnly], patterns: [noAppLayers], door: coreDoor }),
   ...layer(['src/main/**/*.ts'], {
@@ -200,28 +192,21 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/renderer/**/*.{ts,tsx}'],
-    languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly],
-          patterns: [
-            {
-              group: nodeBuiltins,
-              message:
-                'The renderer is sandboxed: no Node built-ins. Ask the engine through window.api (src/renderer/api.ts).',
-            },
-            {
-              group: ['**/core/**', '**/main/**', '**/engine/**', '**/preload/**'],
-              message:
-                'The renderer talks to the engine only through window.api (src/renderer/api.ts) and types from src/shared.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  { files: ['src/renderer/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  ...layer(['src/renderer/**/*.{ts,tsx}'], {
+    paths: [electronOnly],
+    patterns: [
+      {
+        group: nodeBuiltins,
+        message:
+          'The renderer is sandboxed: no Node built-ins. Ask the engine through window.api (src/renderer/api.ts).',
+      },
+      {
+        // The bare folder names too: '../core' is the core's door, '../engine' its index.
+        group: ['**/core', '**/core/**', '**/main/**', '**/engine', '**/engine/**', '**/preload/**'],
+        message:
+          'The renderer talks to the engine only through window.api (src/renderer/api.ts) and types from src/shared.',
+      },
+    ],
+  }),
 );
