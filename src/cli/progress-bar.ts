@@ -11,7 +11,7 @@ export function duration(seconds: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export interface TerminalBar {
+interface TerminalBar {
   /** Draws `value` of `total` (a total of 0 counts as 1) with the format's other fields. */
   show(value: number, total: number, fields: Record<string, string>): void;
   /** True once the bar has been drawn: text written now needs a line of its own. */

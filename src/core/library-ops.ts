@@ -16,8 +16,7 @@ import { checkLibrary, type CheckOptions, type CheckReport } from './maintenance
 import { findDuplicates, type DuplicateOptions, type DuplicateReport } from './maintenance/duplicates';
 import { pathScope } from './watch/scope';
 import { watchFolders, type WatchOptions, type WatchSummary } from './watch/watcher';
-import type { FailedFile, FolderStatus, LibraryStatus } from '../shared/types';
-export type { FolderStatus, LibraryStatus };
+import type { FailedFile, LibraryStatus } from '../shared/types';
 
 export class FolderError extends Error {
   readonly code = 'BAD_FOLDER';

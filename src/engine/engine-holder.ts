@@ -4,7 +4,7 @@ import { createEngine, defaultModelDir, readSettings, writeSettings } from '../c
 import type { Engine, ProviderName } from '../core';
 import type { Settings } from '../shared/types';
 
-export interface EngineHolderOptions {
+interface EngineHolderOptions {
   /** Glimpse's data folder (settings.json). */
   home: string;
   libraryDir?: string;

@@ -7,7 +7,7 @@ import type { IndexJob } from '../shared/types';
 /** The part of the library an indexing job uses. */
 export type IndexTarget = Pick<LibraryOps, 'index' | 'status'>;
 
-export interface IndexJobsOptions {
+interface IndexJobsOptions {
   /** The library to index (opened for writing). */
   library: () => Promise<IndexTarget>;
   /** Glob patterns skipped in new folders, read when a job starts (settings may change between jobs). */

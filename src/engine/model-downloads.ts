@@ -4,7 +4,7 @@ import type { ModelManager, ProviderName } from '../core';
 import type { Events } from '../shared/contract';
 import type { ModelPullJob } from '../shared/types';
 
-export interface ModelDownloadsOptions {
+interface ModelDownloadsOptions {
   models: Pick<ModelManager, 'pull'>;
   /** The providers a model built here is checked on: the engine's (settings'), undefined for the defaults. */
   providers: () => ProviderName[] | undefined;

@@ -6,7 +6,7 @@ import type { PhotoDetails } from '../shared/types';
 import { browserMime, inLibrary } from './window-paths';
 
 /** The part of the library these lookups read. */
-export type PhotoSource = Pick<LibraryOps, 'photos' | 'folders'>;
+type PhotoSource = Pick<LibraryOps, 'photos' | 'folders'>;
 
 export class PhotoFiles {
   /** `reader`: the library for reading (a read-only view beside another Glimpse works too). */

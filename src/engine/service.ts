@@ -13,7 +13,7 @@ import { ModelDownloads } from './model-downloads';
 import { PhotoFiles } from './photo-files';
 import { checkLibraryFolders } from './window-paths';
 
-export interface ServiceOptions {
+interface ServiceOptions {
   /** Glimpse's data folder (settings.json); default: glimpseHome(). */
   home?: string;
   libraryDir?: string;

@@ -20,7 +20,7 @@ import { percentile, Quality } from './quality';
 export const DISTRIBUTIONS = ['clip', 'isotropic'] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
 
-export interface HnswBenchOptions {
+interface HnswBenchOptions {
   count: number;
   dim: number;
   queries: number;
@@ -39,7 +39,7 @@ export interface HnswBenchOptions {
   log?: (line: string) => void;
 }
 
-export interface EfPoint {
+interface EfPoint {
   ef: number;
   recall_at_10: number;
   recall_at_10_between: number;
@@ -49,7 +49,7 @@ export interface EfPoint {
   query_p95_ms: number;
 }
 
-export interface HnswBenchResult {
+interface HnswBenchResult {
   distribution: Distribution;
   count: number;
   dim: number;

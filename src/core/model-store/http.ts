@@ -27,7 +27,7 @@ export interface HttpOptions {
   ca?: string | Buffer;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
   /** Headers of the first answer in a redirect chain: Hugging Face puts X-Linked-Etag/-Size there. */

@@ -3,9 +3,8 @@
 import type { GpuSample, GpuStatus } from '../gpu/nvidia-smi';
 import type { Catalogue, CatalogueEntry } from './catalogue';
 import type { Recommendation } from '../../shared/types';
-export type { Recommendation };
 
-export interface Suitability {
+interface Suitability {
   suits: boolean;
   why: string;
 }

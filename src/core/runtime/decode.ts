@@ -62,7 +62,7 @@ export const DEFAULT_RESAMPLING: Resampling = {
 };
 /** sharp's own default (0x3FFF²): larger than any camera (200 MP phones), small enough that a crafted
  *  header cannot make libvips allocate gigabytes. */
-export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
+const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
 /** No photo is this big; reading a mislabelled video or disk image into memory is not worth trying. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** Grid previews: effort 2 encodes a detailed 256 px WebP in ~10 ms of CPU against ~16 ms at the
@@ -77,7 +77,7 @@ const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
 // while concurrent decodeForModel calls on libuv's pool (UV_THREADPOOL_SIZE, 4 by default) use every
 // core, and glibc's per-thread malloc arenas stay few. The operation cache only pays off when one file
 // is processed twice, which an indexer never does, so it is off to keep memory flat.
-export const LIBVIPS_THREADS_PER_IMAGE = 1;
+const LIBVIPS_THREADS_PER_IMAGE = 1;
 sharp.concurrency(LIBVIPS_THREADS_PER_IMAGE);
 sharp.cache(false);
 
