@@ -31,7 +31,7 @@ export class ImageDecodeError extends Error {
 }
 
 /** The source image as the viewer sees it: EXIF orientation applied. */
-export interface DecodedImage {
+interface DecodedImage {
   width: number;
   height: number;
   /** sharp's format name: jpeg, png, webp, gif, tiff, heif, svg… */
@@ -55,7 +55,7 @@ export interface Resampling {
 /** Measured on 17 photos against open_clip (docs/PREPROCESSING.md): one gentle decode to 512 px keeps
  *  12–18 MP JPEGs at mean |Δ| 0.004 (a quarter of a uint8 level; direct fast shrink-on-load: 0.015) and,
  *  with the indexer's thumbnail, runs 5.0 img/s per core against 3.3 for two direct pipelines. */
-export const DEFAULT_RESAMPLING: Resampling = {
+const DEFAULT_RESAMPLING: Resampling = {
   via: 'intermediate',
   fastShrinkOnLoad: false,
   intermediateShortSide: 512,
@@ -83,7 +83,7 @@ sharp.cache(false);
 
 const KERNELS = { bicubic: 'cubic', bilinear: 'linear', nearest: 'nearest', lanczos3: 'lanczos3' } as const;
 
-export interface DecodeOptions {
+interface DecodeOptions {
   /** Longest side of a WebP thumbnail made from the same decode; none when absent. */
   thumbnailSize?: number;
   limitInputPixels?: number;
