@@ -41,6 +41,24 @@ const coreDoor = {
   message:
     "src/engine and src/cli reach the core only through its door, src/core/index.ts: import from '../core' (and export what is missing there).",
 };
+/** The door holds for what the engine service and the CLI load at run time, and for what they reach
+ *  through LibraryOps: its named methods, not the Library (catalog, thumbnails, vectors) behind it. */
+const coreDoorSyntax = {
+  files: ['src/engine/**/*.ts', 'src/cli/**/*.ts'],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      // esquery's regex literals cannot hold a slash: \W stands for the path separator.
+      { selector: 'ImportExpression[source.value=/(^|\\W)core\\W/]', message: coreDoor.message },
+      {
+        selector: "MemberExpression[object.type='MemberExpression'][object.property.name='library']",
+        message:
+          "The engine service and the CLI ask LibraryOps's named methods (folders(), photos, saveIndex()…), not the Library behind it: add one in src/core if it is missing.",
+      },
+    ],
+  },
+};
 /** Main's door: the part of the core's surface that loads no native module. */
 const hostDoor = {
   regex: '(^|/)core(/(?!host$).*)?$',
@@ -108,27 +126,19 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly],
-          patterns: [
-            {
-              group: nodeBuiltins,
-              message: 'src/shared is plain TypeScript used by every process: no Node built-ins.',
-            },
-            {
-              group: ['**/core/**', ...noAppLayers.group],
-              message: 'src/shared imports nothing project-specific.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layer(['src/shared/**/*.ts'], {
+    paths: [electronOnly],
+    patterns: [
+      {
+        group: nodeBuiltins,
+        message: 'src/shared is plain TypeScript used by every process: no Node built-ins.',
+      },
+      {
+        group: ['**/core', '**/core/**', '**/engine', ...noAppLayers.group],
+        message: 'src/shared imports nothing project-specific.',
+      },
+    ],
+  }),
   ...layer(['src/core/**/*.ts'], { paths: [electronOnly], patterns: [noAppLayers] }),
   ...layer(['src/cli/**/*.ts'], { paths: [electronOnly], patterns: [noAppLayers], door: coreDoor }),
   ...layer(['src/main/**/*.ts'], {
@@ -158,6 +168,7 @@ export default tseslint.config(
     ],
     door: coreDoor,
   }),
+  coreDoorSyntax,
   {
     // Sandboxed and bundled alone: the contract's name lists and electron's bridge are all it needs.
     files: ['src/preload/**/*.ts'],
@@ -181,28 +192,21 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/renderer/**/*.{ts,tsx}'],
-    languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly],
-          patterns: [
-            {
-              group: nodeBuiltins,
-              message:
-                'The renderer is sandboxed: no Node built-ins. Ask the engine through window.api (src/renderer/api.ts).',
-            },
-            {
-              group: ['**/core/**', '**/main/**', '**/engine/**', '**/preload/**'],
-              message:
-                'The renderer talks to the engine only through window.api (src/renderer/api.ts) and types from src/shared.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  { files: ['src/renderer/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  ...layer(['src/renderer/**/*.{ts,tsx}'], {
+    paths: [electronOnly],
+    patterns: [
+      {
+        group: nodeBuiltins,
+        message:
+          'The renderer is sandboxed: no Node built-ins. Ask the engine through window.api (src/renderer/api.ts).',
+      },
+      {
+        // The bare folder names too: '../core' is the core's door, '../engine' its index.
+        group: ['**/core', '**/core/**', '**/main/**', '**/engine', '**/engine/**', '**/preload/**'],
+        message:
+          'The renderer talks to the engine only through window.api (src/renderer/api.ts) and types from src/shared.',
+      },
+    ],
+  }),
 );

@@ -2,7 +2,7 @@
 // `glimpse bench photos` (photo-like JPEGs to measure with).
 import type { Command } from 'commander';
 import type { Workspace } from '../core';
-import { describePipeline } from '../core';
+import { describePipeline, makePhotoSet } from '../core';
 import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
 
@@ -129,7 +129,6 @@ export function registerBenchCommands(program: Command, io: Io, withWorkspace: W
     .option('--megapixels <n>', 'size of each', '12')
     .option('--progressive', 'progressive instead of baseline JPEG')
     .action(async (opts: { out: string; count: string; megapixels: string; progressive?: boolean }) => {
-      const { makePhotoSet } = await import('../core/bench/photos');
       const t0 = performance.now();
       const paths = await makePhotoSet({
         out: opts.out,

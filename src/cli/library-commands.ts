@@ -1,6 +1,7 @@
 // CLI commands over the library: index, search, similar, status, remove, failures.
-import { SingleBar } from 'cli-progress';
+import { duration, terminalBar } from './progress-bar';
 import type { Command } from 'commander';
+import { untilInterrupted } from './interrupt';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -38,7 +39,7 @@ export async function readLibrary(workspace: Workspace, io: Io): Promise<Library
   const lib = await workspace.reader();
   if (lib.heldBy !== null)
     io.err(
-      `glimpse: ${lib.library.dir} is in use by PID ${lib.heldBy}; reading what it has committed so far\n`,
+      `glimpse: ${workspace.libraryDir} is in use by PID ${lib.heldBy}; reading what it has committed so far\n`,
     );
   return lib;
 }
@@ -143,28 +144,16 @@ function progressReporter(io: Io, quiet: boolean): { update: (p: IndexProgress) 
       stop: () => {},
     };
   }
-  const bar = new SingleBar({
-    format: '{phase} [{bar}] {value}/{total} | {rate} img/s | ETA {eta_s}s | {file}',
-    barsize: 24,
-    hideCursor: true,
-    stream: process.stderr,
-  });
-  let started = false;
+  const bar = terminalBar('{phase} [{bar}] {value}/{total} | {rate} img/s | ETA {left} | {file}');
   return {
-    update: (p) => {
-      const payload = {
+    update: (p) =>
+      bar.show(p.processed, p.toProcess, {
         phase: p.phase.padEnd(8),
         rate: p.imagesPerSecond.toFixed(1),
+        left: duration(p.etaSeconds),
         file: (p.currentFile ?? '').slice(-40),
-      };
-      if (!started) {
-        bar.start(Math.max(p.toProcess, 1), p.processed, payload);
-        started = true;
-      }
-      bar.setTotal(Math.max(p.toProcess, 1));
-      bar.update(p.processed, payload);
-    },
-    stop: () => started && bar.stop(),
+      }),
+    stop: () => bar.stop(),
   };
 }
 
@@ -190,20 +179,11 @@ export function registerLibraryCommands(program: Command, io: Io, withWorkspace:
     .action(async (dirs: string[], opts: { exclude?: string[]; json?: boolean; reembed?: boolean }) => {
       await withWorkspace({ ...globals(), reembed: opts.reembed }, async (workspace) => {
         const lib = await workspace.library();
-        const controller = new AbortController();
-        const onSignal = () => {
-          io.err('\nstopping after the batch in flight (Ctrl-C again to quit at once)…\n');
-          controller.abort();
-          process.once('SIGINT', () => process.exit(130));
-        };
-        process.once('SIGINT', onSignal);
         const progress = progressReporter(io, !!opts.json);
         try {
-          const summary = await lib.index(dirs, {
-            exclude: opts.exclude,
-            signal: controller.signal,
-            onProgress: progress.update,
-          });
+          const summary = await untilInterrupted(io, 'stopping after the batch in flight', (signal) =>
+            lib.index(dirs, { exclude: opts.exclude, signal, onProgress: progress.update }),
+          );
           progress.stop();
           if (opts.json) {
             io.out(`${JSON.stringify(summary)}\n`);
@@ -221,7 +201,6 @@ export function registerLibraryCommands(program: Command, io: Io, withWorkspace:
             io.out(`  … and ${summary.failed.length - 20} more (glimpse failures)\n`);
         } finally {
           progress.stop();
-          process.off('SIGINT', onSignal);
         }
       });
     });

@@ -2,6 +2,7 @@
 // check (catalog, vector index, files and thumbnails agree; --repair fixes what is safe).
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { untilInterrupted } from './interrupt';
 import {
   DEFAULT_NEIGHBOURS,
   DEFAULT_THRESHOLD,
@@ -145,28 +146,6 @@ function whole(value: string | undefined, name: string, fallback: number): numbe
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`${name} must be a whole number ≥ 1, got "${value}"`);
   return n;
-}
-
-/** Runs `fn` with a signal that the first Ctrl-C aborts; a second Ctrl-C quits at once. */
-async function untilInterrupted<T>(
-  io: Io,
-  what: string,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const quit = () => process.exit(130);
-  const onSignal = () => {
-    io.err(`\n${what} (Ctrl-C again to quit at once)…\n`);
-    controller.abort();
-    process.once('SIGINT', quit);
-  };
-  process.once('SIGINT', onSignal);
-  try {
-    return await fn(controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGINT', quit);
-  }
 }
 
 /** Problems a check leaves: what `glimpse check` reports as its exit status. */

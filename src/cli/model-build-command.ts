@@ -41,7 +41,7 @@ function parseActivation(value: string | undefined): Activation | undefined {
   throw new Error(`--activation: expected gelu or quick-gelu, got "${value}"`);
 }
 
-export function buildProgressPrinter(io: Io, quiet: boolean): (p: BuildProgress) => void {
+function buildProgressPrinter(io: Io, quiet: boolean): (p: BuildProgress) => void {
   let last = 0;
   let lastPhase = '';
   return (p) => {

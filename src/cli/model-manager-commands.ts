@@ -1,7 +1,8 @@
 // `glimpse model list | pull | build | import | remove | use`: the model manager (src/core/model-store) on the command
 // line, with a progress bar for downloads on a terminal and plain lines elsewhere.
-import { SingleBar } from 'cli-progress';
+import { duration, terminalBar } from './progress-bar';
 import type { Command } from 'commander';
+import { untilInterrupted } from './interrupt';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -21,14 +22,6 @@ type WithWorkspace = <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise
 /** Plain-line progress (logs, pipes): often enough to show life, rarely enough to stay readable. */
 const PLAIN_PROGRESS_INTERVAL_MS = 5 * 1000;
 
-function duration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '--';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 interface PullReporter {
   update: (p: PullProgress) => void;
   note: (text: string) => void;
@@ -37,8 +30,7 @@ interface PullReporter {
 
 function pullReporter(io: Io, quiet: boolean): PullReporter {
   if (quiet) return { update: () => {}, note: () => {}, stop: () => {} };
-  const stream = process.stderr as NodeJS.WriteStream;
-  if (!stream.isTTY) {
+  if (!(process.stderr as NodeJS.WriteStream).isTTY) {
     let last = 0;
     let lastKey = '';
     return {
@@ -68,33 +60,22 @@ function pullReporter(io: Io, quiet: boolean): PullReporter {
       stop: () => {},
     };
   }
-  const bar = new SingleBar({
-    format: '{phase} [{bar}] {percentage}% | {done} of {size} | {speed}/s | ETA {left} | {file}',
-    barsize: 24,
-    hideCursor: true,
-    stream,
-  });
-  let started = false;
+  const bar = terminalBar(
+    '{phase} [{bar}] {percentage}% | {done} of {size} | {speed}/s | ETA {left} | {file}',
+  );
   return {
-    update: (p) => {
-      const payload = {
+    update: (p) =>
+      bar.show(p.bytesDone, p.bytesTotal, {
         phase: p.phase.padEnd(11),
         done: formatBytes(p.bytesDone),
         size: formatBytes(p.bytesTotal),
         speed: formatBytes(Math.round(p.bytesPerSecond)),
         left: duration(p.etaSeconds),
         file: (p.file ?? '').slice(-32),
-      };
-      if (!started) {
-        bar.start(Math.max(p.bytesTotal, 1), p.bytesDone, payload);
-        started = true;
-      }
-      bar.setTotal(Math.max(p.bytesTotal, 1));
-      bar.update(p.bytesDone, payload);
-    },
+      }),
     // The bar redraws its own line; a note goes on a fresh line above the next redraw.
-    note: (text) => io.err(`${started ? '\n' : ''}${text}\n`),
-    stop: () => started && bar.stop(),
+    note: (text) => io.err(`${bar.started ? '\n' : ''}${text}\n`),
+    stop: () => bar.stop(),
   };
 }
 
@@ -169,25 +150,21 @@ export function registerModelManagerCommands(program: Command, io: Io, withWorks
         id: string,
         opts: { from?: string; force?: boolean; keepCheckpoint?: boolean; json?: boolean },
       ) => {
-        const controller = new AbortController();
-        const onSignal = () => {
-          io.err('\nstopping; what was downloaded is kept for next time (Ctrl-C again to quit at once)\n');
-          controller.abort();
-          process.once('SIGINT', () => process.exit(130));
-        };
-        process.once('SIGINT', onSignal);
         const progress = pullReporter(io, !!opts.json);
         try {
-          const result = await manager().pull(id, {
-            from: opts.from,
-            replace: opts.force,
-            keepCheckpoint: opts.keepCheckpoint,
-            signal: controller.signal,
-            onProgress: progress.update,
-            onNote: progress.note,
-            // A model built here is checked where it will run: --providers / $GLIMPSE_PROVIDERS, --device.
-            check: (({ providers, deviceId }) => ({ providers, deviceId }))(workspaceOptions(globals())),
-          });
+          const stopping = 'stopping; what was downloaded is kept for next time';
+          const result = await untilInterrupted(io, stopping, (signal) =>
+            manager().pull(id, {
+              from: opts.from,
+              replace: opts.force,
+              keepCheckpoint: opts.keepCheckpoint,
+              signal,
+              onProgress: progress.update,
+              onNote: progress.note,
+              // A model built here is checked where it will run: --providers / $GLIMPSE_PROVIDERS, --device.
+              check: (({ providers, deviceId }) => ({ providers, deviceId }))(workspaceOptions(globals())),
+            }),
+          );
           progress.stop();
           if (opts.json) {
             io.out(`${JSON.stringify(result)}\n`);
@@ -205,7 +182,6 @@ export function registerModelManagerCommands(program: Command, io: Io, withWorks
           );
         } finally {
           progress.stop();
-          process.off('SIGINT', onSignal);
         }
       },
     );

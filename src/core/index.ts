@@ -13,11 +13,12 @@ export {
   ReadOnlyLibraryError,
 } from './library-errors';
 export { ImageToSearchError } from './search/image-to-search';
+export type { PhotoLookup } from './photo-lookup';
 export { LibraryInUseError } from './catalog/lock';
 export type { IndexOptions, IndexSummary } from './indexer/indexer';
 export type { IndexProgress } from './indexer/progress';
 export { describePipeline } from './indexer/stages/timings';
-export { remakeThumbnail } from './indexer/remake-thumbnail';
+export { makePhotoSet } from './bench/photos';
 export type { SearchOptions, SearchPage } from './search/search';
 export { QueryError } from './search/query';
 export type { CheckReport } from './maintenance/check';

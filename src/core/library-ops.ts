@@ -12,6 +12,7 @@ import {
 import { releaseFreed, type FolderRow } from './catalog/catalog';
 import { runIndex, type IndexFolder, type IndexOptions, type IndexSummary } from './indexer/indexer';
 import type { Library } from './library';
+import { PhotoLookup } from './photo-lookup';
 import type { Embedder } from './runtime/embedder';
 import { embedImageFiles } from './runtime/embed-files';
 import { checkImageToSearch, ImageToSearchError } from './search/image-to-search';
@@ -21,8 +22,7 @@ import { checkLibrary, type CheckOptions, type CheckReport } from './maintenance
 import { findDuplicates, type DuplicateOptions, type DuplicateReport } from './maintenance/duplicates';
 import { pathScope } from './watch/scope';
 import { watchFolders, type WatchOptions, type WatchSummary } from './watch/watcher';
-import type { FailedFile, FolderStatus, LibraryStatus } from '../shared/types';
-export type { FolderStatus, LibraryStatus };
+import type { FailedFile, LibraryStatus } from '../shared/types';
 
 /** A folder as the library stores it: absolute, links resolved, no trailing separator. */
 export function canonicalFolder(path: string): string {
@@ -35,6 +35,8 @@ export function canonicalFolder(path: string): string {
 
 export class LibraryOps {
   readonly searcher: Searcher;
+  /** Photos by catalog id: their details and thumbnails. */
+  readonly photos: PhotoLookup;
   private readonly getEmbedder: () => Embedder;
 
   constructor(
@@ -46,6 +48,7 @@ export class LibraryOps {
   ) {
     this.getEmbedder = typeof embedder === 'function' ? embedder : () => embedder;
     this.searcher = new Searcher(library.catalog, library.exact ?? library.vectors, library.modelId);
+    this.photos = new PhotoLookup(library, () => this.embedder.bundle.preprocess);
   }
 
   /** Loaded on first use; throws the model's own error (no model installed, a broken bundle). */
@@ -82,6 +85,21 @@ export class LibraryOps {
       });
     }
     return catalog.folders().filter((f) => added.includes(f.id));
+  }
+
+  /** The library's folders, as stored (absolute, links resolved). */
+  folders(): FolderRow[] {
+    return this.library.catalog.folders();
+  }
+
+  /** Writes the vector index file now rather than when the library closes. */
+  saveIndex(): Promise<void> {
+    return this.library.saveIndex();
+  }
+
+  /** Empties the thumbnail cache (thumbnails are made again as they are shown). */
+  clearThumbnails(): Promise<void> {
+    return this.library.thumbnails.clear();
   }
 
   /** Forgets a folder and its photos (the files are untouched). */

@@ -8,7 +8,7 @@ import { ThumbnailStore } from './indexer/thumbnails';
 import { GpuSearch } from './vectors/gpu/gpu-search';
 import { VectorIndex, type OpenReport } from './vectors/vector-index';
 
-export interface LibraryOptions {
+interface LibraryOptions {
   dir: string;
   modelId: string;
   dim: number;
@@ -37,7 +37,7 @@ interface IndexRecord {
   deletionSeq: number;
 }
 
-export interface IndexOpenReport extends Omit<OpenReport, 'from'> {
+interface IndexOpenReport extends Omit<OpenReport, 'from'> {
   /** 'new': a library (or model) with no vectors yet — nothing was rebuilt, there was nothing to load. */
   from: OpenReport['from'] | 'new';
   /** Vectors added and removed to bring a loaded index up to the catalog. */

@@ -22,7 +22,7 @@ const FIELDS = {
   modelSources: z.record(z.string(), z.string().min(1)),
 } as const;
 type Fields = typeof FIELDS;
-export type StoredSettings = { [K in keyof Fields]?: z.infer<Fields[K]> };
+type StoredSettings = { [K in keyof Fields]?: z.infer<Fields[K]> };
 
 const DEFAULT_SETTINGS: Settings = {
   providers: [],
@@ -36,7 +36,7 @@ export function settingsFile(home: string): string {
   return join(home, 'settings.json');
 }
 
-export interface StoredRead {
+interface StoredRead {
   /** The fields that validated (known ones) plus every field this version does not know. */
   stored: StoredSettings;
   /** Everything the file holds, invalid values included: what a write starts from. */
@@ -149,7 +149,7 @@ export function readSettings(home: string): Settings {
 }
 
 /** Replaces `file` with `text` so that a crash leaves either the old file or the new one, on disk. */
-export function writeFileAtomic(file: string, text: string): void {
+function writeFileAtomic(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Arguments for `new Worker(source, { eval })`. */
-export interface WorkerScript {
+interface WorkerScript {
   source: URL | string;
   eval: boolean;
 }

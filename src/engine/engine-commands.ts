@@ -12,7 +12,7 @@ import type {
 } from '../shared/types';
 
 /** Commands main answers itself (dialogs, the shell, the clipboard, the GPU poller). */
-export type MainOnlyCommand = (typeof MAIN_COMMANDS)[number];
+type MainOnlyCommand = (typeof MAIN_COMMANDS)[number];
 
 export interface EngineStats {
   embedder: EmbedderInfo | null;

@@ -17,7 +17,7 @@ type Message =
 export type Handlers = Record<string, (...args: never[]) => unknown>;
 
 /** An error with a code, as the caller sees it on the other side. */
-export class RemoteError extends Error {
+class RemoteError extends Error {
   constructor(
     readonly code: string,
     message: string,

@@ -102,15 +102,6 @@ describe('the engine service behind the app', () => {
     expect(page.terms).toEqual([{ text: 'blue', weight: 1 }]);
   });
 
-  it('resolves catalog ids to files inside the library only', async () => {
-    const page = await client.call<SearchPage>('searchText', 'red', { limit: 1 });
-    const id = page.hits[0]!.photoId;
-    expect(await client.call('thumbnailFile', id)).toMatch(/thumbs\/[0-9a-f]{2}\/[0-9a-f]{64}\.webp$/);
-    expect(await client.call('imageFile', id)).toEqual({ path: join(photos, 'red.jpg'), mime: 'image/jpeg' });
-    expect(await client.call('thumbnailFile', 999_999)).toBeNull();
-    expect(await client.call('imageFile', 999_999)).toBeNull();
-  });
-
   it('beside the Glimpse that holds the library, searches it read-only and refuses changes', async () => {
     const beside = second();
     try {

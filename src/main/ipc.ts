@@ -8,7 +8,7 @@ import { toErrorData } from '../engine/rpc';
 import type { EngineHost } from './engine-host';
 import { isTrustedFrame } from './security/app-origin';
 
-export type MainHandlers = {
+type MainHandlers = {
   [K in (typeof MAIN_COMMANDS)[number]]: (
     event: IpcMainInvokeEvent,
     ...args: Parameters<Commands[K]>
@@ -33,7 +33,7 @@ export function isTrustedSender(
   );
 }
 
-export function forbidden(channel: string): Error {
+function forbidden(channel: string): Error {
   return Object.assign(new Error(`${channel}: refused a call from an unknown frame`), { code: 'FORBIDDEN' });
 }
 

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from './api';
 
-export interface EngineValue<T> {
+interface EngineValue<T> {
   value: T | null;
   /** Why the latest read failed; cleared by the next value. */
   error: string | null;

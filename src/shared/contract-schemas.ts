@@ -9,7 +9,7 @@ const path = z.string().min(1).max(4096);
 /** Listed and installed model ids: folder names under models/, never a path. */
 const modelId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a model id (letters, digits, . _ -)');
 
-export const searchOptionsSchema = z
+const searchOptionsSchema = z
   .object({
     filters: z
       .object({

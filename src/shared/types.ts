@@ -127,7 +127,7 @@ export interface AppInfo {
   imageBase: string;
 }
 
-export type EngineLifecycle = 'starting' | 'ready' | 'restarting' | 'failed';
+type EngineLifecycle = 'starting' | 'ready' | 'restarting' | 'failed';
 
 export interface EngineState {
   state: EngineLifecycle;

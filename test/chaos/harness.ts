@@ -30,7 +30,7 @@ export interface TestLibrary {
 /** Small batches on the CPU: commits happen often and a cancellation lands between them. */
 export const TEST_BATCH = 4;
 
-export interface TestLibraryOptions {
+interface TestLibraryOptions {
   batchSize?: number;
   /** Reuse a temp folder (reopen a library); a fresh one by default. */
   root?: string;

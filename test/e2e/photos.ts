@@ -18,7 +18,7 @@ export interface FixturePhoto {
   mtimeMs: number;
 }
 
-export interface BrokenFile {
+interface BrokenFile {
   path: string;
   name: string;
   /** The failure code the indexer must record (src/core/runtime/decode.ts). */
@@ -31,7 +31,7 @@ export interface PhotoFolder {
   broken: BrokenFile[];
 }
 
-export interface PhotoFolderOptions {
+interface PhotoFolderOptions {
   count: number;
   /** File name prefix, e.g. 'IMG_' or 'DSC_': names differ between folders so a tile names one photo. */
   prefix: string;

@@ -16,7 +16,7 @@ export const byTest = (within: Page | Locator, id: string) => within.locator(`[d
 export const hasFocus = (l: Locator) =>
   l.evaluate((el) => el === (globalThis as unknown as PageWindow).document.activeElement);
 
-export interface ShownTile {
+interface ShownTile {
   index: number;
   name: string;
   photoId: number;

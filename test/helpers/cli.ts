@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Io } from '../../src/cli/common';
 import { main } from '../../src/cli/index';
 
-export interface CliRun {
+interface CliRun {
   code: number;
   out: string;
   err: string;

@@ -5,9 +5,9 @@ import { dirname, extname } from 'node:path';
 import sharp from 'sharp';
 
 export type Rgb = readonly [r: number, g: number, b: number];
-export type PhotoFormat = 'jpeg' | 'png' | 'webp';
+type PhotoFormat = 'jpeg' | 'png' | 'webp';
 
-export interface PhotoOptions {
+interface PhotoOptions {
   width: number;
   height: number;
   /** Defaults to JPEG. */
@@ -39,7 +39,7 @@ export function solidPhoto(colour: Rgb, opts: PhotoOptions): Promise<Buffer> {
   return encodeRgb(pixels, opts);
 }
 
-export interface StripeOptions extends PhotoOptions {
+interface StripeOptions extends PhotoOptions {
   /** Colours repeated in order, one per stripe. */
   colours: readonly Rgb[];
   /** Width of each stripe in pixels. */
@@ -68,7 +68,7 @@ export function stripedPhoto(opts: StripeOptions): Promise<Buffer> {
 }
 
 /** The format a path's extension asks for (.jpg/.jpeg, .png, .webp). */
-export function formatOf(path: string): PhotoFormat {
+function formatOf(path: string): PhotoFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
   if (ext === '.png') return 'png';

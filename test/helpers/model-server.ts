@@ -14,7 +14,7 @@ export interface ServedFile {
   bytes: Buffer;
 }
 
-export interface Fault {
+interface Fault {
   /** Answer with this status instead of the file. */
   status?: number;
   /** Send this many body bytes, then close the connection. */
@@ -31,7 +31,7 @@ export interface Fault {
   times?: number;
 }
 
-export interface LoggedRequest {
+interface LoggedRequest {
   method: string;
   url: string;
   /** The bundle path served, for file requests. */
@@ -61,7 +61,7 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
-export interface ModelServerOptions {
+interface ModelServerOptions {
   files: ServedFile[];
   repo?: string;
   /** Files stored in LFS (redirected to the CDN path, SHA-256 in the listing); default *.onnx, *.armnn. */
@@ -285,7 +285,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   };
 }
 
-export interface CountingProxy {
+interface CountingProxy {
   url: string;
   /** "GET http://…" or "CONNECT host:port", in order. */
   requests: string[];

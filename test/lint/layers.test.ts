@@ -62,3 +62,41 @@ describe('the preload', () => {
     expect(restricted(messages).every((m) => m.includes('only electron and src/shared/contract'))).toBe(true);
   });
 });
+
+describe('src/shared', () => {
+  it('imports no Node built-in and nothing project-specific', async () => {
+    const messages = await lintAs(
+      'src/shared/stray.ts',
+      "import { join } from 'node:path';\nimport { glimpseHome } from '../core';\nimport { api } from '../renderer/api';\nexport { join, glimpseHome, api };\n",
+    );
+    expect(restricted(messages)).toEqual([
+      expect.stringContaining('no Node built-ins'),
+      expect.stringContaining('imports nothing project-specific'),
+      expect.stringContaining('imports nothing project-specific'),
+    ]);
+    expect(
+      restricted(await lintAs('src/shared/stray.ts', "export { COMMAND_NAMES } from './contract';\n")),
+    ).toEqual([]);
+  });
+});
+
+describe('the renderer', () => {
+  it.each(['src/renderer/stray.ts', 'src/renderer/features/stray/Stray.tsx'])(
+    'has no Node built-ins and no core, main or engine in %s',
+    async (file) => {
+      const messages = await lintAs(
+        file,
+        "import { readFileSync } from 'node:fs';\nimport { glimpseHome } from '../core';\nexport { readFileSync, glimpseHome };\n",
+      );
+      expect(restricted(messages)).toEqual([
+        expect.stringContaining('The renderer is sandboxed'),
+        expect.stringContaining('only through window.api'),
+      ]);
+    },
+  );
+
+  it('runs with the browser’s globals', async () => {
+    const messages = await lintAs('src/renderer/stray.ts', 'export const w = window.innerWidth;\n');
+    expect(messages).toEqual([]);
+  });
+});

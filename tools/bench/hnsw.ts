@@ -22,7 +22,7 @@ export type { EfPoint } from './hnsw-passes';
 export const DISTRIBUTIONS = ['clip', 'isotropic'] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
 
-export interface HnswBenchOptions {
+interface HnswBenchOptions {
   count: number;
   dim: number;
   queries: number;

@@ -4,7 +4,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 
-export interface MachineInfo {
+interface MachineInfo {
   cpu: string;
   cores: number;
   memory_gib: number;

@@ -45,7 +45,7 @@ async function readOnce(path: string): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-export interface ModelBuildBench {
+interface ModelBuildBench {
   arch: string;
   checkpointBytes: number;
   checkpointGeneratedSeconds: number;

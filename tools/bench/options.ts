@@ -9,8 +9,8 @@ const BASELINE_CAP = 100_000;
 
 export const STAGES = ['decode', 'embed', 'e2e', 'rescan', 'hnsw'] as const;
 /** Stages that run only when --only names them: the build stage writes and reads gigabytes. */
-export const OPT_IN_STAGES = ['build'] as const;
-export type Stage = (typeof STAGES)[number] | (typeof OPT_IN_STAGES)[number];
+const OPT_IN_STAGES = ['build'] as const;
+type Stage = (typeof STAGES)[number] | (typeof OPT_IN_STAGES)[number];
 
 export interface BenchOptions {
   quick: boolean;

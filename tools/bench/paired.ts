@@ -23,7 +23,7 @@ export function pool(samples: Sample[]): Pooled {
   return { perSecond: items / seconds, items, seconds, rounds: samples.map((x) => x.items / x.seconds) };
 }
 
-export interface Paired {
+interface Paired {
   measured: Pooled;
   baseline: Pooled;
   /** Median over rounds of (measured rate ÷ baseline rate) within the round: a ratio that a burst of

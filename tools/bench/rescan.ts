@@ -18,7 +18,7 @@ const LIBRARY_VERSION = 1;
 /** Files per catalog transaction while seeding: large enough that commits do not dominate. */
 const SEED_BATCH = 1000;
 
-export interface RescanResult {
+interface RescanResult {
   files: number;
   /** Opening the cached library (catalog, saved vector index, catch-up check), before the re-scans. */
   libraryOpenSeconds: number;

@@ -18,7 +18,7 @@ import { ensurePhotoSet, type PhotoSet } from './photo-set';
 import { benchRescan } from './rescan';
 import { ensureSmallTree } from './small-tree';
 
-export type Log = (line: string) => void;
+type Log = (line: string) => void;
 type Json = Record<string, unknown>;
 
 /** Rounded for reading; ratios and rates keep three decimals, finer than the

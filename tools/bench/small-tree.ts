@@ -10,7 +10,7 @@ import { ensureStamped, stampTime } from './stamp';
 export const SMALL_WIDTH = 64;
 export const SMALL_HEIGHT = 48;
 /** Files per folder, like a camera's DCIM folders (999) or a year of exports. */
-export const FILES_PER_FOLDER = 1000;
+const FILES_PER_FOLDER = 1000;
 /** The photo's index is drawn as this many black or white 8 px blocks, which survive JPEG exactly,
  *  so photos differ in their pixels and therefore in their bytes. */
 const CODE_BITS = 24;

@@ -8,9 +8,14 @@ import { parseArgs } from 'node:util';
 import { toFloat16 } from '../../src/core/runtime/float16';
 import { PRESETS, type ClipArchitecture, type Naming } from '../../src/core/model-store/build/architecture';
 import { RandomSource } from '../../src/core/model-store/build/source';
-import { recipeFor, recipeSources, towerWeights, weightShape } from '../../src/core/model-store/build/weights';
+import {
+  recipeFor,
+  recipeSources,
+  towerWeights,
+  weightShape,
+} from '../../src/core/model-store/build/weights';
 
-export interface RandomCheckpointOptions {
+interface RandomCheckpointOptions {
   naming?: Naming;
   dtype?: 'F32' | 'F16';
   seed?: number;

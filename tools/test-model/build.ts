@@ -22,9 +22,9 @@ const IR_VERSION = 8;
 const OPSET = 17;
 const CLIP_VOCAB_SIZE = 49408;
 
-export type TestModelLayout = 'glimpse' | 'immich';
+type TestModelLayout = 'glimpse' | 'immich';
 
-export interface BuildTestModelOptions {
+interface BuildTestModelOptions {
   out: string;
   dtype: WeightDtype;
   /** 'glimpse' (default): model.json + dynamic batch; 'immich': Immich's folders, float32, batch fixed at 1. */

@@ -41,8 +41,8 @@ export const EDGE_THRESHOLD = 0.01;
 export const EDGE_SLOPE = 500;
 
 /** Feature directions, one per colour, one per pattern, and one shared "anything" direction. */
-export const FEATURES = [...COLOURS, ...PATTERNS, 'bias'] as const;
-export type FeatureName = (typeof FEATURES)[number];
+const FEATURES = [...COLOURS, ...PATTERNS, 'bias'] as const;
+type FeatureName = (typeof FEATURES)[number];
 
 /** Every image carries this much of the bias direction, so an empty query ranks all images equally
  *  instead of being orthogonal to them. */
@@ -71,7 +71,7 @@ export const WORD_FEATURES: Record<string, Partial<Record<FeatureName, number>>>
 
 /** Orthonormal rows of a 64×64 Sylvester–Hadamard matrix: entry (i, j) is (-1)^popcount(i & j) / 8.
  *  ±1/8 is exact in float16, and every feature spreads over all 64 outputs like a learned embedding. */
-export function projectionRow(feature: FeatureName): Float32Array {
+function projectionRow(feature: FeatureName): Float32Array {
   const i = FEATURES.indexOf(feature) + 1; // row 0 is all-ones; skipping it keeps outputs zero-mean
   const row = new Float32Array(TEST_EMBED_DIM);
   for (let j = 0; j < TEST_EMBED_DIM; j++) {

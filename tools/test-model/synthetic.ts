@@ -3,7 +3,7 @@
 import { COLOUR_PROTOTYPES, TEST_IMAGE_SIZE } from './design';
 import type { ColourName, PatternName } from './design';
 
-export type Rgb = readonly [number, number, number];
+type Rgb = readonly [number, number, number];
 
 export interface SyntheticImage {
   /** First colour: a prototype name or 0..255 RGB. */

@@ -7,7 +7,7 @@ import type { WeightDtype } from '../../src/core/onnx/graph-builder';
 import type { OnnxDim, OnnxGraph } from '../../src/core/onnx/onnx-proto';
 import { OnnxDataType } from '../../src/core/onnx/onnx-proto';
 
-export interface KnownWord {
+interface KnownWord {
   word: string;
   tokenId: number;
 }
@@ -26,7 +26,7 @@ export function knownWords(vocabGzPath: string): KnownWord[] {
   });
 }
 
-export interface TextGraphOptions {
+interface TextGraphOptions {
   dtype: WeightDtype;
   input: string;
   idsDtype: 'int64' | 'int32';

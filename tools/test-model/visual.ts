@@ -17,7 +17,7 @@ import type { WeightDtype } from '../../src/core/onnx/graph-builder';
 import type { OnnxDim, OnnxGraph } from '../../src/core/onnx/onnx-proto';
 import { OnnxDataType } from '../../src/core/onnx/onnx-proto';
 
-export interface VisualGraphOptions {
+interface VisualGraphOptions {
   dtype: WeightDtype;
   input: string;
   output: string;

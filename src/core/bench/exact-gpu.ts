@@ -9,7 +9,7 @@ import { fp16Disagreement } from '../vectors/gpu/agreement';
 import { GpuExactIndex } from '../vectors/gpu/gpu-exact';
 import type { VectorItem } from '../vectors/vector-types';
 
-export interface ExactGpuOptions {
+interface ExactGpuOptions {
   /** Vectors held (1M by default: 2 GB in FP16 at 1024-d). */
   count: number;
   dim: number;

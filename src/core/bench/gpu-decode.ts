@@ -6,7 +6,7 @@ import { GpuJpegDecoder } from '../decode/gpu-jpeg';
 import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
 import type { PreprocessSpec } from '../runtime/types';
 
-export interface GpuDecodeRun {
+interface GpuDecodeRun {
   batchSize: number;
   /** Files the GPU decoded per second (files it handed to the CPU are not counted). */
   imagesPerSecond: number;
@@ -25,7 +25,7 @@ export interface GpuDecodeBench {
   runs: GpuDecodeRun[];
 }
 
-export const DEFAULT_GPU_DECODE_BATCHES = [8, 32, 64, 128];
+const DEFAULT_GPU_DECODE_BATCHES = [8, 32, 64, 128];
 
 export async function benchDecodeGpu(
   files: string[],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { mulberry32 } from '../random';
 
-export interface PhotoSetOptions {
+interface PhotoSetOptions {
   out: string;
   count: number;
   /** Megapixels per photo (12 ≈ 4000×3000). */

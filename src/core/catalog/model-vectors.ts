@@ -15,10 +15,10 @@ const fingerprintKey = (modelId: string) => `bundle-fingerprint:${modelId}`;
 /** The same key Library uses for its index record. */
 const indexRecordKey = (modelId: string) => `index:${modelId}`;
 
-export const REEMBED_HINT =
+const REEMBED_HINT =
   '`glimpse index --reembed` forgets those vectors and embeds every photo again with the installed model';
 
-export interface ModelFacts {
+interface ModelFacts {
   /** The library folder, for messages. */
   dir: string;
   modelId: string;

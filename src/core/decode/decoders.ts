@@ -6,7 +6,7 @@ import { probeGpuDecoder } from './gpu-addon';
 import { GpuJpegDecoder } from './gpu-jpeg';
 
 /** The decoders for a run, and one line on GPU decoding: what runs it, or why it is off. */
-export interface PhotoDecoderChoice {
+interface PhotoDecoderChoice {
   decoders: PhotoDecoder[];
   gpu: string;
 }

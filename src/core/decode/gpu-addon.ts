@@ -5,10 +5,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /** The addon's results per image: model input and thumbnail as packed RGB in the stored frame. */
-export type AddonResult =
+type AddonResult =
   { ok: true; backend: 'hardware' | 'cuda'; model: Buffer; thumbnail: Buffer } | { ok: false; error: string };
 
-export interface AddonProbe {
+interface AddonProbe {
   ok: boolean;
   reason: string;
   backend: '' | 'hardware' | 'cuda';
@@ -35,7 +35,7 @@ const ADDON_FILE = join('addons', 'gpu-jpeg', 'build', 'Release', 'glimpse_gpu_j
 /** The addon's build folder: GLIMPSE_GPU_JPEG_ADDON names the .node file; otherwise the nearest
  *  addons/gpu-jpeg above this module (source, bundled CLI), in the packaged app's resources, or in the
  *  working directory. */
-export function addonPath(): string | null {
+function addonPath(): string | null {
   const explicit = process.env.GLIMPSE_GPU_JPEG_ADDON;
   if (explicit) return explicit;
   const roots: string[] = [];
@@ -60,7 +60,7 @@ export function addonSkipReason(): string | null {
   return null;
 }
 
-export type LoadedAddon = { addon: GpuJpegAddon; reason: null } | { addon: null; reason: string };
+type LoadedAddon = { addon: GpuJpegAddon; reason: null } | { addon: null; reason: string };
 
 let loaded: LoadedAddon | undefined;
 
@@ -87,7 +87,7 @@ export function loadGpuJpegAddon(): LoadedAddon {
 }
 
 /** What `glimpse doctor` and the GPU panel show. */
-export interface GpuDecoderProbe {
+interface GpuDecoderProbe {
   available: boolean;
   /** One line: what decodes photos on the GPU, or why nothing does. */
   summary: string;

@@ -3,7 +3,7 @@
 import { parseJpegHeader, type JpegHeader } from './jpeg-header';
 
 /** Why a file went to the CPU decoder instead of the GPU one. */
-export type CpuFallbackReason =
+type CpuFallbackReason =
   | 'not-jpeg' // PNG, WebP, HEIC, GIF… or no image at all
   | 'progressive'
   | 'cmyk' // four components (CMYK or YCCK)
@@ -34,7 +34,7 @@ const MAX_ASPECT = 32;
 /** Luma (h, v) factors nvJPEG decodes on every backend when both chroma components are 1×1. */
 const LUMA_FACTORS = new Set(['1x1', '2x1', '1x2', '2x2']);
 
-export type GpuEligibility =
+type GpuEligibility =
   { gpu: true; header: JpegHeader } | { gpu: false; reason: CpuFallbackReason; detail: string };
 
 export function gpuEligibility(bytes: Uint8Array, limits: GpuLimits = DEFAULT_GPU_LIMITS): GpuEligibility {

@@ -22,7 +22,7 @@ const FILTERS: Partial<Record<PreprocessSpec['interpolation'], number>> = { bicu
 
 /** 128 keeps the hardware engines busy (torchvision measured 880 img/s at 128 against 475 at 8 on an
  *  H200); the addon splits a round into chunks that fit its device-memory budget. */
-export const DEFAULT_GPU_BATCH = 128;
+const DEFAULT_GPU_BATCH = 128;
 
 /** A file going to the GPU: its place in the call, its stored size and its EXIF orientation. */
 interface Job {
@@ -31,7 +31,7 @@ interface Job {
   orientation: Orientation;
 }
 
-export interface GpuJpegDecoderOptions {
+interface GpuJpegDecoderOptions {
   batch?: number;
   limits?: GpuLimits;
 }

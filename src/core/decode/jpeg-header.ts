@@ -2,7 +2,7 @@
 // GPU decoder can send each file it cannot take to the CPU decoder before a batch starts.
 
 /** One colour component of the frame: its id and sampling factors. */
-export interface JpegComponent {
+interface JpegComponent {
   id: number;
   h: number;
   v: number;
@@ -28,7 +28,7 @@ export interface JpegHeader {
   hasEnd: boolean;
 }
 
-export type JpegHeaderResult = { ok: true; header: JpegHeader } | { ok: false; reason: string };
+type JpegHeaderResult = { ok: true; header: JpegHeader } | { ok: false; reason: string };
 
 const SOF_PROCESS: Record<number, JpegHeader['process']> = {
   0xc0: 'baseline',

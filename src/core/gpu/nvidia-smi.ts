@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { GPU_QUERY_FIELDS, parseCudaVersion, parseGpuQuery } from '../../shared/nvidia-smi-csv';
 import type { GpuSample, GpuStatus } from '../../shared/types';
 export type { GpuSample, GpuStatus };
-export { GPU_QUERY_FIELDS, parseCudaVersion, parseGpuQuery };
+export { parseCudaVersion, parseGpuQuery };
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {

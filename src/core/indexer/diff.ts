@@ -31,7 +31,7 @@ export interface WorkItem extends ScannedFile {
   previous?: PhotoRow;
 }
 
-export interface Diff {
+interface Diff {
   /** New files, and files whose size or mtime changed (or whose earlier failure may be gone). */
   work: WorkItem[];
   /** Indexed rows whose files were not found, by content: a new file with those bytes is a move. */

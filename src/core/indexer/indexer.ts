@@ -14,11 +14,11 @@ import { DecoderChain } from './stages/decoder-chain';
 import { RunLedger } from './stages/ledger';
 import { runPipeline } from './stages/pipeline';
 import type { FailedFile, IndexSummary, PipelineReport } from '../../shared/types';
-export type { FailedFile, IndexSummary };
+export type { IndexSummary };
 export type { IndexFolder, IndexScope };
 export type { VectorSink };
 
-export interface IndexerDeps {
+interface IndexerDeps {
   catalog: Catalog;
   embedder: Embedder;
   vectors: VectorSink;

@@ -1,7 +1,7 @@
 // Indexing progress: the counters a run keeps, the rate over a recent window, and a throttle so a
 // UI or terminal gets about ten updates a second however fast files go by.
-import type { IndexPhase, IndexProgress } from '../../shared/types';
-export type { IndexPhase, IndexProgress };
+import type { IndexProgress } from '../../shared/types';
+export type { IndexProgress };
 
 /** The UI needs no more than ~10 updates a second. */
 export const PROGRESS_THROTTLE_MS = 100;

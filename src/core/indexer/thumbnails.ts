@@ -7,7 +7,7 @@ import { join } from 'node:path';
 /** Longest side of a grid thumbnail: sharp on a 2× display at ~128 px tiles, ~10 KB each. */
 export const THUMBNAIL_SIZE = 256;
 
-export interface ThumbnailUsage {
+interface ThumbnailUsage {
   files: number;
   bytes: number;
 }

@@ -10,9 +10,9 @@ import { thumbnailsMissing, thumbnailsOrphan } from './check-thumbnails';
 import type { Check, CheckContext, CheckId, CheckReport, CheckResult, Finding } from './check-types';
 import { indexMissingLabels, indexStrayLabels, photosWithoutVector } from './check-vectors';
 
-export type { CheckId, CheckReport, CheckResult };
+export type { CheckId, CheckReport };
 
-export interface CheckDeps {
+interface CheckDeps {
   library: Library;
   /** Asked only when a thumbnail must be remade (a check without the model installed never asks). */
   preprocess: () => PreprocessSpec;
@@ -21,7 +21,7 @@ export interface CheckDeps {
   indexPaths(paths: string[], opts: IndexOptions): Promise<IndexSummary>;
 }
 
-export interface CheckProgress {
+interface CheckProgress {
   check: CheckId;
   title: string;
   done: number;

@@ -32,7 +32,7 @@ export interface DuplicateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface DuplicatePhoto {
+interface DuplicatePhoto {
   photoId: number;
   path: string;
   hash: string;
@@ -44,7 +44,7 @@ export interface DuplicatePhoto {
   score: number;
 }
 
-export interface DuplicateGroup {
+interface DuplicateGroup {
   /** Best first: most pixels, then the largest file, then the path; the rest by score. */
   photos: DuplicatePhoto[];
   /** The lowest score in the group. */

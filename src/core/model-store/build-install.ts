@@ -12,9 +12,9 @@ import { CheckpointError } from './build/safetensors';
 import { checkedOn, selfCheck, type SelfCheckOptions, type SelfCheckReport } from './build/self-check';
 
 /** Downloaded checkpoints kept with --keep-checkpoint, one folder per model id. */
-export const CHECKPOINTS_DIR = '.checkpoints';
+const CHECKPOINTS_DIR = '.checkpoints';
 
-export interface BuildInstallArgs {
+interface BuildInstallArgs {
   id: string;
   name?: string;
   build: BuildSpec;
@@ -32,7 +32,7 @@ export interface BuildInstallArgs {
   onNote?: (note: string) => void;
 }
 
-export interface BuildInstallResult {
+interface BuildInstallResult {
   model: InstalledModel;
   /** Where the checkpoint was kept, or null when it was deleted. */
   checkpoint: string | null;

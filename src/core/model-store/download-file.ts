@@ -22,7 +22,7 @@ export interface RetryPolicy {
 /** Five retries over about a minute ride out a CDN hiccup or a Wi-Fi change without hiding an outage. */
 export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 2 * 1000, maxDelayMs: 30 * 1000 };
 
-export interface FileDownloadContext {
+interface FileDownloadContext {
   http: HttpOptions;
   retry: RetryPolicy;
   meter: PullMeter;
@@ -30,7 +30,7 @@ export interface FileDownloadContext {
   onNote?: (note: string) => void;
 }
 
-export interface FileDownloadResult {
+interface FileDownloadResult {
   /** Bytes that came over the network for this file. */
   downloaded: number;
   /** Bytes of an earlier partial download that were kept. */

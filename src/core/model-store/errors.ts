@@ -1,7 +1,7 @@
 // Why a model download or install failed, in plain words naming the file and URL, with a code the app
 // can act on and whether trying again later could help.
 
-export type DownloadErrorCode =
+type DownloadErrorCode =
   | 'NOT_FOUND' // 404/410: wrong id, revision or mirror
   | 'UNAUTHORIZED' // 401/403: gated or private repository, or a bad token
   | 'HTTP' // another unexpected status

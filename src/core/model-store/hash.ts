@@ -3,7 +3,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-export interface Expected {
+interface Expected {
   size: number | null;
   sha256: string | null;
   gitSha1: string | null;

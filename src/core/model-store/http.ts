@@ -27,7 +27,7 @@ export interface HttpOptions {
   ca?: string | Buffer;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
   /** Headers of the first answer in a redirect chain: Hugging Face puts X-Linked-Etag/-Size there. */
@@ -46,6 +46,10 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 
 const defaultPort = (u: URL) => (u.protocol === 'https:' ? 443 : 80);
 const bareHost = (u: URL) => u.hostname.replace(/^\[|\]$/g, '');
+/** Where a request is sent: the host (IPv6 without brackets) and port of `u`. */
+const endpoint = (u: URL) => ({ hostname: bareHost(u), port: u.port || defaultPort(u) });
+/** Node's client module for the scheme of `u`. */
+const clientFor = (u: URL) => (u.protocol === 'https:' ? https : http);
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error
@@ -55,13 +59,12 @@ function abortError(signal: AbortSignal): Error {
 
 /** Opens a tunnel to `target` through an HTTP proxy (CONNECT), for a TLS connection inside it. */
 function connectTunnel(proxy: URL, target: URL, opts: HttpOptions, timeoutMs: number): Promise<Socket> {
-  const mod = proxy.protocol === 'https:' ? https : http;
+  const mod = clientFor(proxy);
   const authority = `${target.hostname}:${target.port || defaultPort(target)}`;
   const auth = proxyAuthorization(proxy);
   return new Promise((resolve, reject) => {
     const req = mod.request({
-      hostname: bareHost(proxy),
-      port: proxy.port || defaultPort(proxy),
+      ...endpoint(proxy),
       method: 'CONNECT',
       path: authority,
       headers: { host: authority, ...(auth ? { 'proxy-authorization': auth } : {}) },
@@ -117,10 +120,9 @@ async function requestOnce(
   let reqOpts: RequestOptions;
   let mod: typeof http | typeof https;
   if (!proxy) {
-    mod = url.protocol === 'https:' ? https : http;
+    mod = clientFor(url);
     reqOpts = {
-      hostname: bareHost(url),
-      port: url.port || defaultPort(url),
+      ...endpoint(url),
       path: url.pathname + url.search,
       method,
       headers,
@@ -129,11 +131,10 @@ async function requestOnce(
     };
   } else if (url.protocol === 'http:') {
     // Plain HTTP through a proxy: the request line carries the absolute URL.
-    mod = proxy.protocol === 'https:' ? https : http;
+    mod = clientFor(proxy);
     const auth = proxyAuthorization(proxy);
     reqOpts = {
-      hostname: bareHost(proxy),
-      port: proxy.port || defaultPort(proxy),
+      ...endpoint(proxy),
       path: url.href,
       method,
       headers: { ...headers, host: url.host, ...(auth ? { 'proxy-authorization': auth } : {}) },
@@ -144,8 +145,7 @@ async function requestOnce(
     const socket = await connectTunnel(proxy, url, opts, timeoutMs);
     mod = https;
     reqOpts = {
-      hostname: bareHost(url),
-      port: url.port || defaultPort(url),
+      ...endpoint(url),
       path: url.pathname + url.search,
       method,
       headers,

@@ -28,7 +28,7 @@ const recordSchema = z.object({
   /** bundleFingerprint of the files (fingerprint.ts); absent in records written before it existed. */
   fingerprint: z.string().optional(),
 });
-export type InstallRecord = z.infer<typeof recordSchema>;
+type InstallRecord = z.infer<typeof recordSchema>;
 
 export interface InstalledModel {
   /** Folder name under modelsDir: what `glimpse model use` takes and settings.json stores. */

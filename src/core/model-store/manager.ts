@@ -23,9 +23,9 @@ import { recommendModel, suitability } from './recommend';
 import type { Env } from './proxy';
 import { pullModel, type PullOptions, type PullResult, type PullTarget } from './pull';
 import type { ModelOverview, ModelRow } from '../../shared/types';
-export type { ModelOverview, ModelRow };
+export type { ModelOverview };
 
-export interface ModelManagerOptions {
+interface ModelManagerOptions {
   /** The Glimpse folder (settings.json, models/); default glimpseHome(env). */
   home?: string;
   env?: Env;

@@ -1,7 +1,7 @@
 // Download progress as people read it — bytes, speed over the last few seconds, time left — emitted at
 // most ten times a second.
 import type { PullPhase, PullProgress } from '../../shared/types';
-export type { PullPhase, PullProgress };
+export type { PullProgress };
 
 /** The UI needs no more than this; a terminal redraw per network chunk would cost more than the chunk. */
 const PROGRESS_INTERVAL_MS = 100;

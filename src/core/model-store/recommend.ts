@@ -3,9 +3,8 @@
 import type { GpuSample, GpuStatus } from '../gpu/nvidia-smi';
 import type { ModelList, ModelListEntry } from './model-list';
 import type { Recommendation } from '../../shared/types';
-export type { Recommendation };
 
-export interface Suitability {
+interface Suitability {
   suits: boolean;
   why: string;
 }

@@ -18,7 +18,7 @@ export interface RemoteFile {
   gitSha1: string | null;
 }
 
-export interface ResolvedSource {
+interface ResolvedSource {
   /** What the files come from, for messages: "huggingface.co/org/repo@<commit>" or the base URL. */
   label: string;
   kind: 'huggingface' | 'web';
@@ -27,7 +27,7 @@ export interface ResolvedSource {
   originHeaders?: HttpOptions['originHeaders'];
 }
 
-export interface HubRepo {
+interface HubRepo {
   /** Origin plus any path prefix the Hub is served under (https://huggingface.co, a mirror). */
   endpoint: string;
   repo: string;

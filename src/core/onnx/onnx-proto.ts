@@ -128,7 +128,7 @@ export interface OnnxTensor {
   external?: OnnxExternalData;
 }
 
-export interface OnnxValueInfo {
+interface OnnxValueInfo {
   name: string;
   elemType: number;
   dims: OnnxDim[];
@@ -155,7 +155,7 @@ export interface OnnxGraph {
   outputs: OnnxValueInfo[];
 }
 
-export interface OnnxModel {
+interface OnnxModel {
   irVersion: number;
   opset: number;
   producerName: string;
@@ -227,7 +227,7 @@ export function encodeModel(model: OnnxModel): Uint8Array {
 }
 
 /** What tests read back from a written file: opset, graph inputs/outputs and initializer element types. */
-export interface DecodedModelSummary {
+interface DecodedModelSummary {
   irVersion: number;
   opset: number;
   inputs: OnnxValueInfo[];

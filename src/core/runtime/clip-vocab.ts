@@ -10,7 +10,7 @@ export const CLIP_MERGE_COUNT = 49152 - 256 - 2;
 /** GPT-2's reversible byte → printable character map: printable Latin-1 bytes stand for themselves,
  *  the others are shifted past 255 so no token contains whitespace or control characters.
  *  Entries are in CLIP's order (printable ranges first), which fixes ids 0..255. */
-export function bytesToUnicode(): Array<[byte: number, char: string]> {
+function bytesToUnicode(): Array<[byte: number, char: string]> {
   const printable: number[] = [];
   const ranges: Array<[number, number]> = [
     [0x21, 0x7e],
@@ -33,7 +33,7 @@ export function byteChars(): string[] {
   return chars;
 }
 
-export interface ClipVocab {
+interface ClipVocab {
   /** Token strings by id: index = id. */
   vocab: string[];
   /** Merge rules in priority order. */

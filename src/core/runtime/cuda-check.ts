@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /** Folder holding onnxruntime-node's native libraries for this platform. */
-export function ortBinaryDir(): string | null {
+function ortBinaryDir(): string | null {
   try {
     const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
     return join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
@@ -16,7 +16,7 @@ export function ortBinaryDir(): string | null {
 }
 
 /** Shared libraries the dynamic loader cannot find for `lib` (Linux, via ldd). */
-export function missingLibraries(lib: string): string[] {
+function missingLibraries(lib: string): string[] {
   try {
     const out = execFileSync('ldd', [lib], { encoding: 'utf8', timeout: 10_000 });
     return [...out.matchAll(/^\s*(\S+)\s+=>\s+not found/gm)].map((m) => m[1]!);

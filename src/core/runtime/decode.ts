@@ -31,7 +31,7 @@ export class ImageDecodeError extends Error {
 }
 
 /** The source image as the viewer sees it: EXIF orientation applied. */
-export interface DecodedImage {
+interface DecodedImage {
   width: number;
   height: number;
   /** sharp's format name: jpeg, png, webp, gif, tiff, heif, svg… */
@@ -55,14 +55,14 @@ export interface Resampling {
 /** Measured on 17 photos against open_clip (docs/PREPROCESSING.md): one gentle decode to 512 px keeps
  *  12–18 MP JPEGs at mean |Δ| 0.004 (a quarter of a uint8 level; direct fast shrink-on-load: 0.015) and,
  *  with the indexer's thumbnail, runs 5.0 img/s per core against 3.3 for two direct pipelines. */
-export const DEFAULT_RESAMPLING: Resampling = {
+const DEFAULT_RESAMPLING: Resampling = {
   via: 'intermediate',
   fastShrinkOnLoad: false,
   intermediateShortSide: 512,
 };
 /** sharp's own default (0x3FFF²): larger than any camera (200 MP phones), small enough that a crafted
  *  header cannot make libvips allocate gigabytes. */
-export const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
+const DEFAULT_LIMIT_INPUT_PIXELS = 0x3fff * 0x3fff;
 /** No photo is this big; reading a mislabelled video or disk image into memory is not worth trying. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** Grid previews: effort 2 encodes a detailed 256 px WebP in ~10 ms of CPU against ~16 ms at the
@@ -77,13 +77,13 @@ const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
 // while concurrent decodeForModel calls on libuv's pool (UV_THREADPOOL_SIZE, 4 by default) use every
 // core, and glibc's per-thread malloc arenas stay few. The operation cache only pays off when one file
 // is processed twice, which an indexer never does, so it is off to keep memory flat.
-export const LIBVIPS_THREADS_PER_IMAGE = 1;
+const LIBVIPS_THREADS_PER_IMAGE = 1;
 sharp.concurrency(LIBVIPS_THREADS_PER_IMAGE);
 sharp.cache(false);
 
 const KERNELS = { bicubic: 'cubic', bilinear: 'linear', nearest: 'nearest', lanczos3: 'lanczos3' } as const;
 
-export interface DecodeOptions {
+interface DecodeOptions {
   /** Longest side of a WebP thumbnail made from the same decode; none when absent. */
   thumbnailSize?: number;
   limitInputPixels?: number;

@@ -4,7 +4,7 @@
 /** Anything that stores float16 values two bytes each: a Uint16Array of raw bits, or the Float16Array
  *  that newer runtimes (Electron 45's Node) hand back from onnxruntime-node. Only the buffer view is read,
  *  so no global Float16Array needs to exist for this to type-check or run. */
-export interface Float16Data {
+interface Float16Data {
   readonly buffer: ArrayBufferLike;
   readonly byteOffset: number;
   readonly length: number;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toFloat16 } from './float16';
-import { decodeForModel, planResize, writeTensor } from './preprocess';
+import { decodeForModel, planResize } from './decode';
+import { writeTensor } from './preprocess';
 import { VIT_H_14_PREPROCESS } from './types';
 import type { PreprocessSpec } from './types';
 

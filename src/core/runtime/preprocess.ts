@@ -1,20 +1,7 @@
 // Image preprocessing for the visual tower: normalises packed RGB into an NCHW batch tensor in the model's
-// dtype, and is the one import for decoding too (decode.ts does the sharp work).
+// dtype (decode.ts turns a file into that RGB).
 import { float32ToFloat16Bits } from './float16';
 import type { PreprocessSpec } from './types';
-
-export {
-  decodeForModel,
-  planResize,
-  ImageDecodeError,
-  DEFAULT_RESAMPLING,
-  type DecodedImage,
-  type DecodeOptions,
-  type ImageErrorCode,
-  type ModelInput,
-  type Resampling,
-  type ResizePlan,
-} from './decode';
 
 /** Per-channel lookup tables: a uint8 level's normalised value in float32, and the same value as
  *  float16 bits (rounded once from the float32 value, so both dtypes agree exactly). */

@@ -7,7 +7,7 @@ export type { ProviderFallback };
 export const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-export function isProviderName(value: string): value is ProviderName {
+function isProviderName(value: string): value is ProviderName {
   return (PROVIDERS as readonly string[]).includes(value);
 }
 

@@ -6,7 +6,7 @@ import type { ProviderName } from './providers';
 /** Providers whose work happens off the CPU: their sessions only launch kernels. */
 const DEVICE_PROVIDERS: ReadonlySet<ProviderName> = new Set(['cuda', 'dml', 'coreml', 'webgpu']);
 
-export interface SessionOptionsRequest {
+interface SessionOptionsRequest {
   provider: ProviderName;
   /** GPU index for CUDA / DirectML. */
   deviceId?: number;

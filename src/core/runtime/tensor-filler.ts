@@ -5,7 +5,7 @@ import { workerScript } from '../worker-script';
 import type { FillReply, FillRequest } from './tensor-fill-protocol';
 import type { PreprocessSpec } from './types';
 
-export interface Filled<T extends Float32Array | Uint16Array> {
+interface Filled<T extends Float32Array | Uint16Array> {
   pixels: Uint8Array;
   tensor: T;
   fillMs: number;

@@ -15,7 +15,7 @@ export const CLIP_END_TOKEN = '<|endoftext|>';
  * `regex`: 'ſ' (U+017F) folds to 's', so "'ſ" is a contraction; U+0345 folds to 'ι' yet is no letter,
  * so it matches no alternative and is dropped like a space.
  */
-export const CLIP_PIECE_PATTERN =
+const CLIP_PIECE_PATTERN =
   "<\\|[s\\x{17f}]tartoftext\\|>|<\\|endoftext\\|>|'[s\\x{17f}]|'t|'re|'ve|'m|'ll|'d|" +
   '[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}\\x{345}]+';
 

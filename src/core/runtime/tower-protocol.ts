@@ -28,7 +28,7 @@ export interface TowerReady {
   loadMs: number;
 }
 
-export interface TowerFailed {
+interface TowerFailed {
   type: 'failed';
   message: string;
   fallbacks: ProviderFallback[];
@@ -51,7 +51,7 @@ export interface RunRequest {
   dims: number[];
 }
 
-export interface RunResult {
+interface RunResult {
   type: 'result';
   id: number;
   /** items × dim, L2-normalised float32. */
@@ -64,7 +64,7 @@ export interface RunResult {
   placement?: GraphPlacement;
 }
 
-export interface RunError {
+interface RunError {
   type: 'error';
   id: number;
   message: string;

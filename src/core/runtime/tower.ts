@@ -4,7 +4,7 @@ import './ort-env';
 import { Worker } from 'node:worker_threads';
 import type { GraphPlacement } from '../../shared/types';
 import { workerScript } from '../worker-script';
-import type { ProviderFallback, ProviderName } from './providers';
+import type { ProviderFallback } from './providers';
 import type { InputData, RunRequest, TowerReady, TowerWorkerData, WorkerToClient } from './tower-protocol';
 import type { TensorDtype } from './types';
 
@@ -117,5 +117,3 @@ export class Tower {
     await this.worker.terminate();
   }
 }
-
-export type { ProviderName };

@@ -27,7 +27,7 @@ export interface TowerSpec {
   dynamicBatch: boolean;
 }
 
-export interface TextTowerSpec extends TowerSpec {
+interface TextTowerSpec extends TowerSpec {
   /** Element type of the token-id input. */
   idsDtype: 'int64' | 'int32';
 }

@@ -1,7 +1,6 @@
 // Adaptive relevance cutoff: keep results that stand out from the query's own score distribution,
 // instead of one global threshold (CLIP scores shift with the query's wording and the model).
 import type { CutoffMode } from '../../shared/types';
-export type { CutoffMode };
 
 /** How far from the typical candidate towards the best one the line is drawn: 0.5 keeps hits in the
  *  upper half of the range between the median candidate and the best hit. */

@@ -6,7 +6,7 @@ import { checkRegularFile } from '../fs/regular-file';
 import { IMAGE_EXTENSIONS } from '../indexer/scan';
 
 /** No photo worth searching by is bigger; larger files are refused before any byte is read. */
-export const MAX_SEARCH_IMAGE_BYTES = 100 * 1024 * 1024;
+const MAX_SEARCH_IMAGE_BYTES = 100 * 1024 * 1024;
 
 export class ImageToSearchError extends Error {
   readonly code = 'BAD_FILE';

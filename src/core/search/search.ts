@@ -9,7 +9,6 @@ import type {
   SearchOptions as SharedSearchOptions,
   SearchPage as SharedSearchPage,
 } from '../../shared/types';
-export type { SearchFilters, SearchHit };
 
 /** The app's search options, plus photos to leave out (the query photo itself for "more like this"). */
 export interface SearchOptions extends SharedSearchOptions {
@@ -26,7 +25,7 @@ const FIRST_ROUND = 200;
 const MAX_DEPTH = 10_000;
 /** Candidates ranked when the whole relevant set matters (date order, adaptive cutoff): the top
  *  thousand by similarity; beyond that CLIP scores no longer separate relevant from not. */
-export const RELEVANT_POOL = 1000;
+const RELEVANT_POOL = 1000;
 /** Below this share of the library a filter is handed to the index as an allow-list; above it the
  *  index searches freely and results are filtered afterwards (an allow-list of a million labels
  *  costs more to pass to the index thread than it saves). */

@@ -10,7 +10,7 @@ import { outgrown, SPACE } from './params';
 /** Bumped when the sidecar's fields or the meaning of the graph file change (2: sharded graphs). */
 export const SIDECAR_FORMAT = 2;
 
-export const ShardFileSchema = z.object({
+const ShardFileSchema = z.object({
   /** Graph file name inside the index folder. */
   file: z.string().min(1),
   bytes: z.number().int().nonnegative(),
@@ -22,7 +22,7 @@ export const ShardFileSchema = z.object({
 });
 export type ShardFile = z.infer<typeof ShardFileSchema>;
 
-export const SidecarSchema = z.object({
+const SidecarSchema = z.object({
   format: z.literal(SIDECAR_FORMAT),
   space: z.literal(SPACE),
   dim: z.number().int().positive(),
@@ -41,7 +41,7 @@ export const SidecarSchema = z.object({
 export type Sidecar = z.infer<typeof SidecarSchema>;
 
 /** What a sidecar must match to be loaded: the caller's model and parameters. */
-export interface IndexShape {
+interface IndexShape {
   dim: number;
   modelId: string;
   /** Build parameters asked for, or null to accept any that suit `count` photos (params.ts outgrown()). */

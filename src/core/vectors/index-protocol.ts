@@ -81,7 +81,7 @@ export interface Replies {
   close: null;
 }
 
-export type RequestMessage = { type: 'request'; id: number; request: IndexRequest };
+type RequestMessage = { type: 'request'; id: number; request: IndexRequest };
 export type ToIndexWorker = ChangeMessage | RequestMessage;
 
 export type FromIndexWorker =

@@ -86,7 +86,7 @@ export const OVERFETCH_LIMIT = 64;
 export const NORM_TOLERANCE = 1e-3;
 
 /** Graph build parameters (fixed once a graph exists: changing them means a rebuild). */
-export interface BuildParams {
+interface BuildParams {
   M: number;
   efConstruction: number;
 }

@@ -4,7 +4,7 @@
 import { mulberry32 } from '../random';
 import { gaussianSource, normaliseInPlace } from './synthetic-draws';
 
-export interface ClipLikeOptions {
+interface ClipLikeOptions {
   dim: number;
   seed?: number;
   /** Expected cosine between two unrelated photos: the weight of the shared mean direction (0.5). */

@@ -3,7 +3,7 @@
 import { mulberry32 } from '../random';
 import { gaussianSource, normaliseInPlace } from './synthetic-draws';
 
-export interface ClusteredOptions {
+interface ClusteredOptions {
   dim: number;
   /** Number of clusters ("topics"); 100 by default, as a photo library has a few dozen recurring scenes. */
   clusters?: number;

@@ -15,9 +15,8 @@ import { RebuildProgress } from './rebuild-progress';
 import { Shard, sumStats } from './shard';
 import type { ChangeListener, VectorItem, VectorSource } from './vector-types';
 
-export { VectorIndexError };
-export type { AllowList, ChangeListener, IndexManifest, IndexStats, VectorItem, VectorSource };
-export type SearchHit = ScoredLabel;
+export type { IndexManifest, VectorItem, VectorSource };
+type SearchHit = ScoredLabel;
 
 export interface VectorIndexOptions {
   /** Folder for the graph file and its sidecar (beside the database). */

@@ -59,7 +59,7 @@ export function appFileHeaders(file: string): Record<string, string> {
   };
 }
 
-export interface AppResponse {
+interface AppResponse {
   status: 200 | 404;
   headers: Record<string, string>;
   body: Uint8Array | null;

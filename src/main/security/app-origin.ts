@@ -38,7 +38,7 @@ export function appEntry(origin: string, devServerUrl: string | undefined): stri
 }
 
 /** What main knows of the frame an IPC message came from, as plain data. */
-export interface SenderFrame {
+interface SenderFrame {
   /** The message came from our window's web contents. */
   fromOurWindow: boolean;
   /** …and from its main frame (not an iframe). */

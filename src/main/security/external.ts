@@ -1,7 +1,7 @@
 // Which links the app opens in the system browser: https to a short list of hosts it has reason to link
 // to (model pages, the project), nothing else — a page that gets script running cannot use the shell to
 // open arbitrary URLs or local files.
-export const EXTERNAL_HOSTS: readonly string[] = ['huggingface.co', 'github.com'];
+const EXTERNAL_HOSTS: readonly string[] = ['huggingface.co', 'github.com'];
 
 export function isAllowedExternalUrl(url: unknown): boolean {
   if (typeof url !== 'string' || url.length > 2048) return false;

@@ -1,8 +1,8 @@
 // The paths the user chose through the window itself (dropped on it): main accepts a path from the
 // renderer only when it is one of these, for the kind it was granted as, and only for a while.
-export type GrantKind = 'folder' | 'file';
+type GrantKind = 'folder' | 'file';
 
-export interface GrantOptions {
+interface GrantOptions {
   /** How long a grant lasts after it is given or last used. */
   ttlMs?: number;
   /** The most grants kept; the least recently used goes first. */

@@ -12,7 +12,7 @@ import {
 } from 'react';
 import './notices.css';
 
-export type NoticeKind = 'info' | 'error';
+type NoticeKind = 'info' | 'error';
 interface Notice {
   id: number;
   kind: NoticeKind;

@@ -43,7 +43,7 @@ function fakeTerms(query: string): QueryTerm[] {
     }, []);
 }
 
-export function createFakeApi({
+function createFakeApi({
   results = 1000,
   overrides = {},
   folders: startFolders = data.twoFolders,

@@ -120,7 +120,7 @@ export function progress(patch: Partial<IndexProgress>): IndexProgress {
 export const idleJob: IndexJob = { state: 'idle', progress: null, lastSummary: null, error: null };
 
 /** GPU samples from nvidia-smi --query-gpu CSV, parsed as the app parses them. */
-export const parseSmi = parseGpuQuery;
+const parseSmi = parseGpuQuery;
 
 export const embedderOnCpu: EmbedderInfo = {
   modelId: modelOk.id!,
@@ -138,7 +138,7 @@ export const embedderOnCpu: EmbedderInfo = {
   textual: null,
 };
 
-export const embedderOnCuda: EmbedderInfo = {
+const embedderOnCuda: EmbedderInfo = {
   ...embedderOnCpu,
   precision: 'fp16',
   visual: { requested: ['cuda', 'cpu'], active: 'cuda', fallbacks: [], loadMs: 5100 },

@@ -17,7 +17,7 @@ export interface FormedBatch extends AssembledBatch {
   readyQueue: number;
 }
 
-export interface BatchContext {
+interface BatchContext {
   capacity: number;
   embed: EmbedStage;
   /** Files read and hashed, waiting for a decoder (a depth to report). */

@@ -12,7 +12,7 @@ export interface VectorSink {
   remove(labels: number[]): void;
 }
 
-export interface CommitContext {
+interface CommitContext {
   catalog: Catalog;
   modelId: string;
   ledger: RunLedger;

@@ -24,7 +24,7 @@ export interface Decoded {
   decodeMs: number;
 }
 
-export interface DecodeContext {
+interface DecodeContext {
   chain: DecoderChain;
   spec: PreprocessSpec;
   ledger: RunLedger;
@@ -33,7 +33,7 @@ export interface DecodeContext {
 }
 
 /** Decodes one group; pushes what decoded and records what did not. */
-export async function decodeGroup(group: ToDecode[], ctx: DecodeContext): Promise<Decoded[]> {
+async function decodeGroup(group: ToDecode[], ctx: DecodeContext): Promise<Decoded[]> {
   const { ledger, signal } = ctx;
   const started = performance.now();
   const files = group.map((f) => ({ name: f.item.path, bytes: f.bytes }));

@@ -8,9 +8,9 @@ import type { DecodeCallOptions, DecodeFile, DecodeOutcome, PhotoDecoder } from 
 export type Decided = Exclude<DecodeOutcome, { fallback: string }>;
 
 /** The fallback reason counted for files whose decoder call failed as a whole. */
-export const CALL_FAILED = 'call-failed';
+const CALL_FAILED = 'call-failed';
 
-export class DecoderTally {
+class DecoderTally {
   private readonly counts: DecoderCounts = { decoded: {}, fallbacks: {} };
 
   decoded(decoder: string): void {

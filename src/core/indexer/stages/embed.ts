@@ -22,7 +22,7 @@ export interface EmbeddedBatch {
 
 /** Pixel buffers by default: two batches with the model (one running, the next filling behind it)
  *  and one forming. More would only move decoded photos from the ready queue into buffers earlier. */
-export const PIXEL_BUFFERS = 3;
+const PIXEL_BUFFERS = 3;
 
 export class EmbedStage {
   private readonly free: AsyncQueue<Uint8Array>;

@@ -18,9 +18,9 @@ import { runReadHash, type ToDecode } from './read-hash';
 import { PipelineTimings, WAIT_NOISE_MS } from './timings';
 
 /** How often the live summary is recomputed while batches commit. */
-export const REPORT_EVERY_MS = 1000;
+const REPORT_EVERY_MS = 1000;
 
-export interface PipelineDeps {
+interface PipelineDeps {
   catalog: Catalog;
   embedder: Embedder;
   vectors: VectorSink;
@@ -29,7 +29,7 @@ export interface PipelineDeps {
   chain: DecoderChain;
 }
 
-export interface PipelineOptions {
+interface PipelineOptions {
   modelId: string;
   /** Images per model call. */
   capacity: number;

@@ -5,7 +5,7 @@ import type { BatchTiming, PipelineReport, PipelineStage, StageStats } from '../
 /** Batches kept in full for the GPU panel's chart. */
 export const RECENT_BATCHES = 32;
 /** The model busy this share of the wall time or more: it set the pace. */
-export const EMBED_BOUND = 0.9;
+const EMBED_BOUND = 0.9;
 /** Shorter gaps before a batch are scheduling noise, not a wait on a stage. */
 export const WAIT_NOISE_MS = 1;
 

@@ -13,11 +13,11 @@ export interface TowerArch {
   heads: number;
   mlpDim: number;
 }
-export interface VisionArch extends TowerArch {
+interface VisionArch extends TowerArch {
   imageSize: number;
   patchSize: number;
 }
-export interface TextArch extends TowerArch {
+interface TextArch extends TowerArch {
   contextLength: number;
   vocabSize: number;
 }
@@ -30,16 +30,16 @@ export interface ClipArchitecture {
 }
 
 /** open_clip's default head width; its larger image towers set their own (visionHeadWidth). */
-export const HEAD_DIM = 64;
+const HEAD_DIM = 64;
 /** Image-tower head widths of open_clip's configs that differ from 64, by tower width: ViT-H (1280 wide,
  *  16 heads of 80), ViT-g (1408, 16 × 88), ViT-bigG (1664, 16 × 104). Shapes cannot tell heads apart, so
  *  these come from open_clip's model configs (an open_clip_config.json beside the checkpoint wins). */
 const VISION_HEAD_WIDTHS: Record<number, number> = { 1280: 80, 1408: 88, 1664: 104 };
 
-export function visionHeadWidth(width: number): number {
+function visionHeadWidth(width: number): number {
   return VISION_HEAD_WIDTHS[width] ?? HEAD_DIM;
 }
-export const LAYER_NORM_EPS = 1e-5;
+const LAYER_NORM_EPS = 1e-5;
 
 export const visionTokens = (v: VisionArch): number => (v.imageSize / v.patchSize) ** 2 + 1;
 
@@ -96,7 +96,7 @@ export const PRESETS: Record<string, ClipArchitecture> = {
 };
 
 /** Which naming a checkpoint uses, told by one tensor each naming always has. */
-export function detectNaming(file: string, names: Iterable<string>): Naming {
+function detectNaming(file: string, names: Iterable<string>): Naming {
   const set = new Set(names);
   if (set.has('visual.conv1.weight')) return 'open_clip';
   if (set.has('vision_model.embeddings.patch_embedding.weight')) return 'transformers';
@@ -120,7 +120,7 @@ function countLayers(names: Iterable<string>, prefix: string): number {
   return seen.size;
 }
 
-export interface InferOptions {
+interface InferOptions {
   activation: Activation;
   /** Width per attention head in both towers (tests' tiny checkpoints); default: open_clip's rules. */
   headDim?: number;

@@ -25,7 +25,7 @@ export interface BuildProgress {
   bytesTotal: number;
 }
 
-export interface BuildOptions {
+interface BuildOptions {
   /** Folder to write into; created if absent, must be empty if present. */
   out: string;
   dtype: BuildDtype;
@@ -35,7 +35,7 @@ export interface BuildOptions {
   onProgress?: (p: BuildProgress) => void;
 }
 
-export interface CheckpointBuildOptions extends BuildOptions {
+interface CheckpointBuildOptions extends BuildOptions {
   /** The activation; when absent, read from an open_clip_config.json / config.json beside the checkpoint,
    *  else GELU (OpenCLIP's LAION models; OpenAI's checkpoints need quick_gelu). */
   activation?: Activation;
@@ -56,7 +56,7 @@ export interface BuildResult {
 
 const CLIP_VOCAB_SIZE = CLIP_EOT + 1;
 
-export interface ConfigHints {
+interface ConfigHints {
   activation?: Activation;
   visionHeadWidth?: number;
   textHeads?: number;
@@ -66,7 +66,7 @@ export interface ConfigHints {
 
 /** What the config files beside a checkpoint say that its shapes cannot: the activation and head counts.
  *  open_clip_config.json (open_clip's model_cfg) or transformers' config.json. */
-export function configHints(checkpoint: string): ConfigHints | null {
+function configHints(checkpoint: string): ConfigHints | null {
   const dir = dirname(checkpoint);
   const read = (name: string): Record<string, unknown> | null => {
     try {

@@ -17,7 +17,7 @@ import type { BuildDtype } from './tower-graph';
 
 export type BuildInput = { checkpoint: string } | { random: string; seed?: number };
 
-export interface CheckedBuildOptions {
+interface CheckedBuildOptions {
   out: string;
   dtype: BuildDtype;
   id?: string;
@@ -33,7 +33,7 @@ export interface CheckedBuildOptions {
   check?: SelfCheckOptions;
 }
 
-export interface CheckedBuild {
+interface CheckedBuild {
   result: BuildResult;
   check: SelfCheckReport | null;
 }

@@ -3,7 +3,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { float16BitsToFloat32 } from '../../runtime/float16';
 
-export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const BYTES: Record<string, number> = {
   F64: 8,
   F32: 4,
@@ -19,7 +18,7 @@ const BYTES: Record<string, number> = {
 /** Headers beyond this are not a checkpoint's (ViT-H's is ~60 kB); it stops a garbage length early. */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
-export interface TensorInfo {
+interface TensorInfo {
   name: string;
   dtype: string;
   shape: number[];

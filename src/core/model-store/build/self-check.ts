@@ -33,7 +33,7 @@ export interface SelfCheckReport {
   seconds: number;
 }
 
-export class SelfCheckError extends Error {
+class SelfCheckError extends Error {
   readonly code = 'SELF_CHECK_FAILED';
   constructor(dir: string, problem: string) {
     super(`${dir}: self-check failed: ${problem}; the bundle is not installed`);

@@ -21,7 +21,7 @@ const RANDOM_PERIOD = 65_537;
 
 /** out[c][r] = src[r][c] for a rows×cols matrix, written into `out` at column offset `colOffset` of a
  *  row width `outCols` (so q, k and v can land side by side). Tiled: a plain loop misses cache every store. */
-export function transposeInto(
+function transposeInto(
   src: Float32Array,
   rows: number,
   cols: number,

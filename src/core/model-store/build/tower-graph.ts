@@ -26,7 +26,7 @@ export const TOWER_IO = {
   text: { input: 'input_ids', output: 'text_embeds' },
 } as const;
 
-export interface TowerWriteOptions {
+interface TowerWriteOptions {
   kind: TowerKind;
   arch: ClipArchitecture;
   dtype: BuildDtype;

@@ -16,7 +16,7 @@ export type Recipe =
   | { op: 'concat'; srcs: [string, string, string] };
 
 /** Tensors checkpoints carry that are not weights of the towers (temperature, cached index buffers). */
-export const IGNORED = /^(logit_scale|logit_bias|attn_mask|.*position_ids)$/;
+const IGNORED = /^(logit_scale|logit_bias|attn_mask|.*position_ids)$/;
 
 /** A transformer block's weights in our naming, in the order the graph writer (and the reference
  *  text tower) unpacks them. */

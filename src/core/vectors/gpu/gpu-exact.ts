@@ -26,7 +26,7 @@ export const FP16_TOLERANCE = 3e-4;
  * Rows the FP16 pass hands to the float32 pass for k results: enough that a row the FP16 sums misplace
  * by their rounding still reaches the exact pass (CLIP's bursts put dozens of photos within 1e-2).
  */
-export function candidatesFor(k: number, rows: number): number {
+function candidatesFor(k: number, rows: number): number {
   return Math.min(rows, 2 * k + 64);
 }
 

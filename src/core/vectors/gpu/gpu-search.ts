@@ -8,7 +8,7 @@ import type { VectorIndex } from '../vector-index';
 import type { ChangeListener, VectorItem, VectorSource } from '../vector-types';
 import { GpuExactIndex, type GpuExactOptions } from './gpu-exact';
 
-export interface GpuSearchOptions extends GpuExactOptions {
+interface GpuSearchOptions extends GpuExactOptions {
   /** Changes (added + removed labels) since the snapshot past which a new one is built; 8192 by default. */
   rebuildAfter?: number;
   /** Builds on the CPU provider too (tests): on a machine without CUDA, searches stay with the graph. */

@@ -7,7 +7,7 @@ import type { GpuPanelState } from '../../../shared/types';
 /** About two minutes at one sample a second: long enough to see a run settle, short enough to stay live. */
 export const HISTORY_SAMPLES = 120;
 
-export interface GpuPanelData {
+interface GpuPanelData {
   panel: GpuPanelState | null;
   error: string | null;
   /** Images per second, oldest first; 0 while not indexing. */

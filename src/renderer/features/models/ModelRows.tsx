@@ -8,7 +8,7 @@ import { ModelSuits } from './ModelSuits';
 import { modelSize, speedWords } from './modelWords';
 import type { PullHandle } from './usePullJob';
 
-export interface ModelActions {
+interface ModelActions {
   download(id: string): void;
   use(row: ModelRow): void;
   remove(row: ModelRow): void;

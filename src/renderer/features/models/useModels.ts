@@ -4,7 +4,7 @@ import { api } from '../../api';
 import { useEngineValue } from '../../useEngineValue';
 import type { ModelOverview } from '../../../shared/types';
 
-export interface ModelsHandle {
+interface ModelsHandle {
   overview: ModelOverview | null;
   error: string | null;
   reload(): void;

@@ -6,7 +6,7 @@ import { errorCode, errorMessage } from '../../api';
 import { ResultPager, type PagerSnapshot } from './pager';
 import { runSearch, type SearchControls, type SearchQuery } from './query';
 
-export interface Results {
+interface Results {
   /** The pager whose results are on screen (the newest one that has answered). */
   pager: ResultPager | null;
   snapshot: PagerSnapshot | null;
