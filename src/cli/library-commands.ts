@@ -155,7 +155,7 @@ function progressReporter(io: Io, quiet: boolean): { update: (p: IndexProgress) 
       const payload = {
         phase: p.phase.padEnd(8),
         rate: p.imagesPerSecond.toFixed(1),
-        file: (p.currentFile ?? '').slice(-40),
+        file: shown(p.currentFile ?? '').slice(-40),
       };
       if (!started) {
         bar.start(Math.max(p.toProcess, 1), p.processed, payload);

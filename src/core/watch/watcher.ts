@@ -2,6 +2,10 @@
 // each folder's watcher names the child that changed; the changed paths of each quiet moment become
 // one scoped indexing run, so a run costs what changed, however large the library is.
 //
+// chokidar lists folders by text, so a folder whose name is not valid UTF-8 is not watched: a change in
+// it is seen by the next full run (watch mode's catch-up, `glimpse index`, the app's Re-index), not live.
+// A file or folder with such a name appearing in a watched folder is seen (that folder is rescanned).
+//
 // Why folders only: chokidar opens one OS watcher per file it tracks (an inotify watch on Linux, a file
 // descriptor on macOS), and a million photos would exhaust both limits. Folder watchers report their
 // children's creates, writes, renames and deletes ('raw' events), which is all a scoped run needs.
@@ -154,6 +158,9 @@ export async function watchFolders(
     const dir = (details as { watchedPath?: string }).watchedPath;
     if (!dir) return;
     const name = filename ? String(filename) : null;
+    // fs.watch gives names as text: one that is not valid UTF-8 arrives with U+FFFD in it and names no
+    // file, so the folder it is in is looked at instead (the scan reads names as bytes).
+    if (name?.includes('\uFFFD')) return note(dir);
     // A folder's own watcher names the folder itself when it is deleted.
     const path = name && !(name === basename(dir) && !existsSync(join(dir, name))) ? join(dir, name) : dir;
     note(path);
