@@ -13,6 +13,7 @@ import {
 } from '../core';
 import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
+import { withPathBytes } from './json-paths';
 import { shown } from './shown';
 
 type WithEngine = <T>(g: GlobalOptions, fn: (engine: Engine) => Promise<T>) => Promise<T>;
@@ -107,7 +108,7 @@ function addSearchOptions(cmd: Command): Command {
 
 function printPage(io: Io, page: SearchPage, json: boolean | undefined, extra: Record<string, unknown> = {}) {
   if (json) {
-    io.out(`${JSON.stringify({ ...extra, ...page })}\n`);
+    io.out(`${JSON.stringify({ ...extra, ...page, hits: page.hits.map(withPathBytes) })}\n`);
     return;
   }
   if (!page.hits.length) {
@@ -297,7 +298,11 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
     .action(async (opts: { json?: boolean }) => {
       await withEngine(globals(), async (engine) => {
         for (const f of (await readLibrary(engine, io)).failures(100_000)) {
-          io.out(opts.json ? `${JSON.stringify(f)}\n` : `${shown(f.path)}\t${f.code}\t${shown(f.reason)}\n`);
+          io.out(
+            opts.json
+              ? `${JSON.stringify(withPathBytes(f))}\n`
+              : `${shown(f.path)}\t${f.code}\t${shown(f.reason)}\n`,
+          );
         }
       });
     });
