@@ -13,6 +13,9 @@ import { watch as watchPaths, type FSWatcher } from 'chokidar';
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { hasEscapedBytes } from '../../shared/byte-path';
+import { fsPath } from '../fs/byte-path';
+import { ByteFolders } from './byte-folders';
 import type { IndexOptions, IndexSummary } from '../indexer/indexer';
 import type { IndexProgress } from '../indexer/progress';
 import { isInside } from '../paths';
@@ -31,6 +34,9 @@ export interface WatchTarget {
   /** A run over these paths only (files or folders, present or gone); does not save the index file. */
   indexPaths(paths: string[], opts: IndexOptions): Promise<IndexSummary>;
   saveIndex(): Promise<void>;
+  /** Stored paths of the library's photos whose names are not all UTF-8: the folders on their way that
+   *  chokidar cannot watch are polled instead. */
+  pathsWithEscapedBytes?(): string[];
 }
 
 export type WatchEvent =
@@ -96,6 +102,9 @@ export async function watchFolders(
   const totals: WatchSummary = { runs: 0, embedded: 0, reused: 0, removed: 0, failed: 0 };
   const missing = new Set<string>();
   let lastSave = Date.now();
+  /** Set when fs.watch gave a name it could not decode: the folders to poll may have changed. */
+  let lossyNames = false;
+  const byteFolders = new ByteFolders(target, (dir) => note(dir));
 
   const record = (reason: 'catch-up' | 'changes', paths: number, summary: IndexSummary) => {
     totals.runs++;
@@ -117,13 +126,17 @@ export async function watchFolders(
           lose(root);
           continue;
         }
-        const st = await stat(path).catch(() => null);
+        const st = await stat(fsPath(path)).catch(() => null);
         if (st?.isFile() && !isPhotoName(path)) continue; // a sidecar, a partial download
         live.push(path);
       }
       if (!live.length || signal.aborted) return;
       const summary = await target.indexPaths(live, { signal, onProgress: opts.onProgress });
       record('changes', live.length, summary);
+      if (lossyNames || live.some(hasEscapedBytes)) {
+        lossyNames = false;
+        await byteFolders.refresh();
+      }
       if (Date.now() - lastSave >= SAVE_EVERY_MS) {
         lastSave = Date.now();
         await target.saveIndex();
@@ -160,7 +173,10 @@ export async function watchFolders(
     const name = filename ? String(filename) : null;
     // fs.watch gives names as text: one that is not valid UTF-8 arrives with U+FFFD in it and names no
     // file, so the folder it is in is looked at instead (the scan reads names as bytes).
-    if (name?.includes('\uFFFD')) return note(dir);
+    if (name?.includes('\uFFFD')) {
+      lossyNames = true;
+      return note(dir);
+    }
     // A folder's own watcher names the folder itself when it is deleted.
     const path = name && !(name === basename(dir) && !existsSync(join(dir, name))) ? join(dir, name) : dir;
     note(path);
@@ -169,6 +185,7 @@ export async function watchFolders(
   watcher.on('unlinkDir', note);
   watcher.on('error', (e) => emit({ type: 'error', message: `watching: ${(e as Error).message}` }));
 
+  const bytePoll = setInterval(() => void byteFolders.poll(), opts.folderPollMs ?? FOLDER_POLL_MS);
   let poll: NodeJS.Timeout | null = null;
   function lose(root: string) {
     if (missing.has(root)) return;
@@ -210,10 +227,12 @@ export async function watchFolders(
         if (!signal.aborted) throw e;
       }
     }
+    await byteFolders.refresh();
     batcher.start();
     await stopped;
     return totals;
   } finally {
+    clearInterval(bytePoll);
     if (poll) clearInterval(poll);
     await watcher.close();
     await batcher.stop();
