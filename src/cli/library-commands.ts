@@ -207,7 +207,7 @@ export function registerLibraryCommands(program: Command, io: Io, withEngine: Wi
           });
           progress.stop();
           if (opts.json) {
-            io.out(`${JSON.stringify(summary)}\n`);
+            io.out(`${JSON.stringify({ ...summary, failed: summary.failed.map(withPathBytes) })}\n`);
             return;
           }
           io.out(
