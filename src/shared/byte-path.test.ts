@@ -54,4 +54,32 @@ describe('a byte path', () => {
     expect(displayPath(storedFromBytes(bytes('/p/caf', [0xe9], '.jpg')))).toBe('/p/caf\\xe9.jpg');
     expect(displayPath('/p/plain.jpg')).toBe('/p/plain.jpg');
   });
+
+  it('comes back byte for byte from any bytes, and is plain text exactly when they are valid UTF-8', () => {
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 8;
+    // Bytes weighted towards UTF-8's interesting ones: leads, continuations, and the edges of both.
+    const pool = [
+      0x41, 0x2e, 0x80, 0x8f, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5,
+      0xff,
+    ];
+    const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for (let n = 0; n < 5000; n++) {
+      const b = Uint8Array.from({ length: 1 + (next() % 12) }, () => pool[next() % pool.length]!);
+      const stored = storedFromBytes(b);
+      expect(bytesOfStored(stored).join()).toBe(b.join());
+      expect(storedFromBytes(bytesOfStored(stored))).toBe(stored);
+      // Between escapes, well-formed text only (no lone surrogate from an encoded one).
+      for (const run of stored.split(BYTE_ESCAPE).map((r, i) => (i ? r.slice(1) : r)))
+        expect(strict.decode(text.encode(run))).toBe(run);
+      let valid: string | null;
+      try {
+        valid = strict.decode(b);
+      } catch {
+        valid = null;
+      }
+      if (valid !== null) expect(stored).toBe(valid);
+      else expect(hasEscapedBytes(stored)).toBe(true);
+    }
+  });
 });

@@ -19,47 +19,52 @@
 /** Starts each escaped byte in a stored path. */
 export const BYTE_ESCAPE = '\u0000';
 
-const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
-/** Bytes a sequence starting with `lead` has in UTF-8, or 0 when `lead` cannot start one. */
-function sequenceLength(lead: number): number {
+const inRange = (b: number | undefined, lo: number, hi: number) => b !== undefined && b >= lo && b <= hi;
+
+/** The length of the valid UTF-8 sequence at `i`, or 0 when the byte there starts none (a stray
+ *  continuation byte, an overlong form, an encoded surrogate, past U+10FFFF, or cut short). */
+function sequenceAt(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i]!;
   if (lead < 0x80) return 1;
-  if (lead >= 0xc2 && lead < 0xe0) return 2;
-  if (lead >= 0xe0 && lead < 0xf0) return 3;
-  if (lead >= 0xf0 && lead < 0xf5) return 4;
+  if (lead >= 0xc2 && lead <= 0xdf) return inRange(bytes[i + 1], 0x80, 0xbf) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const lo = lead === 0xe0 ? 0xa0 : 0x80;
+    const hi = lead === 0xed ? 0x9f : 0xbf;
+    return inRange(bytes[i + 1], lo, hi) && inRange(bytes[i + 2], 0x80, 0xbf) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const lo = lead === 0xf0 ? 0x90 : 0x80;
+    const hi = lead === 0xf4 ? 0x8f : 0xbf;
+    const ok =
+      inRange(bytes[i + 1], lo, hi) && inRange(bytes[i + 2], 0x80, 0xbf) && inRange(bytes[i + 3], 0x80, 0xbf);
+    return ok ? 4 : 0;
+  }
   return 0;
 }
 
 /** A path (or name) as the bytes the file system gave → its stored form. */
 export function storedFromBytes(bytes: Uint8Array): string {
   if (bytes.includes(0)) throw new Error('a path cannot contain a NUL byte');
-  try {
-    return strict.decode(bytes);
-  } catch {
-    // Not valid UTF-8: keep every valid sequence as text and escape each byte of the rest.
-  }
+  // A lenient decode has no U+FFFD unless the bytes had one or were not valid UTF-8 (then the walk
+  // below tells which): no exception per bad name, which would cost more than the walk itself.
+  const text = lenient.decode(bytes);
+  if (!text.includes('\uFFFD')) return text;
+  // Valid runs are decoded whole (exactly, being valid); each byte between them is escaped.
   let out = '';
-  let i = 0;
-  while (i < bytes.length) {
-    const len = sequenceLength(bytes[i]!);
-    let text: string | null = null;
-    if (len && i + len <= bytes.length) {
-      try {
-        text = strict.decode(bytes.subarray(i, i + len));
-      } catch {
-        text = null; // a bad continuation, an overlong form or an encoded surrogate
-      }
-    }
-    if (text !== null) {
-      out += text;
+  let run = 0;
+  for (let i = 0; i < bytes.length;) {
+    const len = sequenceAt(bytes, i);
+    if (len) {
       i += len;
-    } else {
-      out += BYTE_ESCAPE + String.fromCharCode(bytes[i]!);
-      i += 1;
+      continue;
     }
+    out += lenient.decode(bytes.subarray(run, i)) + BYTE_ESCAPE + String.fromCharCode(bytes[i]!);
+    run = ++i;
   }
-  return out;
+  return out + lenient.decode(bytes.subarray(run));
 }
 
 /** True when `stored` holds escaped bytes (its name was not valid UTF-8). */
