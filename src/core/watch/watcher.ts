@@ -2,9 +2,10 @@
 // each folder's watcher names the child that changed; the changed paths of each quiet moment become
 // one scoped indexing run, so a run costs what changed, however large the library is.
 //
-// chokidar lists folders by text, so a folder whose name is not valid UTF-8 is not watched: a change in
-// it is seen by the next full run (watch mode's catch-up, `glimpse index`, the app's Re-index), not live.
-// A file or folder with such a name appearing in a watched folder is seen (that folder is rescanned).
+// chokidar lists folders by text, so a folder with a name on its path that is not valid UTF-8 gets no
+// watcher: its mtime is polled instead (byte-folders.ts), and a photo edited in place there waits for the
+// next full run. A file or folder with such a name appearing in a watched folder is seen (fs.watch
+// gives its name with U+FFFD, so that folder is rescanned).
 //
 // Why folders only: chokidar opens one OS watcher per file it tracks (an inotify watch on Linux, a file
 // descriptor on macOS), and a million photos would exhaust both limits. Folder watchers report their
@@ -118,6 +119,8 @@ export async function watchFolders(
   const batcher = new Batcher(
     async (paths) => {
       const live: string[] = [];
+      /** A folder was among them: its rescan may have found folders to poll. */
+      let folders = false;
       for (const path of paths) {
         const root = rootOf(path);
         if (!root || missing.has(root)) continue;
@@ -128,12 +131,14 @@ export async function watchFolders(
         }
         const st = await stat(fsPath(path)).catch(() => null);
         if (st?.isFile() && !isPhotoName(path)) continue; // a sidecar, a partial download
+        if (st?.isDirectory()) folders = true;
         live.push(path);
       }
       if (!live.length || signal.aborted) return;
       const summary = await target.indexPaths(live, { signal, onProgress: opts.onProgress });
       record('changes', live.length, summary);
-      if (lossyNames || live.some(hasEscapedBytes)) {
+      // The list comes from a scan of the photos table, so only after runs that may have changed it.
+      if (folders || lossyNames || live.some(hasEscapedBytes)) {
         lossyNames = false;
         await byteFolders.refresh();
       }
