@@ -14,6 +14,7 @@ import {
 } from '../core';
 import type { GlobalOptions, Io } from './common';
 import { UsageError } from './common';
+import { withPathBytes } from './json-paths';
 import { shown } from './shown';
 
 type WithWorkspace = <T>(g: GlobalOptions, fn: (workspace: Workspace) => Promise<T>) => Promise<T>;
@@ -108,7 +109,7 @@ function addSearchOptions(cmd: Command): Command {
 
 function printPage(io: Io, page: SearchPage, json: boolean | undefined, extra: Record<string, unknown> = {}) {
   if (json) {
-    io.out(`${JSON.stringify({ ...extra, ...page })}\n`);
+    io.out(`${JSON.stringify({ ...extra, ...page, hits: page.hits.map(withPathBytes) })}\n`);
     return;
   }
   if (!page.hits.length) {
@@ -151,7 +152,7 @@ function progressReporter(io: Io, quiet: boolean): { update: (p: IndexProgress) 
         phase: p.phase.padEnd(8),
         rate: p.imagesPerSecond.toFixed(1),
         left: duration(p.etaSeconds),
-        file: (p.currentFile ?? '').slice(-40),
+        file: shown(p.currentFile ?? '').slice(-40),
       }),
     stop: () => bar.stop(),
   };
@@ -186,7 +187,7 @@ export function registerLibraryCommands(program: Command, io: Io, withWorkspace:
           );
           progress.stop();
           if (opts.json) {
-            io.out(`${JSON.stringify(summary)}\n`);
+            io.out(`${JSON.stringify({ ...summary, failed: summary.failed.map(withPathBytes) })}\n`);
             return;
           }
           io.out(
@@ -276,7 +277,11 @@ export function registerLibraryCommands(program: Command, io: Io, withWorkspace:
     .action(async (opts: { json?: boolean }) => {
       await withWorkspace(globals(), async (workspace) => {
         for (const f of (await readLibrary(workspace, io)).failures(100_000)) {
-          io.out(opts.json ? `${JSON.stringify(f)}\n` : `${shown(f.path)}\t${f.code}\t${shown(f.reason)}\n`);
+          io.out(
+            opts.json
+              ? `${JSON.stringify(withPathBytes(f))}\n`
+              : `${shown(f.path)}\t${f.code}\t${shown(f.reason)}\n`,
+          );
         }
       });
     });

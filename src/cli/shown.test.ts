@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { storedFromBytes } from '../shared/byte-path';
 import { shown } from './shown';
 
 describe('shown', () => {
@@ -22,5 +23,10 @@ describe('shown', () => {
   it('escapes lone surrogates and doubles backslashes once anything is escaped', () => {
     expect(shown('/p/\udc80.jpg')).toBe('/p/\\u{dc80}.jpg');
     expect(shown('a\\b\nc')).toBe('a\\\\b\\nc');
+  });
+
+  it('shows each byte of a name that is not UTF-8 as \\xNN, beside its valid characters', () => {
+    const stored = storedFromBytes(Buffer.from([0x2f, 0xe7, 0x8c, 0xab, 0x83, 0x4c, 0x5c, 0x2e, 0x6a]));
+    expect(shown(stored)).toBe('/猫\\x83L\\\\.j');
   });
 });

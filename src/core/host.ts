@@ -9,5 +9,6 @@ export {
   isInsideReal,
   modelsDir,
 } from './paths';
+export { fsPath } from './fs/byte-path';
 export { cpuInfo } from './gpu/cpu';
 export { readGpuStatus, type GpuSample, type GpuStatus } from './gpu/nvidia-smi';

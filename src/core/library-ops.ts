@@ -288,6 +288,7 @@ export class LibraryOps {
       index: (paths: string[], o: IndexOptions) => this.index(paths, o),
       indexPaths: (paths: string[], o: IndexOptions) => this.indexPaths(paths, o),
       saveIndex: () => this.library.saveIndex(),
+      pathsWithEscapedBytes: () => catalog.pathsWithEscapedBytes(),
     };
     return watchFolders(target, folders, opts);
   }

@@ -3,6 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fsPath, storedPath } from './fs/byte-path';
 import { readStoredSettings } from './settings';
 
 export const APP_NAME = 'Glimpse';
@@ -44,10 +45,12 @@ export function isInside(child: string, parent: string): boolean {
 }
 
 /** True when `child` is inside `parent` once every symbolic link in both is resolved: a link inside a
- *  library folder that leads out of it (to a file, to `/`) is not inside. False when either is missing. */
+ *  library folder that leads out of it (to a file, to `/`) is not inside. False when either is missing.
+ *  Both may be stored paths (src/shared/byte-path.ts): resolved as bytes, compared as stored. */
 export function isInsideReal(child: string, parent: string): boolean {
+  const real = (path: string) => storedPath(realpathSync.native(fsPath(path), { encoding: 'buffer' }));
   try {
-    return isInside(realpathSync.native(child), realpathSync.native(parent));
+    return isInside(real(child), real(parent));
   } catch {
     return false;
   }

@@ -2,6 +2,9 @@
 // The engine (and every native module) runs in a utility process (src/engine), started by EngineHost.
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, shell } from 'electron';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { displayPath, hasEscapedBytes } from '../shared/byte-path';
+import { fsPath } from '../core/host';
 import { DROP_CHANNEL, type Events } from '../shared/contract';
 import { commandArgs } from '../shared/contract-schemas';
 import type { EngineState } from '../shared/types';
@@ -14,6 +17,7 @@ import { handleProtocols, registerSchemes } from './protocols';
 import { appOrigin } from './security/app-origin';
 import { grantDrop } from './security/drops';
 import { PathGrants, requireGrant } from './security/grants';
+import { openablePath, textFolder } from './text-paths';
 import { createWindow, lockDownSession } from './window';
 
 let window: BrowserWindow | null = null;
@@ -46,12 +50,16 @@ if (!app.requestSingleInstanceLock()) {
     const r = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return r.canceled ? null : (r.filePaths[0] ?? null);
   };
+  /** The photo's stored path (src/shared/byte-path.ts): its exact bytes, not yet usable as text. */
   const photoPath = async (photoId: number) => {
     const path = await engine.call('photoFile', photoId);
-    if (!path || !existsSync(path))
+    if (!path || !existsSync(fsPath(path)))
       throw Object.assign(new Error(`photo ${photoId} is not on disk any more`), { code: 'NOT_FOUND' });
     return path;
   };
+  /** A text path that opens the photo, for Electron's APIs (a link when its name is not UTF-8). */
+  const photoTextPath = async (photoId: number) =>
+    openablePath(photoId, await photoPath(photoId), join(app.getPath('temp'), 'glimpse-links'));
 
   registerIpc(
     engine,
@@ -83,11 +91,16 @@ if (!app.requestSingleInstanceLock()) {
       getGpuPanel: () => gpu.current(),
       getEngineState: () => engineState,
       openPhoto: async (_event, id) => {
-        const error = await shell.openPath(await photoPath(id));
+        const error = await shell.openPath(await photoTextPath(id));
         if (error) throw new Error(error);
       },
-      showPhotoInFolder: async (_event, id) => shell.showItemInFolder(await photoPath(id)),
-      copyPhotoPath: async (_event, id) => clipboard.writeText(await photoPath(id)),
+      showPhotoInFolder: async (_event, id) => {
+        const path = await photoPath(id);
+        // A name that is not UTF-8 cannot be selected through a text API: its folder is opened instead.
+        if (!hasEscapedBytes(path)) shell.showItemInFolder(path);
+        else await shell.openPath(textFolder(path));
+      },
+      copyPhotoPath: async (_event, id) => clipboard.writeText(displayPath(await photoPath(id))),
     },
     ourWindow,
     origin,
@@ -101,7 +114,7 @@ if (!app.requestSingleInstanceLock()) {
     const parsed = commandArgs.openPhoto.safeParse([raw]);
     if (!isTrustedSender(event, ourWindow(), origin) || !parsed.success) return;
     const [photoId] = parsed.data;
-    const file = await photoPath(photoId).catch(() => null);
+    const file = await photoTextPath(photoId).catch(() => null);
     if (!file) return;
     const thumb = await engine.call('thumbnailFile', photoId).catch(() => null);
     const icon = thumb ? nativeImage.createFromPath(thumb).resize({ width: 64 }) : nativeImage.createEmpty();

@@ -6,6 +6,7 @@ import { protocol } from 'electron';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { fsPath } from '../core/host';
 import { IMAGE_SCHEME, photoIdOf, THUMB_SCHEME } from '../shared/photo-urls';
 import type { EngineHost } from './engine-host';
 import { appResponse } from './security/app-files';
@@ -49,7 +50,8 @@ export function handleProtocols(engine: EngineHost): void {
   protocol.handle(IMAGE_SCHEME, async (request) => {
     const id = photoIdOf(request.url);
     const image = id === null ? null : await engine.call('imageFile', id).catch(() => null);
-    const handle = image ? await open(image.path).catch(() => null) : null;
+    // A stored path: a name that is not UTF-8 opens by its exact bytes.
+    const handle = image ? await open(fsPath(image.path)).catch(() => null) : null;
     if (!image || !handle) return notFound();
     // Full-size photos stream rather than sit whole in main's memory; the stream closes the file.
     const body = Readable.toWeb(handle.createReadStream()) as ReadableStream<Uint8Array>;

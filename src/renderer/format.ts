@@ -1,4 +1,5 @@
 // How numbers, sizes, dates and durations read in the UI: one place, so every view says them alike.
+import { displayPath } from '../shared/byte-path';
 
 const KIB = 1024;
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -57,10 +58,11 @@ export function formatAgo(ms: number, now = Date.now()): string {
   return formatDate(ms);
 }
 
-/** The last segment of a POSIX or Windows path. */
+/** The last segment of a POSIX or Windows path, as people see it (each byte of a name that is not
+ *  UTF-8 as \\xNN: src/shared/byte-path.ts). */
 export function fileName(path: string): string {
   const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
+  return displayPath(parts[parts.length - 1] || path);
 }
 
 /** "1,234 × 567". */

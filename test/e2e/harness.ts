@@ -18,6 +18,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cpuInfo } from '../../src/core/gpu/cpu';
 import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
+import { fsPath } from '../../src/core/fs/byte-path';
 import { isInside } from '../../src/core/paths';
 import { grantDrop } from '../../src/main/security/drops';
 import { PathGrants, requireGrant } from '../../src/main/security/grants';
@@ -278,7 +279,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         res.writeHead(200, {
           'content-type': media[1] === 'thumb' ? 'image/webp' : (MIME[extname(file)] ?? 'image/jpeg'),
         });
-        return void res.end(readFileSync(file));
+        return void res.end(readFileSync(fsPath(file))); // as src/main/protocols.ts opens it
       }
       // Chromium asks every http page for one; Electron's window never does.
       if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();

@@ -192,6 +192,11 @@ export class Catalog {
     return this.stmt.photoIdsUnder.all(folderId, path, path + sep, path + AFTER_SEP) as number[];
   }
 
+  /** Paths whose names are not all valid UTF-8 (they hold escaped bytes); reads the whole table. */
+  pathsWithEscapedBytes(): string[] {
+    return this.stmt.pathsWithBytes.all() as string[];
+  }
+
   /** Whether an indexed photo shows this content. */
   hashInUse(hash: string): boolean {
     return this.stmt.hashInUse.get(hash) !== undefined;

@@ -11,6 +11,8 @@ const SQL = {
   photoByPath: `SELECT ${photoColumns} FROM photos WHERE path = ?`,
   // A range on the UNIQUE(path) index: rows under a folder cost their number, not the library's.
   photoIdsUnder: `SELECT id FROM photos WHERE folder_id = ? AND (path = ? OR (path >= ? AND path < ?)) ORDER BY path`,
+  // NUL starts each escaped byte of a name that is not UTF-8 (src/shared/byte-path.ts); a table scan.
+  pathsWithBytes: `SELECT path FROM photos WHERE instr(path, char(0)) > 0`,
   photosByHash: `SELECT ${photoColumns} FROM photos WHERE hash = ? AND status = 'indexed' ORDER BY path`,
   embeddingByHash: `SELECT label FROM embeddings WHERE model_id = ? AND hash = ?`,
   vectorByLabel: `SELECT label, hash, vector FROM embeddings WHERE label = ?`,
@@ -41,7 +43,7 @@ const SQL = {
 };
 
 /** Statements that return their first column only. */
-const PLUCKED: ReadonlyArray<keyof typeof SQL> = ['labels', 'photoIdsUnder'];
+const PLUCKED: ReadonlyArray<keyof typeof SQL> = ['labels', 'photoIdsUnder', 'pathsWithBytes'];
 
 export type EverydayStatements = { [K in keyof typeof SQL]: Database.Statement };
 

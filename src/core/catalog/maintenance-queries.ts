@@ -16,8 +16,9 @@ export interface PhotoFileRecord {
   mtimeMs: number;
 }
 
-/** Rows whose path can name their file: one whose name is not valid UTF-8 is stored in a display form
- *  (indexer/scan.ts) that stat() cannot open; each index run's scan looks at those again instead. */
+/** Rows whose path can name their file: a 'bad-name' row is one no call can open on this platform
+ *  (Windows, for a name that is not valid UTF-8; core/fs/byte-path.ts), or an old library's display
+ *  form of such a name (%XX), which the next index run sweeps away and indexes by its bytes. */
 const OPENABLE = `error_code IS NOT 'bad-name'`;
 
 export class MaintenanceQueries {

@@ -3,6 +3,8 @@
 // (stat says 0 bytes) and a FIFO would block a libuv thread forever.
 import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { displayPath } from '../../shared/byte-path';
+import { fsPath } from './byte-path';
 
 /** Why a path cannot be read as a file: `kind` for something that is not a regular file, `size` for
  *  one over the cap. The message names the path. */
@@ -14,7 +16,7 @@ export class NotRegularFileError extends Error {
     /** What is wrong, in words, without the path. */
     readonly detail: string,
   ) {
-    super(`${path}: ${detail}`);
+    super(`${displayPath(path)}: ${detail}`);
   }
 }
 
@@ -32,10 +34,10 @@ export function kindOf(stats: Stats): string {
 // not change how a regular file reads. Windows has neither FIFOs in the file system nor the flag.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
-/** Opens `path`, checks the open file is regular and at most `maxBytes`, and reads it whole (never more
+/** Opens `path` (a stored path: src/shared/byte-path.ts), checks the open file is regular and at most `maxBytes`, and reads it whole (never more
  *  than the size fstat gave, so a file growing as it is read cannot make the read unbounded). */
 export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
-  const handle = await open(path, OPEN_FLAGS);
+  const handle = await open(fsPath(path), OPEN_FLAGS);
   try {
     const stats = await handle.stat();
     check(path, stats, maxBytes);
@@ -54,7 +56,7 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
 
 /** The same checks without reading: for refusing a path before work is queued for it. */
 export async function checkRegularFile(path: string, maxBytes: number): Promise<Stats> {
-  const handle = await open(path, OPEN_FLAGS);
+  const handle = await open(fsPath(path), OPEN_FLAGS);
   try {
     const stats = await handle.stat();
     check(path, stats, maxBytes);

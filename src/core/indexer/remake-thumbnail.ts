@@ -2,6 +2,7 @@
 // content's bytes, with the same decode and size the indexer uses.
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../catalog/catalog';
+import { fsPath } from '../fs/byte-path';
 import { decodeForModel } from '../runtime/decode';
 import type { PreprocessSpec } from '../runtime/types';
 import { contentHash } from './content';
@@ -16,7 +17,7 @@ export async function remakeThumbnail(
 ): Promise<boolean> {
   for (const photo of catalog.photosWithHash(hash)) {
     try {
-      const bytes = await readFile(photo.path);
+      const bytes = await readFile(fsPath(photo.path));
       if ((await contentHash(bytes)) !== hash) continue; // changed since: the next index run handles it
       const { thumbnail } = await decodeForModel(bytes, preprocess, {
         thumbnailSize: THUMBNAIL_SIZE,

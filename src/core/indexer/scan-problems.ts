@@ -16,8 +16,8 @@ export function describeScanProblem(problem: ScanProblem): { code: string; reaso
     return {
       code: 'bad-name',
       reason:
-        'the folder name is not valid UTF-8 (shown with %XX for each invalid byte): Glimpse cannot open ' +
-        'what it holds yet; rename it to index its photos',
+        'the folder name is not valid UTF-8 (shown with \\xNN for each such byte), which cannot be ' +
+        'opened where paths are text (Windows); rename it to index its photos',
     };
   if (reason === 'EACCES' || reason === 'EPERM')
     return kind === 'folder'

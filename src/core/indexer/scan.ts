@@ -5,6 +5,8 @@ import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { PHOTO_EXTENSIONS } from '../../shared/photo-files';
+import { hasEscapedBytes, storedFromBytes } from '../../shared/byte-path';
+import { BYTE_PATHS, fsPath, storedPath, UNUSABLE_NAME_REASON } from '../fs/byte-path';
 import { isInside } from '../paths';
 
 /** Extensions Glimpse indexes (src/shared/photo-files.ts), as a set for the walk. */
@@ -26,50 +28,19 @@ export const SYSTEM_FOLDERS = new Set([
 export const OUTSIDE_FOLDER = 'EOUTSIDE';
 
 export interface ScannedFile {
+  /** The stored form (src/shared/byte-path.ts): the exact bytes of a name that is not valid UTF-8 are
+   *  kept, and fsPath() gives what opens it. */
   path: string;
   size: number;
   mtimeMs: number;
-  /** Set when the file's name is not valid UTF-8: `path` is then its display form (each invalid byte
-   *  as %XX), which cannot open it, and this says why it is recorded as a failure instead. */
+  /** Set only where such a name cannot be opened at all (Windows: paths are UTF-16 text): why it is
+   *  recorded as a failure instead of indexed. */
   badName?: string;
 }
 
-/** The reason recorded for a file whose name is not valid UTF-8. */
-export const BAD_NAME_REASON =
-  'its name is not valid UTF-8 (shown with %XX for each invalid byte): Glimpse cannot store or open ' +
-  'such a name yet; rename the file to index it';
-
-/** A name as raw bytes → its text and whether that text is exactly those bytes. */
-function decodeName(raw: Buffer): { name: string; valid: boolean } {
-  const text = raw.toString('utf8');
-  if (Buffer.from(text, 'utf8').equals(raw)) return { name: text, valid: true };
-  // Keep every valid character, and each byte of an invalid sequence as %XX, so two bad names that
-  // differ in their bytes stay different on screen and in the catalog.
-  let out = '';
-  let i = 0;
-  while (i < raw.length) {
-    const lead = raw[i]!;
-    const len =
-      lead < 0x80
-        ? 1
-        : lead >= 0xc2 && lead < 0xe0
-          ? 2
-          : lead >= 0xe0 && lead < 0xf0
-            ? 3
-            : lead >= 0xf0 && lead < 0xf5
-              ? 4
-              : 0;
-    const piece = len ? raw.subarray(i, i + len) : null;
-    const ok = piece && piece.length === len && Buffer.from(piece.toString('utf8'), 'utf8').equals(piece);
-    if (ok) {
-      out += piece.toString('utf8');
-      i += len;
-    } else {
-      out += `%${lead.toString(16).toUpperCase().padStart(2, '0')}`;
-      i += 1;
-    }
-  }
-  return { name: out, valid: false };
+/** A path as realpath gives its bytes, in the stored form. */
+async function realStored(path: string): Promise<string> {
+  return storedPath(await realpath(fsPath(path), { encoding: 'buffer' }));
 }
 
 export interface ScanProblem {
@@ -94,6 +65,8 @@ export interface ScanOptions {
 /** stat() calls in flight: enough to hide disk latency, few enough not to starve the decoder's threads. */
 const STAT_CONCURRENCY = 32;
 
+const isImage = (name: string) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
+
 function isHidden(name: string): boolean {
   return name.startsWith('.');
 }
@@ -114,7 +87,7 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
   const outside = (path: string) => opts.onProblem?.({ path, kind: 'link', reason: OUTSIDE_FOLDER });
   let realRoot: string;
   try {
-    realRoot = await realpath(opts.boundary ?? root);
+    realRoot = await realStored(opts.boundary ?? root);
   } catch (e) {
     problem(opts.boundary ?? root, 'folder', e);
     return;
@@ -125,7 +98,7 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
     const dir = stack.pop()!;
     let real: string;
     try {
-      real = await realpath(dir);
+      real = await realStored(dir);
     } catch (e) {
       problem(dir, 'folder', e);
       continue;
@@ -139,48 +112,40 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
     seenDirs.add(real);
 
     const files: string[] = [];
-    /** Image files whose names are not valid UTF-8: display path → the raw path that opens them. */
-    const badFiles = new Map<string, Buffer>();
+    const unusable: string[] = [];
     try {
       // Names as bytes: a name that is not valid UTF-8 would otherwise arrive with U+FFFD in it, name
-      // no file, and look like one that vanished.
-      const handle = await opendir(dir, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
+      // no file, and look like one that vanished. storedFromBytes keeps its bytes.
+      const handle = await opendir(fsPath(dir), { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
       for await (const entry of handle as unknown as AsyncIterable<Dirent<Buffer>>) {
-        const { name, valid } = decodeName(entry.name);
+        const name = storedFromBytes(entry.name);
         if (isHidden(name)) continue;
         const path = join(dir, name);
-        if (!valid) {
+        if (!BYTE_PATHS && hasEscapedBytes(name)) {
+          // Where paths are text, no call can open this name: said once, with the reason.
           if (entry.isDirectory() || entry.isSymbolicLink()) {
             if (!isExcluded(path, true))
               problem(path, 'folder', Object.assign(new Error(name), { code: 'EILSEQ' }));
-          } else if (
-            entry.isFile() &&
-            IMAGE_EXTENSIONS.has(extname(name).toLowerCase()) &&
-            !isExcluded(path, false)
-          ) {
-            badFiles.set(path, Buffer.concat([Buffer.from(dir + sep), entry.name]));
+          } else if (isImage(name) && entry.isFile() && !isExcluded(path, false)) {
+            unusable.push(path);
           }
           continue;
         }
         if (entry.isDirectory()) {
           if (!SYSTEM_FOLDERS.has(name) && !isExcluded(path, true)) stack.push(path);
         } else if (entry.isFile()) {
-          if (IMAGE_EXTENSIONS.has(extname(name).toLowerCase()) && !isExcluded(path, false)) files.push(path);
+          if (isImage(name) && !isExcluded(path, false)) files.push(path);
         } else if (entry.isSymbolicLink()) {
           try {
-            const real = await realpath(path);
+            const real = await realStored(path);
             if (!isInside(real, realRoot)) {
               outside(path);
               continue;
             }
-            const target = await stat(real);
+            const target = await stat(fsPath(real));
             if (target.isDirectory()) {
               if (!isExcluded(path, true)) stack.push(path);
-            } else if (
-              target.isFile() &&
-              IMAGE_EXTENSIONS.has(extname(name).toLowerCase()) &&
-              !isExcluded(path, false)
-            ) {
+            } else if (target.isFile() && isImage(name) && !isExcluded(path, false)) {
               files.push(path);
             }
           } catch (e) {
@@ -196,7 +161,7 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
     for (let i = 0; i < files.length; i += STAT_CONCURRENCY) {
       const stats = await Promise.all(
         files.slice(i, i + STAT_CONCURRENCY).map((path) =>
-          stat(path).then(
+          stat(fsPath(path)).then(
             (s) => ({ path, size: s.size, mtimeMs: Math.floor(s.mtimeMs) }),
             (e: unknown) => {
               problem(path, 'file', e); // vanished between listing and stat
@@ -207,12 +172,7 @@ export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGe
       );
       for (const s of stats) if (s) yield s;
     }
-    for (const [path, raw] of badFiles) {
-      const s = await stat(raw).catch((e: unknown) => {
-        problem(path, 'file', e);
-        return null;
-      });
-      if (s) yield { path, size: s.size, mtimeMs: Math.floor(s.mtimeMs), badName: BAD_NAME_REASON };
-    }
+    // Never opened, so no size or time: the row says why until the name is fixed.
+    for (const path of unusable) yield { path, size: 0, mtimeMs: 0, badName: UNUSABLE_NAME_REASON };
   }
 }

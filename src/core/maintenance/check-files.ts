@@ -2,6 +2,7 @@
 // there with the size and modification time recorded when it was indexed.
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { fsPath } from '../fs/byte-path';
 import type { Check, CheckContext } from './check-types';
 import { EXAMPLES } from './check-types';
 
@@ -46,7 +47,7 @@ async function statAll(ctx: CheckContext): Promise<FileStates> {
         await Promise.all(
           rows.slice(i, i + STAT_CONCURRENCY).map(async (row) => {
             try {
-              const st = await stat(row.path);
+              const st = await stat(fsPath(row.path));
               // The scanner records whole milliseconds; so does this comparison.
               if (!st.isFile() || st.size !== row.size || Math.floor(st.mtimeMs) !== row.mtimeMs)
                 states.changed.push(row.path);

@@ -5,6 +5,7 @@ import { resolve, sep } from 'node:path';
 import type { Catalog, PhotoRow } from '../catalog/catalog';
 import type { IndexFolder, IndexScope } from '../indexer/indexer';
 import { OUTSIDE_FOLDER, scanFolder, type ScannedFile, type ScanProblem } from '../indexer/scan';
+import { fsPath } from '../fs/byte-path';
 import { isInside, isInsideReal } from '../paths';
 import { FolderRules } from './rules';
 
@@ -51,7 +52,7 @@ export function pathScope(catalog: Catalog, paths: Iterable<string>): IndexScope
         yield* scanFolder(path, { exclude: folder.exclude, signal, onProblem });
         continue;
       }
-      const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+      const st = await stat(fsPath(path)).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') unread.push(path);
         return null; // gone: its rows are covered below
       });

@@ -2,6 +2,11 @@
 // each folder's watcher names the child that changed; the changed paths of each quiet moment become
 // one scoped indexing run, so a run costs what changed, however large the library is.
 //
+// chokidar lists folders by text, so a folder with a name on its path that is not valid UTF-8 gets no
+// watcher: its mtime is polled instead (byte-folders.ts), and a photo edited in place there waits for the
+// next full run. A file or folder with such a name appearing in a watched folder is seen (fs.watch
+// gives its name with U+FFFD, so that folder is rescanned).
+//
 // Why folders only: chokidar opens one OS watcher per file it tracks (an inotify watch on Linux, a file
 // descriptor on macOS), and a million photos would exhaust both limits. Folder watchers report their
 // children's creates, writes, renames and deletes ('raw' events), which is all a scoped run needs.
@@ -9,6 +14,9 @@ import { watch as watchPaths, type FSWatcher } from 'chokidar';
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { hasEscapedBytes } from '../../shared/byte-path';
+import { fsPath } from '../fs/byte-path';
+import { ByteFolders } from './byte-folders';
 import type { IndexOptions, IndexSummary } from '../indexer/indexer';
 import type { IndexProgress } from '../indexer/progress';
 import { isInside } from '../paths';
@@ -27,6 +35,9 @@ export interface WatchTarget {
   /** A run over these paths only (files or folders, present or gone); does not save the index file. */
   indexPaths(paths: string[], opts: IndexOptions): Promise<IndexSummary>;
   saveIndex(): Promise<void>;
+  /** Stored paths of the library's photos whose names are not all UTF-8: the folders on their way that
+   *  chokidar cannot watch are polled instead. */
+  pathsWithEscapedBytes?(): string[];
 }
 
 export type WatchEvent =
@@ -92,6 +103,9 @@ export async function watchFolders(
   const totals: WatchSummary = { runs: 0, embedded: 0, reused: 0, removed: 0, failed: 0 };
   const missing = new Set<string>();
   let lastSave = Date.now();
+  /** Set when fs.watch gave a name it could not decode: the folders to poll may have changed. */
+  let lossyNames = false;
+  const byteFolders = new ByteFolders(target, (dir) => note(dir));
 
   const record = (reason: 'catch-up' | 'changes', paths: number, summary: IndexSummary) => {
     totals.runs++;
@@ -105,6 +119,8 @@ export async function watchFolders(
   const batcher = new Batcher(
     async (paths) => {
       const live: string[] = [];
+      /** A folder was among them: its rescan may have found folders to poll. */
+      let folders = false;
       for (const path of paths) {
         const root = rootOf(path);
         if (!root || missing.has(root)) continue;
@@ -113,13 +129,19 @@ export async function watchFolders(
           lose(root);
           continue;
         }
-        const st = await stat(path).catch(() => null);
+        const st = await stat(fsPath(path)).catch(() => null);
         if (st?.isFile() && !isPhotoName(path)) continue; // a sidecar, a partial download
+        if (st?.isDirectory()) folders = true;
         live.push(path);
       }
       if (!live.length || signal.aborted) return;
       const summary = await target.indexPaths(live, { signal, onProgress: opts.onProgress });
       record('changes', live.length, summary);
+      // The list comes from a scan of the photos table, so only after runs that may have changed it.
+      if (folders || lossyNames || live.some(hasEscapedBytes)) {
+        lossyNames = false;
+        await byteFolders.refresh();
+      }
       if (Date.now() - lastSave >= SAVE_EVERY_MS) {
         lastSave = Date.now();
         await target.saveIndex();
@@ -154,6 +176,12 @@ export async function watchFolders(
     const dir = (details as { watchedPath?: string }).watchedPath;
     if (!dir) return;
     const name = filename ? String(filename) : null;
+    // fs.watch gives names as text: one that is not valid UTF-8 arrives with U+FFFD in it and names no
+    // file, so the folder it is in is looked at instead (the scan reads names as bytes).
+    if (name?.includes('\uFFFD')) {
+      lossyNames = true;
+      return note(dir);
+    }
     // A folder's own watcher names the folder itself when it is deleted.
     const path = name && !(name === basename(dir) && !existsSync(join(dir, name))) ? join(dir, name) : dir;
     note(path);
@@ -162,6 +190,7 @@ export async function watchFolders(
   watcher.on('unlinkDir', note);
   watcher.on('error', (e) => emit({ type: 'error', message: `watching: ${(e as Error).message}` }));
 
+  const bytePoll = setInterval(() => void byteFolders.poll(), opts.folderPollMs ?? FOLDER_POLL_MS);
   let poll: NodeJS.Timeout | null = null;
   function lose(root: string) {
     if (missing.has(root)) return;
@@ -203,10 +232,12 @@ export async function watchFolders(
         if (!signal.aborted) throw e;
       }
     }
+    await byteFolders.refresh();
     batcher.start();
     await stopped;
     return totals;
   } finally {
+    clearInterval(bytePoll);
     if (poll) clearInterval(poll);
     await watcher.close();
     await batcher.stop();

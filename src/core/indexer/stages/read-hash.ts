@@ -3,6 +3,7 @@
 // rest go on to the decoders with their bytes.
 import type { Catalog, PhotoRow, PhotoWrite } from '../../catalog/catalog';
 import { ImageDecodeError, MAX_FILE_BYTES } from '../../runtime/decode';
+import { UNUSABLE_NAME_REASON, UnusablePathError } from '../../fs/byte-path';
 import { NotRegularFileError, readRegularFile } from '../../fs/regular-file';
 import { contentHash } from '../content';
 import type { WorkItem } from '../diff';
@@ -31,6 +32,7 @@ export interface ReadHashContext {
 /** Why a file could not be read, as the catalog stores it. */
 export function describeFailure(e: unknown): { code: string; reason: string } {
   if (e instanceof ImageDecodeError) return { code: e.code, reason: e.detail };
+  if (e instanceof UnusablePathError) return { code: 'bad-name', reason: UNUSABLE_NAME_REASON };
   if (e instanceof NotRegularFileError)
     return { code: e.problem === 'size' ? 'too-large' : 'unreadable', reason: e.detail };
   const err = e as NodeJS.ErrnoException;

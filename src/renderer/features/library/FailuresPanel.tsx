@@ -1,5 +1,6 @@
 // The files indexing skipped, each with its reason (unreadable, unsupported, too large…), filterable by
 // path, code or reason words.
+import { displayPath } from '../../../shared/byte-path';
 import { useDeferredValue, useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -41,7 +42,7 @@ export function FailuresPanel({
 
   const words = useDeferredValue(filter).trim().toLowerCase();
   const matches = (failures ?? []).filter(
-    (f) => !words || `${f.path} ${f.code} ${f.reason}`.toLowerCase().includes(words),
+    (f) => !words || `${displayPath(f.path)} ${f.code} ${f.reason}`.toLowerCase().includes(words),
   );
   return (
     <section className="failures" aria-label="Skipped files">
@@ -71,8 +72,8 @@ export function FailuresPanel({
           <ul className="failure-list">
             {matches.slice(0, SHOWN).map((f) => (
               <li key={f.path} data-testid="failure-row">
-                <span className="path" title={f.path}>
-                  {f.path}
+                <span className="path" title={displayPath(f.path)}>
+                  {displayPath(f.path)}
                 </span>
                 <span className="failure-reason">
                   <code>{f.code}</code> {f.reason}

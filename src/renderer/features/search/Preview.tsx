@@ -1,5 +1,6 @@
 // The large view of one result: the full image, what is known about the file, ←/→ through the results
 // and the same actions as the tile's menu. Escape closes and the grid gets its focus back.
+import { displayPath } from '../../../shared/byte-path';
 import { useEffect, useRef, useState } from 'react';
 import { useDialog } from '../../components/useDialog';
 import {
@@ -98,7 +99,7 @@ export function Preview({
         </div>
         <aside className="preview-side">
           <div className="preview-head">
-            <h2 title={hit?.path}>{name}</h2>
+            <h2 title={hit ? displayPath(hit.path) : undefined}>{name}</h2>
             <button type="button" className="icon-button" aria-label="Close preview" onClick={onClose}>
               ×
             </button>
@@ -110,7 +111,7 @@ export function Preview({
             <>
               <dl className="details" data-testid="preview-details">
                 <dt>Path</dt>
-                <dd className="path">{hit.path}</dd>
+                <dd className="path">{displayPath(hit.path)}</dd>
                 <dt>{hit.takenAt !== null ? 'Taken' : 'Modified'}</dt>
                 <dd>{formatDateTime(hit.takenAt ?? hit.mtimeMs)}</dd>
                 {dims && (

@@ -296,6 +296,29 @@ describe('searching by image', () => {
   });
 });
 
+describe('a photo whose name is not valid UTF-8', () => {
+  it('is shown with each such byte as \\xNN on its tile and in the preview', async () => {
+    const stored = '/photos/Ferien-M\u0000\u00e4dchen/caf\u0000\u00e9.jpg';
+    const page: SearchPage = {
+      hits: [{ ...hit(0), path: stored }],
+      total: 1,
+      offset: 0,
+      limit: 200,
+      cutoffScore: null,
+      elapsedMs: 1,
+      terms: [],
+    };
+    const { user } = await renderApp({ overrides: { searchText: async () => page } });
+    await user.type(searchBox(), 'orange{Enter}');
+    const tile = await screen.findByTestId('result-tile');
+    expect(tile.getAttribute('aria-label')).toBe('caf\\xe9.jpg, score 0.360');
+    expect(tile.title).toBe('/photos/Ferien-M\\xe4dchen/caf\\xe9.jpg');
+    await user.keyboard('{ArrowDown}{Enter}');
+    const preview = screen.getByRole('dialog', { name: /Preview: caf\\xe9\.jpg/ });
+    expect(within(preview).getByText('/photos/Ferien-M\\xe4dchen/caf\\xe9.jpg')).toBeTruthy();
+  });
+});
+
 describe('errors', () => {
   it('shows the message of a failed search', async () => {
     const { user } = await renderApp({

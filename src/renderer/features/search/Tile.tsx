@@ -1,6 +1,7 @@
 // One result in the grid: the thumbnail (lazy, over a placeholder), its score, and the gestures a photo
 // answers to — click selects, double-click opens the preview, right-click opens the menu, drag goes to
 // the OS as the real file.
+import { displayPath } from '../../../shared/byte-path';
 import { memo, useState, type MouseEvent } from 'react';
 import { api } from '../../api';
 import { fileName, formatDate, formatScore } from '../../format';
@@ -50,7 +51,7 @@ export const Tile = memo(function Tile({
       className={`tile${selected ? ' selected' : ''}`}
       aria-selected={selected}
       aria-label={`${name}, score ${formatScore(hit.score)}`}
-      title={hit.path}
+      title={displayPath(hit.path)}
       data-testid="result-tile"
       data-photo-id={hit.photoId}
       draggable
