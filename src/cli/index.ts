@@ -7,7 +7,7 @@ import { registerBenchCommands } from './bench-commands';
 import { endQuietlyOnBrokenPipe } from './broken-pipe';
 import { registerLibraryCommands } from './library-commands';
 import { registerMaintenanceCommands } from './maintenance-commands';
-import { registerModelManagerCommands } from './model-manager-commands';
+import { registerModelStoreCommands } from './model-manager-commands';
 import { registerModelCommands } from './model-commands';
 import { workspaceOptions, processIo, UsageError, type GlobalOptions, type Io } from './common';
 
@@ -36,7 +36,7 @@ function buildProgram(
     .showHelpAfterError();
   registerLibraryCommands(program, io, withWorkspace);
   registerMaintenanceCommands(program, io, withWorkspace);
-  registerModelManagerCommands(program, io, withWorkspace);
+  registerModelStoreCommands(program, io, withWorkspace);
   registerBenchCommands(program, io, withWorkspace);
   registerModelCommands(program, io, withWorkspace);
   return program;

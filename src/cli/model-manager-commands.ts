@@ -1,4 +1,4 @@
-// `glimpse model list | pull | build | import | remove | use`: the model manager (src/core/model-store) on the command
+// `glimpse model list | pull | build | import | remove | use`: the model store (src/core/model-store) on the command
 // line, with a progress bar for downloads on a terminal and plain lines elsewhere.
 import { duration, terminalBar } from './progress-bar';
 import type { Command } from 'commander';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   checkedOn,
   formatBytes,
-  ModelManager,
+  ModelStore,
   readGpuStatus,
   type Workspace,
   type ModelOverview,
@@ -113,9 +113,9 @@ function formatOverview(o: ModelOverview): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerModelManagerCommands(program: Command, io: Io, withWorkspace: WithWorkspace): void {
+export function registerModelStoreCommands(program: Command, io: Io, withWorkspace: WithWorkspace): void {
   const globals = () => program.opts<GlobalOptions>();
-  const manager = () => new ModelManager();
+  const manager = () => new ModelStore();
   const model = program
     .command('model')
     .description(

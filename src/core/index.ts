@@ -1,4 +1,4 @@
-// The core's public surface: the workspace, its types and errors, the model manager and settings. The
+// The core's public surface: the workspace, its types and errors, the model store and settings. The
 // app's engine service, the CLI and main (through ./host) reach the core only here (lint-enforced).
 export * from './host';
 
@@ -34,8 +34,8 @@ export { bundlePrecision, type ModelBundle } from './runtime/types';
 export { BundleError } from './runtime/bundle';
 export { TowerLoadError } from './runtime/tower';
 
-// The model manager: the model list (the models it can download), downloads and installs.
-export { ModelManager, type ModelOverview } from './model-store/manager';
+// The model store: the model list (the models it can download), downloads and installs.
+export { ModelStore, type ModelOverview } from './model-store/model-store';
 export { ModelListError, type ModelList } from './model-store/model-list';
 export { ModelDownloadError } from './model-store/errors';
 export type { PullProgress } from './model-store/progress';

@@ -30,7 +30,7 @@ export function modelsDir(env: Env = process.env): string {
 }
 
 /** The model folder used when no --model is given: GLIMPSE_MODEL, else the folder or installed model
- *  chosen in settings.json (the app's settings and model manager write it), else the default model's. */
+ *  chosen in settings.json (the app's settings and model store write it), else the default model's. */
 export function defaultModelDir(env: Env = process.env): string {
   if (env.GLIMPSE_MODEL) return resolve(env.GLIMPSE_MODEL);
   const { stored } = readStoredSettings(glimpseHome(env));

@@ -16,7 +16,7 @@ const FIELDS = {
   excludePatterns: z.array(z.string().min(1)),
   theme: z.enum(['system', 'light', 'dark']),
   modelDir: z.string().min(1).nullable(),
-  /** Written by the model manager: the id of the installed model in use (models/<id>). */
+  /** Written by the model store: the id of the installed model in use (models/<id>). */
   activeModel: z.string().min(1),
   /** Download sources overriding the model list's, by model id: a mirror or one's own export. */
   modelSources: z.record(z.string(), z.string().min(1)),

@@ -12,7 +12,7 @@ import { BundleError, loadBundle } from './runtime/bundle';
 import { builtInModelList, findEntry } from './model-store/model-list';
 import { readRecord } from './model-store/install';
 import { diagnoseCudaProvider } from './runtime/cuda-check';
-import { decodeForModel } from './runtime/decode';
+import { decodeForModel } from './decode/cpu-decode';
 import { writeTensor } from './runtime/preprocess';
 import { embedImageFiles, type ImageEmbedding, type ImageFailure } from './runtime/embed-files';
 import { Embedder, type EmbedderInfo, type EmbedderOptions } from './runtime/embedder';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelManager, PullProgress } from '../core';
+import type { ModelStore, PullProgress } from '../core';
 import type { ModelPullJob } from '../shared/types';
 import { ModelDownloads } from './model-downloads';
 
-type PullOptions = Parameters<ModelManager['pull']>[1];
+type PullOptions = Parameters<ModelStore['pull']>[1];
 
-/** A model manager whose pull() runs until `finish` or `fail` is called (or its signal aborts). */
+/** A model store whose pull() runs until `finish` or `fail` is called (or its signal aborts). */
 function fakeModels() {
   const pulls: Array<{ id: string; opts: PullOptions }> = [];
   let finish: () => void = () => {};
@@ -19,7 +19,7 @@ function fakeModels() {
         opts?.signal?.addEventListener('abort', () => reject(new Error('aborted')));
       });
     },
-  } as unknown as Pick<ModelManager, 'pull'>;
+  } as unknown as Pick<ModelStore, 'pull'>;
   return { models, pulls, finish: () => finish(), fail: (e: Error) => fail(e) };
 }
 

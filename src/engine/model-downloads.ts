@@ -1,11 +1,11 @@
 // The app's one model download at a time (first run, Settings → Models): progress and notes sent as
 // modelPull events, cancellable, its failure kept in words for the window.
-import type { ModelManager, ProviderName } from '../core';
+import type { ModelStore, ProviderName } from '../core';
 import type { Events } from '../shared/contract';
 import type { ModelPullJob } from '../shared/types';
 
 interface ModelDownloadsOptions {
-  models: Pick<ModelManager, 'pull'>;
+  models: Pick<ModelStore, 'pull'>;
   /** The providers a model built here is checked on: the engine's (settings'), undefined for the defaults. */
   providers: () => ProviderName[] | undefined;
   emit: (event: 'modelPull', payload: Events['modelPull']) => void;

@@ -1,7 +1,7 @@
 // The engine's side of the app contract: each command the renderer sends (through main) mapped onto
 // the engine the settings make, the indexing job, the model downloads and the photo files main serves.
 // Electron-free, so the end-to-end tests run it in the test process exactly as the app does.
-import { glimpseHome, ModelManager, readGpuStatus, readStoredSettings } from '../core';
+import { glimpseHome, ModelStore, readGpuStatus, readStoredSettings } from '../core';
 import type { LibraryOps, ModelList } from '../core';
 import type { Events, SettingsPatch } from '../shared/contract';
 import type { SearchOptions, SearchPage } from '../shared/types';
@@ -42,7 +42,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
    *  read-only view of what it has committed; LibraryStatus.readOnly tells the renderer. */
   const reader = () => holder.workspace.reader();
   const jobs = new IndexJobs({ library: writer, exclude: () => holder.settings.excludePatterns, emit });
-  const models = new ModelManager({ home, modelList: opts.modelList });
+  const models = new ModelStore({ home, modelList: opts.modelList });
   const downloads = new ModelDownloads({ models, providers: () => holder.providers, emit });
   const files = new PhotoFiles(reader);
 
@@ -111,7 +111,7 @@ export function createService(opts: ServiceOptions): EngineCommands & { close():
     getSettings: () => holder.settings,
     getNotices: () => notices,
     updateSettings: async (patch: SettingsPatch) => {
-      // The model folder is chosen through main's picker (setModelDir) or the model manager, never named
+      // The model folder is chosen through main's picker (setModelDir) or the model store, never named
       // by the window: a path it names would load (and run) whatever model files lie there.
       if (Object.hasOwn(patch, 'modelDir')) {
         const message = 'updateSettings: modelDir cannot be set this way; choose a model folder';

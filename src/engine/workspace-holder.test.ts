@@ -68,7 +68,7 @@ describe('the engine the settings make', () => {
     expect(counter.restarts).toBe(1);
   });
 
-  it('reads settings.json again on reload, as the model manager leaves it', async () => {
+  it('reads settings.json again on reload, as the model store leaves it', async () => {
     const { home, holder } = holderOn({ modelDir: '/models/tiny' });
     writeFileSync(join(home, 'settings.json'), JSON.stringify({ modelDir: '/models/other' }));
     await holder.reload();

@@ -48,7 +48,7 @@ export class WorkspaceHolder {
     return this.saved;
   }
 
-  /** Reads settings.json again (the model manager wrote it) and makes the workspace again on it. */
+  /** Reads settings.json again (the model store wrote it) and makes the workspace again on it. */
   async reload(): Promise<void> {
     this.saved = readSettings(this.opts.home);
     await this.restart();

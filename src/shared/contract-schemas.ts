@@ -39,7 +39,7 @@ const settingsPatch = z
     batchSize: z.number().int().min(1).max(4096).nullable().optional(),
     excludePatterns: z.array(z.string().min(1).max(500)).max(200).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
-    // No modelDir: the window never names the model folder (main's picker and the model manager do).
+    // No modelDir: the window never names the model folder (main's picker and the model store do).
   })
   .strict();
 

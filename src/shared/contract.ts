@@ -21,7 +21,7 @@ import type {
 } from './types';
 
 /** What the window may change in settings: everything but the model folder, which only main's picker
- *  and the model manager set. */
+ *  and the model store set. */
 export type SettingsPatch = Partial<Omit<Settings, 'modelDir'>>;
 
 /** Renderer → main. Every result is plain data; failures reject with an ErrorData-shaped error. */

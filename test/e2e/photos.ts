@@ -21,7 +21,7 @@ export interface FixturePhoto {
 interface BrokenFile {
   path: string;
   name: string;
-  /** The failure code the indexer must record (src/core/runtime/decode.ts). */
+  /** The failure code the indexer must record (src/core/decode/cpu-decode.ts). */
   code: 'truncated' | 'empty' | 'not-image';
 }
 

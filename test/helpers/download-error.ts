@@ -1,4 +1,4 @@
-// The model manager's failures as tests meet them: the promise must reject with a ModelDownloadError.
+// The model store's failures as tests meet them: the promise must reject with a ModelDownloadError.
 import { expect } from 'vitest';
 import { ModelDownloadError } from '../../src/core/model-store/errors';
 

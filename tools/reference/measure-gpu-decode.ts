@@ -18,7 +18,7 @@ import { loadGpuJpegAddon, probeGpuDecoder } from '../../src/core/decode/gpu-add
 import { GpuJpegDecoder } from '../../src/core/decode/gpu-jpeg';
 import { addonPlan, asOrientation, orientPixels } from '../../src/core/decode/orientation';
 import { readOrientation } from '../../src/core/indexer/exif';
-import { decodeForModel } from '../../src/core/runtime/decode';
+import { decodeForModel } from '../../src/core/decode/cpu-decode';
 import { writeTensor } from '../../src/core/runtime/preprocess';
 import { VIT_H_14_PREPROCESS } from '../../src/core/runtime/types';
 

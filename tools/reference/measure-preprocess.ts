@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { float32ToFloat16BitsNaive, toFloat16, toFloat32 } from '../../src/core/runtime/float16';
-import { decodeForModel, planResize, type Resampling } from '../../src/core/runtime/decode';
+import { decodeForModel, planResize, type Resampling } from '../../src/core/decode/cpu-decode';
 import { writeTensor } from '../../src/core/runtime/preprocess';
 import { VIT_H_14_PREPROCESS } from '../../src/core/runtime/types';
 import { buildCorpus, type CorpusImage } from './corpus';

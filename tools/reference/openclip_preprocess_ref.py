@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """open_clip's eval image transform, rebuilt from PIL + numpy only, as the yardstick for Glimpse's sharp
-preprocessing (src/core/runtime/decode.ts + preprocess.ts).
+preprocessing (src/core/decode/cpu-decode.ts + preprocess.ts).
 
 open_clip (resize_mode 'shortest', the ViT-H/14 default) composes torchvision's
 Resize(size, BICUBIC) -> CenterCrop(size) -> convert('RGB') -> ToTensor() -> Normalize(mean, std).

@@ -10,7 +10,7 @@ import { readExif } from '../indexer/exif';
 import { THUMBNAIL_SIZE } from '../indexer/thumbnails';
 import { decoderMix } from './gpu-decode';
 import { Library } from '../library';
-import { decodeForModel, type Resampling } from '../runtime/decode';
+import { decodeForModel, type Resampling } from '../decode/cpu-decode';
 import type { Embedder, ImageBatch } from '../runtime/embedder';
 import { toFloat16 } from '../runtime/float16';
 import { writeTensor } from '../runtime/preprocess';

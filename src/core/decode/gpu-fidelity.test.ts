@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeForModel } from '../runtime/decode';
+import { decodeForModel } from '../decode/cpu-decode';
 import { writeTensor } from '../runtime/preprocess';
 import { VIT_H_14_PREPROCESS } from '../runtime/types';
 import { addonPlan, orientPixels, thumbnailSize } from './orientation';

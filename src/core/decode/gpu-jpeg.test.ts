@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { decodeForModel } from '../runtime/decode';
+import { decodeForModel } from '../decode/cpu-decode';
 import { VIT_H_14_PREPROCESS } from '../runtime/types';
 import { closeGpuDecoder, probeGpuDecoder } from './gpu-addon';
 import { GpuJpegDecoder } from './gpu-jpeg';

@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import { readOrientation } from '../indexer/exif';
 import type { DecodeCallOptions, DecodeFile, DecodeOutcome, PhotoDecoder } from '../indexer/stages/decoder';
-import { THUMBNAIL_WEBP, type ModelInput } from '../runtime/decode';
+import { THUMBNAIL_WEBP, type ModelInput } from '../decode/cpu-decode';
 import type { PreprocessSpec } from '../runtime/types';
 import { openGpuDecoder, type GpuJpegAddon, type ProbeOptions } from './gpu-addon';
 import { DEFAULT_GPU_LIMITS, gpuEligibility, type GpuLimits } from './gpu-eligibility';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { planResize } from '../runtime/decode';
+import { planResize } from '../decode/cpu-decode';
 import { VIT_H_14_PREPROCESS } from '../runtime/types';
 import { orientPixels, storedFramePlan, thumbnailSize, type Orientation } from './orientation';
 

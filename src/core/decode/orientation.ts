@@ -1,6 +1,6 @@
 // EXIF orientation on small pixel buffers: the GPU resizes in the file's stored frame and the model
 // input and thumbnail are turned upright afterwards, which gives what resizing the upright image would.
-import { planResize, type ResizePlan } from '../runtime/decode';
+import { planResize, type ResizePlan } from '../decode/cpu-decode';
 import type { PreprocessSpec } from '../runtime/types';
 
 /** EXIF orientation 1–8; anything else reads as 1. */

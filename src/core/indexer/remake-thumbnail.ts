@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../catalog/catalog';
 import { fsPath } from '../fs/byte-path';
-import { decodeForModel } from '../runtime/decode';
+import { decodeForModel } from '../decode/cpu-decode';
 import type { PreprocessSpec } from '../runtime/types';
 import { contentHash } from './content';
 import { THUMBNAIL_SIZE, type ThumbnailStore } from './thumbnails';

@@ -18,7 +18,7 @@ import { PRESETS } from './build/architecture';
 import { parseModelList } from './model-list';
 import { DISK_MARGIN_BYTES } from './disk';
 import { downloadFailure as failure } from '../../../test/helpers/download-error';
-import { ModelManager } from './manager';
+import { ModelStore } from './model-store';
 import type { PullProgress } from './progress';
 
 const ID = 'tiny-built-fp16';
@@ -65,7 +65,7 @@ async function setup(bytes: Buffer) {
   });
   const modelList = parseModelList(testModelListData([entry]), 'test model list');
   const models = join(home, 'models');
-  return { server, models, manager: new ModelManager({ home, env: {}, modelList }) };
+  return { server, models, manager: new ModelStore({ home, env: {}, modelList }) };
 }
 
 /** Nothing of the model is installed, and no staging or download is left behind. */

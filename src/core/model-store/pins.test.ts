@@ -15,7 +15,7 @@ import { parseModelList } from './model-list';
 import { downloadFailure as failure } from '../../../test/helpers/download-error';
 import { bundleFingerprint } from './fingerprint';
 import { readRecord } from './install';
-import { ModelManager } from './manager';
+import { ModelStore } from './model-store';
 
 // The model list pins each file's size and SHA-256; a download, and a local copy pulled with --from,
 // must match them, whatever the server or the folder says.
@@ -44,7 +44,7 @@ function manager(baseUrl: string, files = pins()) {
     testModelListData([testEntry(ID, baseUrl, { source: { baseUrl, files } })]),
     'test model list',
   );
-  return { home, models: new ModelManager({ home, env: {}, modelList }) };
+  return { home, models: new ModelStore({ home, env: {}, modelList }) };
 }
 
 /** A copy of the test bundle with one byte of visual.onnx changed. */

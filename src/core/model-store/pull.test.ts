@@ -16,7 +16,7 @@ import {
 import { testModelDir } from '../../../test/helpers/test-model';
 import { parseModelList } from './model-list';
 import { downloadFailure as failure } from '../../../test/helpers/download-error';
-import { ModelManager } from './manager';
+import { ModelStore } from './model-store';
 import type { PullProgress } from './progress';
 
 // Downloads against a loopback server that behaves like Hugging Face, with faults injected per file.
@@ -44,7 +44,7 @@ async function setup(opts: { pageSize?: number; env?: Record<string, string> } =
     () => rmSync(home, { recursive: true, force: true }),
   );
   const modelList = parseModelList(testModelListData([testEntry(ID, server.hubUrl)]), 'test model list');
-  return new ModelManager({ home, env: opts.env ?? {}, modelList });
+  return new ModelStore({ home, env: opts.env ?? {}, modelList });
 }
 
 const size = (path: string) => bundle.find((f) => f.path === path)!.bytes.length;
@@ -319,7 +319,7 @@ describe('pulling over HTTPS', () => {
     const modelList = parseModelList(testModelListData([testEntry(ID, secure.hubUrl)]), 'test model list');
     home = mkdtempSync(join(tmpdir(), 'glimpse-pull-'));
     cleanups.push(() => rmSync(home, { recursive: true, force: true }));
-    const manager = new ModelManager({ home, env: { HTTPS_PROXY: proxy.url }, modelList });
+    const manager = new ModelStore({ home, env: { HTTPS_PROXY: proxy.url }, modelList });
 
     const untrusted = await failure(manager.pull(ID, { retry: FAST_RETRY }));
     expect(untrusted.code).toBe('TLS');

@@ -13,7 +13,7 @@ import {
 import { testModelDir } from '../../../test/helpers/test-model';
 import { parseModelList } from './model-list';
 import { ModelDownloadError } from './errors';
-import { ModelManager } from './manager';
+import { ModelStore } from './model-store';
 import { parseHubUrl, resolveSource, sha256FromEtag } from './resolve';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -97,7 +97,7 @@ describe("an Immich repository's tree", () => {
       layout: 'immich',
       source: { baseUrl: server.hubUrl, include: ['config.json', 'visual/*', 'textual/*'] },
     });
-    const manager = new ModelManager({
+    const manager = new ModelStore({
       home,
       env: {},
       modelList: parseModelList(testModelListData([entry]), 'test'),
@@ -128,7 +128,7 @@ describe('sources that do not match the model list', () => {
     return {
       server,
       home,
-      manager: new ModelManager({
+      manager: new ModelStore({
         home,
         env: {},
         modelList: parseModelList(testModelListData([entry]), 'test'),

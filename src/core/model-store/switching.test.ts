@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeColourPhotos } from '../../../test/helpers/corpus';
 import { testModelDir } from '../../../test/helpers/test-model';
 import { createWorkspace } from '../workspace';
-import { ModelManager } from './manager';
+import { ModelStore } from './model-store';
 
 // Switching the active model: vectors are kept per model id, the library opens the active model's only,
 // coverage says how much of the library it has embedded, and `index` with no folders embeds the rest.
@@ -14,7 +14,7 @@ const PHOTOS = 6;
 let home: string;
 let photos: string;
 let libraryDir: string;
-let manager: ModelManager;
+let manager: ModelStore;
 const savedEnv = { GLIMPSE_HOME: process.env.GLIMPSE_HOME, GLIMPSE_MODEL: process.env.GLIMPSE_MODEL };
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ beforeAll(async () => {
   await writeColourPhotos(photos, PHOTOS);
   process.env.GLIMPSE_HOME = home;
   delete process.env.GLIMPSE_MODEL;
-  manager = new ModelManager();
+  manager = new ModelStore();
   await manager.import(await testModelDir('float32'));
   await manager.import(await testModelDir('float16'));
 });

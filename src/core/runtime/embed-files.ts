@@ -1,6 +1,6 @@
 // Embeds image files outside an indexing run (debug commands, search by an external image): decode
 // a batch at a time, skip and report files that cannot be read.
-import { decodeForModel } from './decode';
+import { decodeForModel } from '../decode/cpu-decode';
 import type { Embedder } from './embedder';
 import { writeTensor } from './preprocess';
 

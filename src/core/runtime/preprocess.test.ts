@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toFloat16 } from './float16';
-import { decodeForModel, planResize } from './decode';
+import { decodeForModel, planResize } from '../decode/cpu-decode';
 import { writeTensor } from './preprocess';
 import { VIT_H_14_PREPROCESS } from './types';
 import type { PreprocessSpec } from './types';

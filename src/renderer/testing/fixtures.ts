@@ -176,7 +176,7 @@ export function noGpuPanel(): GpuPanelState {
   };
 }
 
-// ---- model manager ---------------------------------------------------------------------------------
+// ---- model store ---------------------------------------------------------------------------------
 
 const MODELS_DIR = '/home/ana/.glimpse/models';
 

@@ -1,4 +1,4 @@
-// The model manager's view: the listed and installed models, the recommendation, downloads.
+// The model store's view: the listed and installed models, the recommendation, downloads.
 export type SpeedClass = 'fast' | 'medium' | 'slow' | 'very-slow';
 
 /** Which listed model suits this machine, and why (the first-run screen shows the reason). */

@@ -1,6 +1,6 @@
 // The CPU decoder: sharp (libvips) on libuv's thread pool, one file per call, used for every file no
 // other decoder takes.
-import { decodeForModel, ImageDecodeError } from '../../runtime/decode';
+import { decodeForModel, ImageDecodeError } from '../../decode/cpu-decode';
 import type { PreprocessSpec } from '../../runtime/types';
 import type { DecodeCallOptions, DecodeFile, DecodeOutcome, PhotoDecoder } from './decoder';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInput } from '../../runtime/decode';
+import type { ModelInput } from '../../decode/cpu-decode';
 import type { PreprocessSpec } from '../../runtime/types';
 import type { WorkItem } from '../diff';
 import { BATCH_SLOTS, runDecode, type Decoded } from './decode';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError, type ModelInput } from '../../runtime/decode';
+import { ImageDecodeError, type ModelInput } from '../../decode/cpu-decode';
 import type { PreprocessSpec } from '../../runtime/types';
 import type { DecodeFile, DecodeOutcome, DecoderName, PhotoDecoder } from './decoder';
 import { DecoderChain } from './decoder-chain';

@@ -1,6 +1,6 @@
 // Runs a group of files through an ordered list of decoders: what one hands back with a fallback
 // goes to the next, and every decoder's work and hand-backs are counted by reason.
-import { ImageDecodeError } from '../../runtime/decode';
+import { ImageDecodeError } from '../../decode/cpu-decode';
 import type { PreprocessSpec } from '../../runtime/types';
 import type { DecoderCounts } from '../../../shared/types';
 import type { DecodeCallOptions, DecodeFile, DecodeOutcome, PhotoDecoder } from './decoder';

@@ -1,6 +1,6 @@
 // What every photo decoder implements, so a GPU decoder can sit beside the CPU one and one batch can
 // mix files each of them decoded.
-import type { ImageDecodeError, ModelInput } from '../../runtime/decode';
+import type { ImageDecodeError, ModelInput } from '../../decode/cpu-decode';
 import type { PreprocessSpec } from '../../runtime/types';
 
 export type DecoderName = 'cpu' | 'gpu';

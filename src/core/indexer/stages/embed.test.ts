@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestLibrary, TEST_BATCH, type TestLibrary } from '../../../../test/chaos/harness';
 import { writeColourPhotos, type ColourPhoto } from '../../../../test/helpers/corpus';
-import { decodeForModel } from '../../runtime/decode';
+import { decodeForModel } from '../../decode/cpu-decode';
 import type { Embedder } from '../../runtime/embedder';
 import { writeTensor } from '../../runtime/preprocess';
 import type { Decoded } from './decode';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogProblems, indexProblems } from '../../../../test/chaos/invariants';
 import { openTestLibrary, TEST_BATCH, type TestLibrary } from '../../../../test/chaos/harness';
 import { writeColourPhotos, type ColourPhoto } from '../../../../test/helpers/corpus';
-import { decodeForModel, ImageDecodeError } from '../../runtime/decode';
+import { decodeForModel, ImageDecodeError } from '../../decode/cpu-decode';
 import type { IndexProgress, IndexSummary } from '../../../shared/types';
 import { CpuDecoder } from './cpu-decoder';
 import type { DecodeOutcome, PhotoDecoder } from './decoder';

@@ -2,7 +2,7 @@
 // catalog already has (a move, a duplicate) or another file in flight has is settled here; the
 // rest go on to the decoders with their bytes.
 import type { Catalog, PhotoRow, PhotoWrite } from '../../catalog/catalog';
-import { ImageDecodeError, MAX_FILE_BYTES } from '../../runtime/decode';
+import { ImageDecodeError, MAX_FILE_BYTES } from '../../decode/cpu-decode';
 import { UNUSABLE_NAME_REASON, UnusablePathError } from '../../fs/byte-path';
 import { NotRegularFileError, readRegularFile } from '../../fs/regular-file';
 import { contentHash } from '../content';

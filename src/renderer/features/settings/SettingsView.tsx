@@ -1,4 +1,4 @@
-// Settings: the model in use and the model manager, execution-provider order, batch size, excluded patterns, the thumbnail cache
+// Settings: the model in use and the model store, execution-provider order, batch size, excluded patterns, the thumbnail cache
 // and the theme. The theme applies and saves at once; the rest is saved together, because changing the
 // providers or batch size reloads the model.
 import { useState, type FormEvent } from 'react';

@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import type { Sharp, SharpOptions } from 'sharp';
 import { NotRegularFileError, readRegularFile } from '../fs/regular-file';
-import type { PreprocessSpec } from './types';
+import type { PreprocessSpec } from '../runtime/types';
 
 /** Why a file gave no model input; the indexer stores this per file. */
 export type ImageErrorCode =

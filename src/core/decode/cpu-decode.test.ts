@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { stripedPhoto } from '../../../test/helpers/images';
-import { decodeForModel, ImageDecodeError } from './decode';
-import type { ImageErrorCode } from './decode';
-import { VIT_H_14_PREPROCESS } from './types';
-import type { PreprocessSpec } from './types';
+import { decodeForModel, ImageDecodeError } from './cpu-decode';
+import type { ImageErrorCode } from './cpu-decode';
+import { VIT_H_14_PREPROCESS } from '../runtime/types';
+import type { PreprocessSpec } from '../runtime/types';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/images');
 const fixture = (name: string) => join(FIXTURES, name);

@@ -6,7 +6,7 @@ import { testModelDir } from '../../../test/helpers/test-model';
 import type { GpuStatus } from '../gpu/nvidia-smi';
 import { defaultModelDir, DEFAULT_MODEL_ID } from '../paths';
 import { ModelDownloadError } from './errors';
-import { ModelManager } from './manager';
+import { ModelStore } from './model-store';
 
 const noGpu: GpuStatus = { gpus: [], cudaVersion: null, unavailable: 'no NVIDIA driver found' };
 let fp32: string;
@@ -19,9 +19,9 @@ beforeAll(async () => {
 
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-async function withTwoModels(): Promise<ModelManager> {
+async function withTwoModels(): Promise<ModelStore> {
   home = mkdtempSync(join(tmpdir(), 'glimpse-manager-'));
-  const manager = new ModelManager({ home, env: { GLIMPSE_HOME: home } });
+  const manager = new ModelStore({ home, env: { GLIMPSE_HOME: home } });
   await manager.import(fp32);
   await manager.import(fp16);
   return manager;
@@ -120,7 +120,7 @@ describe('removing a model', () => {
 describe('models outside the model list', () => {
   it('can be pulled only with a source', async () => {
     home = mkdtempSync(join(tmpdir(), 'glimpse-manager-'));
-    const manager = new ModelManager({ home, env: {} });
+    const manager = new ModelStore({ home, env: {} });
     const err = await rejection(manager.pull('my-model'));
     expect(err.message).toMatch(
       /^"my-model" is not in the model list \(vit-h-14-laion2b-s32b-b79k-fp16, .*\); to install/,

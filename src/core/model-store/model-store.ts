@@ -1,4 +1,4 @@
-// The model manager: the model list, the installed models in modelsDir and settings.json's choice of
+// The model store: the model list, the installed models in modelsDir and settings.json's choice of
 // model, behind one object the CLI and the app's engine both use.
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -25,7 +25,7 @@ import { pullModel, type PullOptions, type PullResult, type PullTarget } from '.
 import type { ModelOverview, ModelRow } from '../../shared/types';
 export type { ModelOverview };
 
-interface ModelManagerOptions {
+interface ModelStoreOptions {
   /** The Glimpse folder (settings.json, models/); default glimpseHome(env). */
   home?: string;
   env?: Env;
@@ -35,13 +35,13 @@ interface ModelManagerOptions {
 /** settings.json's per-model source overrides: { "modelSources": { "<id>": "<base URL or folder>" } }. */
 const sourcesSchema = z.object({ modelSources: z.record(z.string(), z.string().min(1)).optional() });
 
-export class ModelManager {
+export class ModelStore {
   readonly home: string;
   readonly modelsDir: string;
   readonly modelList: ModelList;
   readonly env: Env;
 
-  constructor(opts: ModelManagerOptions = {}) {
+  constructor(opts: ModelStoreOptions = {}) {
     this.env = opts.env ?? process.env;
     this.home = opts.home ?? glimpseHome(this.env);
     this.modelsDir = join(this.home, 'models');
