@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGpuStatus } from '../../src/core/gpu/nvidia-smi';
 import { DEFAULT_CPU_BATCH } from '../../src/core/runtime/embedder';
@@ -26,21 +26,9 @@ let holiday: PhotoFolder;
 let queryImage: string;
 const byName = new Map<string, FixturePhoto>();
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
-const region = (name: string) => page.getByRole('region', { name, exact: true });
-const nav = (name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
-const searchBox = () => page.getByRole('searchbox', { name: 'Search photos' });
-const grid = () => page.getByRole('grid', { name: 'Results' });
-const byTest = (id: string, within: Page | Locator = page) => read.byTest(within, id);
-const shownTiles = () => read.shownTiles(page);
-const results = (described: string, count?: number) => read.results(page, described, count);
-const indexingDone = () => read.indexingDone(page);
+const app = read.landmarks(() => page, SHOTS);
+const { shot, region, nav, byTest, shownTiles, results, indexingDone, searchBox, grid, search } = app;
 const colourOf = (name: string) => byName.get(name)?.colour;
-
-async function search(text: string) {
-  await searchBox().fill(text);
-  return results(`“${text}”`);
-}
 
 const photosOf = (colour: string) => [...photos.photos, ...holiday.photos].filter((p) => p.colour === colour);
 

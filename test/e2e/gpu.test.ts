@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelDir } from '../helpers/test-model';
 import { chromiumMissing, startHarness, type Harness } from './harness';
@@ -25,12 +25,9 @@ let page: Page;
 let root: string;
 let smi: StandIn;
 
-const region = (name: string) => page.getByRole('region', { name, exact: true });
-const nav = (name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
-const byTest = (id: string, within: Page | Locator = page) => read.byTest(within, id);
+const { shot, region, nav, byTest } = read.landmarks(() => page, SHOTS);
 /** Tall enough for the whole GPU view: the views scroll inside the window, a screenshot cannot. */
 const TALL = { width: 1360, height: 1240 };
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
 describe.skipIf(missing !== null)('the GPU panel with an H200 under load', () => {
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 // What the browser end-to-end tests read off the page: elements by test id, the result tiles the
 // virtualised grid has rendered, a finished search in the results header, and the end of an indexing run
 // (through window.api, as the renderer itself sees it).
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { PageElement, PageWindow } from './harness';
@@ -12,6 +13,28 @@ export const INDEX_TIMEOUT_MS = 90_000;
 export const STEP_TIMEOUT_MS = 15_000;
 
 export const byTest = (within: Page | Locator, id: string) => within.locator(`[data-testid="${id}"]`);
+
+/** The window's landmarks for a page opened later in the test (`page()` is read at each call), and its
+ *  screenshots into `shots`. */
+export function landmarks(page: () => Page, shots: string) {
+  const searchBox = () => page().getByRole('searchbox', { name: 'Search photos' });
+  return {
+    searchBox,
+    grid: () => page().getByRole('grid', { name: 'Results' }),
+    /** Types `text` into the search box and waits for its results. */
+    search: async (text: string) => {
+      await searchBox().fill(text);
+      return results(page(), `“${text}”`);
+    },
+    shot: (name: string) => page().screenshot({ path: join(shots, `${name}.png`) }),
+    region: (name: string) => page().getByRole('region', { name, exact: true }),
+    nav: (name: string) => page().getByRole('navigation', { name: 'Views' }).getByRole('button', { name }),
+    byTest: (id: string, within?: Page | Locator) => byTest(within ?? page(), id),
+    shownTiles: () => shownTiles(page()),
+    results: (described: string, count?: number) => results(page(), described, count),
+    indexingDone: () => indexingDone(page()),
+  };
+}
 
 export const hasFocus = (l: Locator) =>
   l.evaluate((el) => el === (globalThis as unknown as PageWindow).document.activeElement);

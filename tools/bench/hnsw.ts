@@ -316,7 +316,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     M: num('M'),
     efConstruction: num('efc'),
     baselineCount: num('baseline-count'),
-    e2eSweep: arg('e2e-efs')?.split(',').map(Number),
+    e2eSweep: arg('e2e-efs')?.split(',').filter(Boolean).map(Number), // '' skips the sweep
     log: (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   console.log(JSON.stringify(result, null, 2));
