@@ -5,12 +5,16 @@
 // or Node's headers that is skipped with one line too, and photos decode on the CPU.
 // The install never fails here: every step is optional for the CLI and the tests.
 //
-// usage: node tools/postinstall.mjs [--only cuda,electron,sqlite-electron,gpu-jpeg]
+// It rebuilds hnswlib-node for this CPU's SIMD level (AVX2 or AVX-512: ~1.7× the inserts and searches of
+// its portable SSE build, docs/PERFORMANCE.md), unless GLIMPSE_PORTABLE_BUILD=1 (packaging for other machines).
+//
+// usage: node tools/postinstall.mjs [--only cuda,electron,sqlite-electron,gpu-jpeg,hnswlib]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { x86Level } from './cpu-level.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modules = join(root, 'node_modules');
@@ -142,6 +146,55 @@ function nodeGyp() {
   return candidates.find((c) => c && existsSync(c)) ?? null;
 }
 
+/** N-API headers from any Node serve every runtime: this Node's own (official builds and distro packages
+ *  ship them) spare node-gyp a download, which matters offline. */
+function localHeaders() {
+  const prefix = join(dirname(process.execPath), '..');
+  return !process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h'))
+    ? [`--nodedir=${prefix}`]
+    : [];
+}
+
+/** hnswlib chooses SSE, AVX or AVX-512 distance code at compile time, and the registry's package compiles
+ *  for any x86-64 (SSE). Built here for this CPU's level in a copy beside it, then swapped in; the portable
+ *  addon is kept beside it (addon.portable.node) and stays in use if anything fails. */
+function hnswlibForThisCpu() {
+  const pkg = join(modules, 'hnswlib-node');
+  const addon = join(pkg, 'build/Release/addon.node');
+  if (process.platform !== 'linux' || process.arch !== 'x64' || !existsSync(addon)) return;
+  const keep = (why) =>
+    say(`kept hnswlib-node's portable SSE build (${why}); vector search runs at its speed.`);
+  if (process.env.GLIMPSE_PORTABLE_BUILD === '1') return keep('GLIMPSE_PORTABLE_BUILD=1');
+  const level = x86Level(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '');
+  if (!level) return keep('this CPU has no AVX2 and FMA');
+  const gyp = nodeGyp();
+  if (!gyp) return keep('node-gyp not found: run this through npm');
+  // Beside the package, so its binding.gyp finds node-addon-api through node_modules.
+  const work = join(modules, '.glimpse-hnswlib-build');
+  rmSync(work, { recursive: true, force: true });
+  try {
+    cpSync(pkg, work, { recursive: true, filter: (src) => !src.startsWith(join(pkg, 'build')) });
+    const env = { ...process.env, CXXFLAGS: `-march=${level} -O3` };
+    const why = run(process.execPath, [gyp, 'rebuild', '--release', ...localHeaders()], {
+      cwd: work,
+      env,
+      timeout: BUILD_TIMEOUT_MS,
+    });
+    if (why) return keep(why);
+    const portable = join(pkg, 'build/Release/addon.portable.node');
+    if (!existsSync(portable)) cpSync(addon, portable);
+    // A new file renamed over the old one: a running Glimpse keeps the inode it mapped.
+    cpSync(join(work, 'build/Release/addon.node'), `${addon}.new`);
+    renameSync(`${addon}.new`, addon);
+    writeFileSync(join(pkg, 'build/Release/GLIMPSE_CPU_LEVEL'), `${level}\n`);
+    say(
+      `built hnswlib-node for this CPU (${level}); set GLIMPSE_PORTABLE_BUILD=1 when installing for other machines.`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Our N-API addon for nvJPEG decoding: it needs only a C++ compiler and Node's headers (no CUDA), and
  *  one build serves Node and Electron. A skip leaves build/SKIPPED with the reason, which the addon's
  *  test reports instead of failing. */
@@ -158,14 +211,7 @@ function gpuJpegAddon() {
     return skip(`nvJPEG decoding is built on Linux only, not ${process.platform}`);
   const gyp = nodeGyp();
   if (!gyp) return skip('node-gyp not found: run this through npm');
-  // N-API headers from any Node serve every runtime: this Node's own (official builds and distro packages
-  // ship them) spare node-gyp a download, which matters offline.
-  const prefix = join(dirname(process.execPath), '..');
-  const local =
-    !process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h'))
-      ? [`--nodedir=${prefix}`]
-      : [];
-  const why = run(process.execPath, [gyp, 'rebuild', '--release', ...local], {
+  const why = run(process.execPath, [gyp, 'rebuild', '--release', ...localHeaders()], {
     cwd: dir,
     timeout: BUILD_TIMEOUT_MS,
   });
@@ -176,6 +222,7 @@ function gpuJpegAddon() {
 }
 
 if (wanted('gpu-jpeg')) gpuJpegAddon();
+if (wanted('hnswlib')) hnswlibForThisCpu();
 if (process.env.GLIMPSE_SKIP_SETUP === '1') {
   say(
     'skipped all downloads (GLIMPSE_SKIP_SETUP=1): no CUDA provider, no Electron binary, no Electron build of better-sqlite3.',
