@@ -5,12 +5,21 @@
 // or Node's headers that is skipped with one line too, and photos decode on the CPU.
 // The install never fails here: every step is optional for the CLI and the tests.
 //
-// It rebuilds hnswlib-node for this CPU's SIMD level (AVX2 or AVX-512: ~1.7× the inserts and searches of
+// It rebuilds hnswlib-node for this CPU's SIMD level (AVX2 or AVX-512: ~1.5× the inserts and searches of
 // its portable SSE build, docs/PERFORMANCE.md), unless GLIMPSE_PORTABLE_BUILD=1 (packaging for other machines).
 //
-// usage: node tools/postinstall.mjs [--only cuda,electron,sqlite-electron,gpu-jpeg,hnswlib]
+// usage: node tools/postinstall.mjs [--only cuda,electron,sqlite-electron,gpu-jpeg,hnswlib] [--portable]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,7 +173,19 @@ function hnswlibForThisCpu() {
   if (process.platform !== 'linux' || process.arch !== 'x64' || !existsSync(addon)) return;
   const keep = (why) =>
     say(`kept hnswlib-node's portable SSE build (${why}); vector search runs at its speed.`);
-  if (process.env.GLIMPSE_PORTABLE_BUILD === '1') return keep('GLIMPSE_PORTABLE_BUILD=1');
+  const portable = join(pkg, 'build/Release/addon.portable.node');
+  const marker = join(pkg, 'build/Release/GLIMPSE_CPU_LEVEL');
+  // A new file renamed over the old one: a running Glimpse keeps the inode it mapped.
+  const swapIn = (file) => {
+    cpSync(file, `${addon}.new`);
+    renameSync(`${addon}.new`, addon);
+  };
+  if (process.env.GLIMPSE_PORTABLE_BUILD === '1' || process.argv.includes('--portable')) {
+    // Packaging for other machines (npm run dist): the build made for this CPU must not ship.
+    if (existsSync(portable)) swapIn(portable);
+    rmSync(marker, { force: true });
+    return keep('asked for: GLIMPSE_PORTABLE_BUILD=1 or --portable');
+  }
   const level = x86Level(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '');
   if (!level) return keep('this CPU has no AVX2 and FMA');
   const gyp = nodeGyp();
@@ -181,12 +202,9 @@ function hnswlibForThisCpu() {
       timeout: BUILD_TIMEOUT_MS,
     });
     if (why) return keep(why);
-    const portable = join(pkg, 'build/Release/addon.portable.node');
     if (!existsSync(portable)) cpSync(addon, portable);
-    // A new file renamed over the old one: a running Glimpse keeps the inode it mapped.
-    cpSync(join(work, 'build/Release/addon.node'), `${addon}.new`);
-    renameSync(`${addon}.new`, addon);
-    writeFileSync(join(pkg, 'build/Release/GLIMPSE_CPU_LEVEL'), `${level}\n`);
+    swapIn(join(work, 'build/Release/addon.node'));
+    writeFileSync(marker, `${level}\n`);
     say(
       `built hnswlib-node for this CPU (${level}); set GLIMPSE_PORTABLE_BUILD=1 when installing for other machines.`,
     );
