@@ -57,9 +57,10 @@ if (!app.requestSingleInstanceLock()) {
       throw Object.assign(new Error(`photo ${photoId} is not on disk any more`), { code: 'NOT_FOUND' });
     return path;
   };
-  /** A text path that opens the photo, for Electron's APIs (a link when its name is not UTF-8). */
+  /** A text path that opens the photo, for Electron's APIs (a link when its name is not UTF-8). The links
+   *  live in the user's own app folder, not the shared temp folder another account could plant them in. */
   const photoTextPath = async (photoId: number) =>
-    openablePath(photoId, await photoPath(photoId), join(app.getPath('temp'), 'glimpse-links'));
+    openablePath(photoId, await photoPath(photoId), join(app.getPath('userData'), 'photo-links'));
 
   registerIpc(
     engine,
