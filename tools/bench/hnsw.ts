@@ -172,11 +172,12 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
     const baselineCount = Math.min(count, opts.baselineCount ?? count);
     let oneThreadSeconds = 0;
     let prefixSeconds = 0; // the sharded build's time over the baseline's vectors
-    let buildSeconds = 0;
+    let restSeconds = 0; // and alone past them
     const round = Math.max(1000, Math.ceil(baselineCount / BUILD_ROUNDS));
-    for (let first = 0, r = 0; first < count; first += round, r++) {
-      const end = Math.min(count, first + round);
-      if (first >= baselineCount) buildSeconds += await grow(index, first, end);
+    for (let first = 0, r = 0; first < count; r++) {
+      // No round straddles the baseline's end: both builds time exactly its first vectors.
+      const end = Math.min(count, first + round, first < baselineCount ? baselineCount : count);
+      if (first >= baselineCount) restSeconds += await grow(index, first, end);
       else if (r % 2 === 0) {
         oneThreadSeconds += await grow(single, first, end);
         prefixSeconds += await grow(index, first, end);
@@ -184,12 +185,13 @@ export async function benchHnsw(opts: HnswBenchOptions): Promise<HnswBenchResult
         prefixSeconds += await grow(index, first, end);
         oneThreadSeconds += await grow(single, first, end);
       }
-      if (end <= baselineCount) buildSeconds = prefixSeconds;
       if (end <= baselineCount || r % 10 === 0 || end === count)
         log(
-          `${end} inserted: one thread ${oneThreadSeconds.toFixed(1)} s, ${shards} shards ${buildSeconds.toFixed(1)} s`,
+          `${end} inserted: one thread ${oneThreadSeconds.toFixed(1)} s, ${shards} shards ${(prefixSeconds + restSeconds).toFixed(1)} s`,
         );
+      first = end;
     }
+    const buildSeconds = prefixSeconds + restSeconds;
     const singleSaved = await single.save();
     await single.close();
 
